@@ -1,0 +1,41 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+ADDRESS ?= localhost
+
+.PHONY: run test bench chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Reinstall whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	@echo "Cancel Assist (sandbox unless .streamlit/secrets.toml or SHOPIFY_* configure a shop): http://$(ADDRESS):$(PORT)"
+	$(BIN)/python -m streamlit run streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS)
+
+# Browser tests drive Debian's Chromium; never a browser downloaded by Playwright.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then \
+		echo "chromium: /usr/bin/chromium present"; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "chromium: installing Debian's chromium"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "chromium: /usr/bin/chromium missing and not root: browser tests will be skipped"; \
+	fi
+
+test: $(VENV)/.installed chromium
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

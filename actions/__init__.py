@@ -1,0 +1,1 @@
+"""Adapters: Shopify and supplier clients over httpx, the sandbox, the activity store."""

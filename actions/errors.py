@@ -1,0 +1,157 @@
+"""One error hierarchy for every adapter: Shopify, the suppliers, the activity store.
+
+The UI and the CLI catch only `ActionError` and show `str(error)`: a sentence a merchant
+understands, with the remote request id when there is one, and never a secret.
+Lower-layer exceptions (httpx, sqlite3, json) are translated once, at the adapter's boundary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = [
+    "ActionError",
+    "AlreadyDone",
+    "ApiError",
+    "AuthenticationError",
+    "ConfigError",
+    "GraphQLError",
+    "InputError",
+    "LockedError",
+    "MalformedResponse",
+    "NotFoundError",
+    "OutcomeUnknown",
+    "PaymentRequiredError",
+    "PermissionDenied",
+    "RateLimited",
+    "Refused",
+    "ServerError",
+    "StoreError",
+    "TransportError",
+    "UserError",
+    "redact",
+]
+
+
+class ActionError(Exception):
+    """Root of everything an adapter raises on purpose."""
+
+    def __init__(self, message: str, *, system: str = "", request_id: str | None = None) -> None:
+        self.message = message
+        self.system = system
+        self.request_id = request_id
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        if self.request_id:
+            return f"{self.message} (request id {self.request_id})"
+        return self.message
+
+
+class ConfigError(ActionError):
+    """Raised when settings are missing or invalid (a shop domain that is not *.myshopify.com, ...)."""
+
+
+class InputError(ActionError):
+    """Raised when what the user typed cannot be an order, ticket or supplier reference."""
+
+
+class TransportError(ActionError):
+    """Raised when the remote system could not be reached or did not answer in time."""
+
+    def __init__(self, message: str, *, system: str = "", timeout: bool = False, request_id: str | None = None) -> None:
+        super().__init__(message, system=system, request_id=request_id)
+        self.timeout = timeout
+
+
+class ApiError(ActionError):
+    """Raised when a remote API answered with an error; carries its status and code."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        system: str = "",
+        status: int | None = None,
+        code: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message, system=system, request_id=request_id)
+        self.status = status
+        self.code = code
+
+
+class AuthenticationError(ApiError):
+    """Raised on 401 or an invalid token: the credentials are wrong or revoked."""
+
+
+class PaymentRequiredError(ApiError):
+    """Raised on 402: the shop is frozen until its owner pays Shopify."""
+
+
+class PermissionDenied(ApiError):
+    """Raised on 403 or a missing access scope / staff permission."""
+
+
+class NotFoundError(ApiError):
+    """Raised when the order (or supplier order) does not exist for these credentials."""
+
+
+class LockedError(ApiError):
+    """Raised on 423: the shop is locked."""
+
+
+class RateLimited(ApiError):
+    """Raised when throttling outlasted our patience; `retry_after` says how long to wait."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.retry_after = retry_after
+
+
+class ServerError(ApiError):
+    """Raised on a 5xx or a remote 'service unavailable' after the retries allowed."""
+
+
+class MalformedResponse(ApiError):
+    """Raised when a response is not what the API documents (bad JSON, missing fields)."""
+
+
+class GraphQLError(ApiError):
+    """Raised when Shopify returns top-level GraphQL `errors` (syntax, validation, access)."""
+
+
+class UserError(ApiError):
+    """Raised when a mutation answers with user errors; `errors` keeps their codes."""
+
+    def __init__(self, message: str, *, errors: tuple[tuple[str | None, str], ...] = (), **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.errors = errors  # (code, message) pairs
+
+
+class AlreadyDone(ActionError):
+    """Raised when the thing asked for is already done (cancelled order, claimed action)."""
+
+
+class Refused(ActionError):
+    """Raised when the order's path does not allow the action asked for."""
+
+
+class OutcomeUnknown(ActionError):
+    """Raised when a write's result could not be established, even after re-reading."""
+
+
+class StoreError(ActionError):
+    """Raised when the activity store cannot be opened or written (corrupt, locked, read-only)."""
+
+
+def redact(text: str, secrets: Iterable[str | None]) -> str:
+    """Replace every secret (and anything shaped like a Shopify token) in `text` with a mask."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "[redacted]")
+    return _TOKEN_SHAPE.sub("[redacted]", text)
+
+
+_TOKEN_SHAPE = re.compile(r"shp(?:at|ca|pa|ss|ua)_[A-Za-z0-9]+")

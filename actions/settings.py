@@ -1,0 +1,224 @@
+"""Settings read from `.streamlit/secrets.toml` sections and the environment (environment wins).
+
+No Shopify credentials -> the sandbox. Secrets are `SecretStr`: printing a settings object,
+or an error about one, never shows a token.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from actions.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_API_VERSION",
+    "AliExpressSettings",
+    "AppSettings",
+    "CJSettings",
+    "ShopifySettings",
+    "load_settings",
+    "normalize_shop_domain",
+]
+
+DEFAULT_API_VERSION = "2026-04"
+DEFAULT_NOTE_ATTRIBUTES = ("AliExpress Order", "aliexpress_order_id")
+_SHOP = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}\.myshopify\.com$")
+_VERSION = re.compile(r"^(\d{4}-(01|04|07|10)|unstable)$")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+def normalize_shop_domain(value: str) -> str:
+    """Return `<name>.myshopify.com` or raise ValueError: tokens go to Shopify's hosts only."""
+    text = value.strip().lower()
+    if text.startswith(("https://", "http://")):
+        parts = urlsplit(text)
+        if parts.username or parts.password or parts.port or parts.path not in ("", "/") or parts.query:
+            raise ValueError("the shop must be just <name>.myshopify.com (no user, port or path)")
+        text = parts.hostname or ""
+    if not _SHOP.fullmatch(text):
+        raise ValueError(f"the shop must look like your-store.myshopify.com, not {value[:80]!r}")
+    return text
+
+
+def _check_base_url(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("an API base URL must be an http(s) URL")
+    if parts.username or parts.password:
+        raise ValueError("an API base URL must not carry a user name or password")
+    return value.strip().rstrip("/")
+
+
+class ShopifySettings(_Frozen):
+    """A live shop: domain, Admin API token and version."""
+
+    shop: str
+    access_token: SecretStr = Field(min_length=1)
+    api_version: str = DEFAULT_API_VERSION
+    api_base_url: str | None = None  # explicit opt-in, for proxies and tests
+    supplier_note_attributes: tuple[str, ...] = DEFAULT_NOTE_ATTRIBUTES
+
+    @field_validator("shop")
+    @classmethod
+    def _shop(cls, value: str) -> str:
+        return normalize_shop_domain(value)
+
+    @field_validator("api_version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        if not _VERSION.fullmatch(value.strip()):
+            raise ValueError("the API version looks like 2026-04")
+        return value.strip()
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _base(cls, value: str | None) -> str | None:
+        return _check_base_url(value)
+
+    @property
+    def graphql_url(self) -> str:
+        base = self.api_base_url or f"https://{self.shop}"
+        return f"{base}/admin/api/{self.api_version}/graphql.json"
+
+    @property
+    def admin_url(self) -> str:
+        return f"https://admin.shopify.com/store/{self.shop.removesuffix('.myshopify.com')}"
+
+
+class AliExpressSettings(_Frozen):
+    """AliExpress Open Platform app (dropshipper API)."""
+
+    app_key: str = Field(min_length=1)
+    app_secret: SecretStr = Field(min_length=1)
+    access_token: SecretStr = Field(min_length=1)
+    api_base_url: str = "https://api-sg.aliexpress.com"
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _base(cls, value: str) -> str:
+        return _check_base_url(value) or "https://api-sg.aliexpress.com"
+
+
+class CJSettings(_Frozen):
+    """CJ Dropshipping API 2.0 key."""
+
+    api_key: SecretStr = Field(min_length=1)
+    api_base_url: str = "https://developers.cjdropshipping.com/api2.0/v1"
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _base(cls, value: str) -> str:
+        return _check_base_url(value) or "https://developers.cjdropshipping.com/api2.0/v1"
+
+
+class AppSettings(_Frozen):
+    """Everything the app and the CLI are configured with."""
+
+    shopify: ShopifySettings | None = None
+    aliexpress: AliExpressSettings | None = None
+    cjdropshipping: CJSettings | None = None
+    data_dir: Path = Path(".data")
+    force_sandbox: bool = False
+    sandbox_persist: bool = False
+    sandbox_faults: str = ""  # e.g. "shopify:throttled,aliexpress:5xx" (see actions.sandbox)
+
+    @property
+    def mode(self) -> Literal["sandbox", "live"]:
+        return "live" if self.shopify is not None and not self.force_sandbox else "sandbox"
+
+    @property
+    def activity_path(self) -> Path:
+        return self.data_dir / "cancel-assist.sqlite3"
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value, for redaction of anything that leaves the process."""
+        values: list[SecretStr] = []
+        if self.shopify:
+            values.append(self.shopify.access_token)
+        if self.aliexpress:
+            values += [self.aliexpress.app_secret, self.aliexpress.access_token]
+        if self.cjdropshipping:
+            values.append(self.cjdropshipping.api_key)
+        return tuple(v.get_secret_value() for v in values if v.get_secret_value())
+
+
+_ENV = {
+    "shopify": {
+        "shop": "SHOPIFY_SHOP",
+        "access_token": "SHOPIFY_ACCESS_TOKEN",
+        "api_version": "SHOPIFY_API_VERSION",
+        "api_base_url": "SHOPIFY_API_BASE_URL",
+    },
+    "aliexpress": {
+        "app_key": "ALIEXPRESS_APP_KEY",
+        "app_secret": "ALIEXPRESS_APP_SECRET",
+        "access_token": "ALIEXPRESS_ACCESS_TOKEN",
+        "api_base_url": "ALIEXPRESS_API_BASE_URL",
+    },
+    "cjdropshipping": {"api_key": "CJ_API_KEY", "api_base_url": "CJ_API_BASE_URL"},
+}
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _section(secrets: Mapping[str, Any], env: Mapping[str, str], name: str) -> dict[str, Any]:
+    raw = secrets.get(name) or {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"[{name}] in secrets.toml must be a section (a table)", system="settings")
+    values = {k: v for k, v in raw.items() if v not in (None, "")}
+    for field, var in _ENV[name].items():
+        if env.get(var):
+            values[field] = env[var]
+    return values
+
+
+def _build(model: type[_Frozen], name: str, values: dict[str, Any], required: tuple[str, ...]) -> Any:
+    if not any(values.get(k) for k in required):
+        return None  # not configured at all
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:  # never echo the input: it may hold a token
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or name}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors(include_input=False, include_url=False)
+        )
+        raise ConfigError(f"[{name}] settings are invalid: {problems}", system="settings") from None
+
+
+def load_settings(secrets: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> AppSettings:
+    """Read settings from a secrets mapping (st.secrets) and the environment; raise ConfigError."""
+    secrets = secrets or {}
+    env = env if env is not None else {}
+    shopify_values = _section(secrets, env, "shopify")
+    attrs = shopify_values.get("supplier_note_attributes")
+    if isinstance(attrs, str):
+        shopify_values["supplier_note_attributes"] = tuple(a.strip() for a in attrs.split(",") if a.strip())
+    app = secrets.get("cancel_assist") or {}
+    if not isinstance(app, Mapping):
+        raise ConfigError("[cancel_assist] in secrets.toml must be a section (a table)", system="settings")
+    data_dir = env.get("CANCEL_ASSIST_DATA_DIR") or app.get("data_dir") or ".data"
+    force = env.get("CANCEL_ASSIST_SANDBOX", str(app.get("sandbox", ""))).strip().lower() in _TRUE
+    persist = env.get("CANCEL_ASSIST_SANDBOX_PERSIST", str(app.get("sandbox_persist", ""))).strip().lower() in _TRUE
+    faults = env.get("CANCEL_ASSIST_SANDBOX_FAULTS", str(app.get("sandbox_faults", "")))
+    return AppSettings(
+        shopify=_build(ShopifySettings, "shopify", shopify_values, ("shop", "access_token")),
+        aliexpress=_build(
+            AliExpressSettings, "aliexpress", _section(secrets, env, "aliexpress"), ("app_key", "app_secret")
+        ),
+        cjdropshipping=_build(CJSettings, "cjdropshipping", _section(secrets, env, "cjdropshipping"), ("api_key",)),
+        data_dir=Path(str(data_dir)),
+        force_sandbox=force,
+        sandbox_persist=persist,
+        sandbox_faults=faults,
+    )
