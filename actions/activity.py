@@ -1,0 +1,400 @@
+"""The activity store: a durable record of every action, checklist progress and entered supplier ids.
+
+SQLite (stdlib `sqlite3`) in WAL mode with `synchronous=FULL`, one connection per call, so Streamlit's
+session threads and separate CLI processes can share one file. The unique `idempotency_key` column is
+the guard that makes two sessions (or two processes) cancelling the same order send one write: the
+second `claim` gets `None`. Every text is redacted before it is written; sqlite errors become a
+`StoreError` that says, in plain words, what is wrong with the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from actions.errors import StoreError, redact
+from kb.state import SupplierRef
+
+__all__ = ["SCHEMA_VERSION", "ActivityRecord", "ActivityStore", "Outcome"]
+
+SCHEMA_VERSION = 1
+Outcome = Literal["started", "ok", "refused", "error", "unknown", "already_done"]
+_OUTCOMES = frozenset(("started", "ok", "refused", "error", "unknown", "already_done"))
+_BUSY_TIMEOUT_S = 10.0
+_MAX_TEXT = 2000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS activity (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    order_id TEXT NOT NULL,
+    order_name TEXT NOT NULL,
+    ticket TEXT,
+    action TEXT NOT NULL,
+    options TEXT NOT NULL DEFAULT '{}',
+    outcome TEXT NOT NULL,
+    message TEXT NOT NULL DEFAULT '',
+    request_id TEXT,
+    idempotency_key TEXT UNIQUE
+);
+CREATE INDEX IF NOT EXISTS activity_order ON activity (order_id);
+CREATE INDEX IF NOT EXISTS activity_order_name ON activity (order_name);
+CREATE INDEX IF NOT EXISTS activity_ticket ON activity (ticket);
+CREATE TABLE IF NOT EXISTS progress (
+    order_id TEXT NOT NULL,
+    step_key TEXT NOT NULL,
+    done INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (order_id, step_key)
+);
+CREATE TABLE IF NOT EXISTS supplier_refs (
+    order_id TEXT NOT NULL,
+    supplier TEXT NOT NULL,
+    supplier_order_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (order_id, supplier, supplier_order_id)
+);
+"""
+
+_CSV_COLUMNS = (
+    "id", "at", "order_id", "order_name", "ticket", "action", "options", "outcome", "message", "request_id",
+)
+
+
+class ActivityRecord(BaseModel):
+    """One recorded action: when, which order and ticket, what was asked, what came of it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    at: datetime
+    order_id: str
+    order_name: str
+    ticket: str | None
+    action: str
+    options: dict[str, Any]
+    outcome: Outcome
+    message: str
+    request_id: str | None
+    idempotency_key: str | None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class ActivityStore:
+    """The record on disk; safe to share between threads and processes (one connection per call)."""
+
+    def __init__(self, path: Path, *, secrets: Iterable[str | None] = (), stale_after: timedelta = timedelta(minutes=10)) -> None:
+        self.path = Path(path)
+        self._secrets = tuple(s for s in secrets if s)
+        self._stale_after = stale_after
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"the activity log folder {self.path.parent} cannot be created ({exc.strerror or exc})",
+                system="activity",
+            ) from None
+        self._migrate()
+
+    # --- connection and errors ------------------------------------------------------------
+
+    @contextmanager
+    def _connect(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """One short-lived connection; a write runs in one IMMEDIATE transaction (all or nothing)."""
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if write:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            else:
+                yield conn
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.Error as exc:
+            raise self._store_error(exc) from None
+        finally:
+            if conn is not None:
+                conn.close()
+
+    def _store_error(self, exc: sqlite3.Error) -> StoreError:
+        text = str(exc).lower()
+        where = f"the activity log at {self.path}"
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            what = f"{where} is corrupt; move the file aside (the app starts a new one) or restore a backup"
+        elif "locked" in text or "busy" in text:
+            what = f"{where} is locked by another program; try again in a moment"
+        elif "readonly" in text or "read-only" in text:
+            what = f"{where} is read-only; check the file and folder permissions"
+        elif "unable to open" in text or "disk i/o" in text or "full" in text:
+            what = f"{where} cannot be written (missing folder, permissions or a full disk)"
+        else:
+            what = f"{where} could not be used ({redact(str(exc), self._secrets)[:200]})"
+        return StoreError(what, system="activity")
+
+    def _migrate(self) -> None:
+        try:
+            conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise self._store_error(exc) from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(
+                    f"the activity log at {self.path} cannot use write-ahead logging (journal mode {mode})",
+                    system="activity",
+                )
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the activity log at {self.path} was written by a newer Cancel Assist (schema {version})",
+                    system="activity",
+                )
+            if version < SCHEMA_VERSION:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            else:
+                conn.execute("SELECT count(*) FROM activity").fetchone()  # a damaged file fails here, not later
+        except sqlite3.Error as exc:
+            raise self._store_error(exc) from None
+        finally:
+            conn.close()
+
+    # --- cleaning what goes in ----------------------------------------------------------------
+
+    def _clean(self, text: str | None) -> str | None:
+        if text is None:
+            return None
+        return redact(str(text), self._secrets)[:_MAX_TEXT]
+
+    def _options(self, options: dict[str, Any] | None) -> str:
+        text = json.dumps(options or {}, sort_keys=True, default=str, ensure_ascii=False)
+        cleaned = redact(text, self._secrets)
+        try:
+            json.loads(cleaned)
+        except ValueError:  # a mask inside an escaped string broke the JSON: keep it valid
+            cleaned = json.dumps({"redacted": cleaned}, ensure_ascii=False)
+        return cleaned
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def claim(
+        self,
+        key: str,
+        *,
+        order_id: str,
+        order_name: str,
+        ticket: str | None,
+        action: str,
+        options: dict[str, Any] | None = None,
+    ) -> int | None:
+        """Record an action as `started` under a unique key; None when someone holds the key already.
+
+        A claim left `started` for longer than `stale_after` (its process died mid-action) is taken
+        over: the old record is closed as `unknown` and a new one holds the key.
+        """
+        key = self._clean(key) or ""
+        try:
+            with self._connect(write=True) as conn:
+                held = conn.execute(
+                    "SELECT id, at, outcome FROM activity WHERE idempotency_key = ?", (key,)
+                ).fetchone()
+                if held is not None:
+                    started = datetime.fromisoformat(held[1])
+                    if held[2] != "started" or datetime.now(UTC) - started < self._stale_after:
+                        return None
+                    conn.execute(
+                        "UPDATE activity SET outcome = 'unknown', idempotency_key = NULL, message = ? WHERE id = ?",
+                        ("Abandoned: the session stopped before the result was recorded.", held[0]),
+                    )
+                cursor = conn.execute(
+                    "INSERT INTO activity (at, order_id, order_name, ticket, action, options, outcome, message,"
+                    " idempotency_key) VALUES (?, ?, ?, ?, ?, ?, 'started', '', ?)",
+                    (
+                        _now(), self._clean(order_id), self._clean(order_name), self._clean(ticket),
+                        self._clean(action), self._options(options), key,
+                    ),
+                )
+                return int(cursor.lastrowid or 0)
+        except sqlite3.IntegrityError:
+            return None  # another process inserted the same key between our read and our write
+
+    def finish(
+        self,
+        record_id: int,
+        *,
+        outcome: Outcome,
+        message: str,
+        request_id: str | None = None,
+        release: bool = False,
+    ) -> None:
+        """Close a claimed record; `release` frees the key when nothing reached the remote (retry allowed)."""
+        if outcome not in _OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        sql = "UPDATE activity SET outcome = ?, message = ?, request_id = ?"
+        if release:
+            sql += ", idempotency_key = NULL"
+        with self._connect(write=True) as conn:
+            conn.execute(sql + " WHERE id = ?", (outcome, self._clean(message), self._clean(request_id), record_id))
+
+    def record(
+        self,
+        *,
+        order_id: str,
+        order_name: str,
+        ticket: str | None,
+        action: str,
+        options: dict[str, Any] | None = None,
+        outcome: Outcome,
+        message: str,
+        request_id: str | None = None,
+    ) -> int:
+        """Record a finished action that needed no claim (a check, a refusal, an entered supplier id)."""
+        if outcome not in _OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        with self._connect(write=True) as conn:
+            cursor = conn.execute(
+                "INSERT INTO activity (at, order_id, order_name, ticket, action, options, outcome, message,"
+                " request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    _now(), self._clean(order_id), self._clean(order_name), self._clean(ticket), self._clean(action),
+                    self._options(options), outcome, self._clean(message), self._clean(request_id),
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def list(self, *, order: str | None = None, ticket: str | None = None, limit: int = 500) -> tuple[ActivityRecord, ...]:
+        """Newest first; `order` matches the order id or its name ("#1001" or "1001")."""
+        where: list[str] = []
+        args: list[Any] = []
+        if order:
+            name = order if order.startswith(("#", "gid://")) else f"#{order}"
+            where.append("(order_id = ? OR order_name = ? OR order_name = ?)")
+            args += [order, order, name]
+        if ticket:
+            where.append("ticket = ?")
+            args.append(ticket)
+        sql = "SELECT id, at, order_id, order_name, ticket, action, options, outcome, message, request_id," \
+              " idempotency_key FROM activity"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id DESC LIMIT ?"
+        args.append(max(0, int(limit)))
+        with self._connect() as conn:
+            rows = conn.execute(sql, args).fetchall()
+        return tuple(self._row(row) for row in rows)
+
+    def get(self, record_id: int) -> ActivityRecord | None:
+        """One record by id (None if there is none)."""
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT id, at, order_id, order_name, ticket, action, options, outcome, message, request_id,"
+                " idempotency_key FROM activity WHERE id = ?",
+                (record_id,),
+            ).fetchone()
+        return self._row(row) if row else None
+
+    @staticmethod
+    def _row(row: Sequence[Any]) -> ActivityRecord:
+        try:
+            options = json.loads(row[6] or "{}")
+        except ValueError:
+            options = {}
+        return ActivityRecord(
+            id=row[0], at=datetime.fromisoformat(row[1]), order_id=row[2], order_name=row[3], ticket=row[4],
+            action=row[5], options=options if isinstance(options, dict) else {}, outcome=row[7],
+            message=row[8] or "", request_id=row[9], idempotency_key=row[10],
+        )
+
+    @staticmethod
+    def to_csv(records: Iterable[ActivityRecord]) -> str:
+        """The records as CSV (spreadsheet formulas neutralised: a cell never starts with = + - @)."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(_CSV_COLUMNS)
+        for rec in records:
+            values = [
+                rec.id, rec.at.isoformat(), rec.order_id, rec.order_name, rec.ticket or "", rec.action,
+                json.dumps(rec.options, sort_keys=True, default=str), rec.outcome, rec.message, rec.request_id or "",
+            ]
+            writer.writerow([_csv_cell(v) for v in values])
+        return out.getvalue()
+
+    # --- checklist progress ------------------------------------------------------------------
+
+    def progress(self, order_id: str) -> frozenset[str]:
+        """The manual steps ticked for this order."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT step_key FROM progress WHERE order_id = ? AND done = 1", (order_id,)
+            ).fetchall()
+        return frozenset(r[0] for r in rows)
+
+    def set_progress(self, order_id: str, step_key: str, done: bool) -> None:
+        """Tick or untick one manual step of one order."""
+        with self._connect(write=True) as conn:
+            conn.execute(
+                "INSERT INTO progress (order_id, step_key, done, at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (order_id, step_key) DO UPDATE SET done = excluded.done, at = excluded.at",
+                (self._clean(order_id), self._clean(step_key), 1 if done else 0, _now()),
+            )
+
+    # --- supplier order ids entered by hand ---------------------------------------------------
+
+    def supplier_refs(self, order_id: str) -> tuple[SupplierRef, ...]:
+        """Supplier orders the merchant entered for this Shopify order, in the order entered."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT supplier, supplier_order_id FROM supplier_refs WHERE order_id = ? ORDER BY at, rowid",
+                (order_id,),
+            ).fetchall()
+        refs: list[SupplierRef] = []
+        for supplier, supplier_order_id in rows:
+            try:
+                refs.append(SupplierRef(supplier=supplier, order_id=supplier_order_id, source="entered"))
+            except ValueError:
+                continue  # a row written by hand outside the app; never let it break a look-up
+        return tuple(refs)
+
+    def add_supplier_ref(self, order_id: str, ref: SupplierRef) -> None:
+        """Remember a supplier order id for this Shopify order (entered once, used by every look-up)."""
+        with self._connect(write=True) as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO supplier_refs (order_id, supplier, supplier_order_id, at) VALUES (?, ?, ?, ?)",
+                (self._clean(order_id), ref.supplier, ref.order_id, _now()),
+            )
+
+
+def _csv_cell(value: object) -> object:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
