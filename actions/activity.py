@@ -216,11 +216,14 @@ class ActivityStore:
         ticket: str | None,
         action: str,
         options: dict[str, Any] | None = None,
+        replace_finished: bool = False,
     ) -> int | None:
         """Record an action as `started` under a unique key; None when someone holds the key already.
 
         A claim left `started` for longer than `stale_after` (its process died mid-action) is taken
-        over: the old record is closed as `unknown` and a new one holds the key.
+        over: the old record is closed as `unknown` and a new one holds the key. `replace_finished`
+        takes over a key whose action has finished: the caller has just re-read the remote state and
+        found the action still needed (a sandbox reset, a fulfillment request that came back).
         """
         key = self._clean(key) or ""
         try:
@@ -230,12 +233,17 @@ class ActivityStore:
                 ).fetchone()
                 if held is not None:
                     started = datetime.fromisoformat(held[1])
-                    if held[2] != "started" or datetime.now(UTC) - started < self._stale_after:
+                    if held[2] == "started":
+                        if datetime.now(UTC) - started < self._stale_after:
+                            return None
+                        conn.execute(
+                            "UPDATE activity SET outcome = 'unknown', idempotency_key = NULL, message = ? WHERE id = ?",
+                            ("Abandoned: the session stopped before the result was recorded.", held[0]),
+                        )
+                    elif replace_finished:
+                        conn.execute("UPDATE activity SET idempotency_key = NULL WHERE id = ?", (held[0],))
+                    else:
                         return None
-                    conn.execute(
-                        "UPDATE activity SET outcome = 'unknown', idempotency_key = NULL, message = ? WHERE id = ?",
-                        ("Abandoned: the session stopped before the result was recorded.", held[0]),
-                    )
                 cursor = conn.execute(
                     "INSERT INTO activity (at, order_id, order_name, ticket, action, options, outcome, message,"
                     " idempotency_key) VALUES (?, ?, ?, ?, ?, ?, 'started', '', ?)",
@@ -312,6 +320,16 @@ class ActivityStore:
         with self._connect() as conn:
             rows = conn.execute(sql, args).fetchall()
         return tuple(self._row(row) for row in rows)
+
+    def holder(self, key: str) -> ActivityRecord | None:
+        """The record that holds an idempotency key (None when the key is free)."""
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT id, at, order_id, order_name, ticket, action, options, outcome, message, request_id,"
+                " idempotency_key FROM activity WHERE idempotency_key = ?",
+                (self._clean(key),),
+            ).fetchone()
+        return self._row(row) if row else None
 
     def get(self, record_id: int) -> ActivityRecord | None:
         """One record by id (None if there is none)."""

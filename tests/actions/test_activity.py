@@ -227,3 +227,19 @@ def test_no_secret_ever_reaches_the_record(tmp_path: Path) -> None:
     assert secret.encode() not in raw and b"shpat_abcdef123456" not in raw
     rec = store.get(rid)
     assert rec is not None and "[redacted]" in rec.message and "[redacted]" in rec.options["staff_note"]
+
+
+def test_a_finished_key_is_taken_over_only_when_the_caller_asks(tmp_path: Path) -> None:
+    store = ActivityStore(tmp_path / "log.sqlite3")
+    first = _claim(store, "cancel_order:gid://shopify/Order/1")
+    assert first is not None
+    assert _claim(store, "cancel_order:gid://shopify/Order/1") is None
+    in_flight = store.claim("cancel_order:gid://shopify/Order/1", order_id=_ORDER, order_name="#1001", ticket=None,
+                            action="cancel_order", replace_finished=True)
+    assert in_flight is None  # still started: never taken over
+    store.finish(first, outcome="ok", message="cancelled")
+    assert store.holder("cancel_order:gid://shopify/Order/1").id == first  # type: ignore[union-attr]
+    second = store.claim("cancel_order:gid://shopify/Order/1", order_id=_ORDER, order_name="#1001", ticket=None,
+                         action="cancel_order", replace_finished=True)
+    assert second is not None and second != first
+    assert store.holder("cancel_order:gid://shopify/Order/1").id == second  # type: ignore[union-attr]
