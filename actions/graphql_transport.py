@@ -1,0 +1,318 @@
+"""One POST to Shopify's Admin GraphQL endpoint, with throttling, retries and error translation.
+
+Reads are retried on throttling, 5xx and timeouts. Writes are retried only when Shopify says
+THROTTLED (the mutation was not executed); any other failure of a write that may have reached
+Shopify raises `AmbiguousWrite`, and the caller re-reads the order instead of sending it again.
+Every message leaving this module goes through `redact`, so the token never shows.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ConfigDict
+
+from actions.errors import (
+    ActionError,
+    ApiError,
+    AuthenticationError,
+    GraphQLError,
+    LockedError,
+    MalformedResponse,
+    NotFoundError,
+    PaymentRequiredError,
+    PermissionDenied,
+    RateLimited,
+    ServerError,
+    TransportError,
+    redact,
+)
+from actions.settings import ShopifySettings
+from actions.shopify_documents import Document, is_registered
+
+__all__ = ["AmbiguousWrite", "GraphQLResult", "GraphQLTransport", "QueryCost"]
+
+_SYSTEM = "shopify"
+_READ_ATTEMPTS = 3
+_BACKOFF = (0.5, 1.5)  # seconds before the 2nd and 3rd attempt of a read
+_MAX_THROTTLE_RETRIES = 8
+# Errors on these fields leave the rest of the order usable (protected customer data needs
+# extra approval; without it Shopify answers ACCESS_DENIED on just these fields).
+_OPTIONAL_FIELDS = frozenset({"customer", "email"})
+
+
+class QueryCost(BaseModel):
+    """`extensions.cost` of a response: what the query cost and how full the bucket is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    requested: float | None = None
+    actual: float | None = None
+    available: float | None = None
+    maximum: float | None = None
+    restore_rate: float | None = None
+
+
+class GraphQLResult(BaseModel):
+    """The `data` of a successful response, with its request id and cost."""
+
+    model_config = ConfigDict(frozen=True)
+
+    data: dict[str, Any]
+    request_id: str | None = None
+    cost: QueryCost | None = None
+
+
+class AmbiguousWrite(ActionError):
+    """Raised when a mutation may or may not have run (timeout, 5xx, dropped connection, bad body)."""
+
+    def __init__(self, message: str, *, cause: ActionError, request_id: str | None = None) -> None:
+        super().__init__(message, system=_SYSTEM, request_id=request_id)
+        self.cause = cause
+
+
+class _NotSent(TransportError):
+    """A connection that was never established: the request did not leave this machine."""
+
+
+class _Throttled(Exception):
+    def __init__(self, wait: float, request_id: str | None) -> None:
+        super().__init__("throttled")
+        self.wait = wait
+        self.request_id = request_id
+
+
+class GraphQLTransport:
+    """Sends registered documents to one shop and returns their `data`, or raises an ActionError."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        settings: ShopifySettings,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        max_throttle_wait: float = 30.0,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self._http = http
+        self._settings = settings
+        self._sleep = sleep
+        self._max_throttle_wait = max_throttle_wait
+        self._jitter = jitter
+        self.request_count = 0
+        self.last_cost: QueryCost | None = None
+
+    def __repr__(self) -> str:
+        return f"GraphQLTransport(shop={self._settings.shop!r})"
+
+    def execute(self, document: Document, variables: Mapping[str, Any] | None = None) -> GraphQLResult:
+        """Send `document`; reads are retried, writes only when Shopify says it did not run them."""
+        if not is_registered(document):
+            raise TypeError("only documents of actions.shopify_documents can be sent")
+        body = {"query": document.text, "variables": dict(variables or {}), "operationName": document.name}
+        failures = 0
+        throttle_retries = 0
+        throttle_waited = 0.0
+        while True:
+            try:
+                return self._send_once(document, body)
+            except _Throttled as throttled:
+                # A THROTTLED answer (HTTP 200 or 429) means Shopify refused the request before
+                # running it, so sending it again is safe for a mutation too.
+                wait = throttled.wait * (1.0 + 0.25 * self._jitter()) + 0.05
+                throttle_retries += 1
+                if throttle_retries > _MAX_THROTTLE_RETRIES or throttle_waited + wait > self._max_throttle_wait:
+                    raise RateLimited(
+                        "Shopify is busy with this shop's other apps (rate limit). Wait a few seconds and try again.",
+                        system=_SYSTEM,
+                        retry_after=round(throttled.wait, 2),
+                        status=429,
+                        code="THROTTLED",
+                        request_id=throttled.request_id,
+                    ) from None
+                throttle_waited += wait
+                self._sleep(wait)
+            except (ServerError, TransportError) as error:
+                if document.is_write:
+                    if isinstance(error, _NotSent):
+                        raise
+                    raise AmbiguousWrite(error.message, cause=error, request_id=error.request_id) from None
+                failures += 1
+                if failures >= _READ_ATTEMPTS:
+                    raise
+                self._sleep(_BACKOFF[failures - 1] * (1.0 + 0.5 * self._jitter()))
+            except MalformedResponse as error:
+                if document.is_write:
+                    raise AmbiguousWrite(error.message, cause=error, request_id=error.request_id) from None
+                raise
+
+    # --- one attempt -------------------------------------------------------------------------
+
+    def _send_once(self, document: Document, body: dict[str, Any]) -> GraphQLResult:
+        headers = {
+            "X-Shopify-Access-Token": self._settings.access_token.get_secret_value(),
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
+        self.request_count += 1
+        try:
+            response = self._http.post(self._settings.graphql_url, json=body, headers=headers)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise _NotSent(
+                f"Could not connect to Shopify ({self._settings.shop}): {self._safe(type(exc).__name__)}. "
+                "Check the network and try again; nothing was sent.",
+                system=_SYSTEM,
+                timeout=isinstance(exc, httpx.ConnectTimeout),
+            ) from None
+        except httpx.TimeoutException:
+            raise TransportError(
+                "Shopify did not answer in time.", system=_SYSTEM, timeout=True
+            ) from None
+        except httpx.HTTPError as exc:
+            raise TransportError(
+                f"The connection to Shopify failed ({self._safe(type(exc).__name__)}).", system=_SYSTEM
+            ) from None
+        request_id = response.headers.get("X-Request-Id")
+        return self._read_response(response, request_id)
+
+    def _read_response(self, response: httpx.Response, request_id: str | None) -> GraphQLResult:
+        status = response.status_code
+        payload = self._json(response) if status in (200, 429) else None
+        if status == 429:
+            raise _Throttled(self._throttle_wait(payload, response), request_id)
+        if status != 200:
+            raise self._status_error(status, request_id, response)
+        if payload is None:
+            raise MalformedResponse(
+                "Shopify sent an answer we could not read (not JSON).", system=_SYSTEM, status=status,
+                request_id=request_id,
+            )
+        cost = _cost(payload)
+        if cost is not None:
+            self.last_cost = cost
+        errors = payload.get("errors")
+        data = payload.get("data")
+        if errors:
+            if not isinstance(errors, list):
+                errors = [errors]
+            if any(_code(e) == "THROTTLED" for e in errors):
+                raise _Throttled(self._throttle_wait(payload, response), request_id)
+            blocking = [e for e in errors if not (isinstance(data, dict) and _on_optional_field(e))]
+            if blocking:
+                raise self._graphql_error(blocking, request_id)
+        if not isinstance(data, dict):
+            raise MalformedResponse(
+                "Shopify's answer had no data.", system=_SYSTEM, status=status, request_id=request_id
+            )
+        return GraphQLResult(data=data, request_id=request_id, cost=cost)
+
+    def _json(self, response: httpx.Response) -> dict[str, Any] | None:
+        try:
+            payload = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+            return None
+        return payload if isinstance(payload, dict) else None
+
+    def _throttle_wait(self, payload: dict[str, Any] | None, response: httpx.Response) -> float:
+        """Seconds until the bucket holds the requested cost again: (requested - available) / restore."""
+        cost = _cost(payload) if payload else None
+        if cost and cost.requested is not None and cost.available is not None and cost.restore_rate:
+            return max(0.0, (cost.requested - cost.available) / cost.restore_rate)
+        retry_after = response.headers.get("Retry-After")
+        try:
+            return max(0.0, float(retry_after)) if retry_after else 1.0
+        except ValueError:
+            return 1.0
+
+    def _status_error(self, status: int, request_id: str | None, response: httpx.Response) -> ActionError:
+        shop = self._settings.shop
+        kwargs: dict[str, Any] = {"system": _SYSTEM, "status": status, "request_id": request_id}
+        if status == 401:
+            return AuthenticationError(
+                f"Shopify refused the access token for {shop}: it is wrong or was revoked. "
+                "Create a new Admin API token and update the settings.",
+                **kwargs,
+            )
+        if status == 402:
+            return PaymentRequiredError(
+                f"{shop} is frozen by Shopify until its bill is paid; nothing can change until the owner pays.",
+                **kwargs,
+            )
+        if status == 403:
+            return PermissionDenied(
+                "Shopify refused this request: the app is missing an access scope. "
+                "Open the Connection page to see which scopes to grant.",
+                **kwargs,
+            )
+        if status == 404:
+            return NotFoundError(
+                f"Shopify has no Admin API at this address for {shop} "
+                f"(API version {self._settings.api_version}). Check the shop domain and the API version.",
+                **kwargs,
+            )
+        if status == 423:
+            return LockedError(f"{shop} is locked by Shopify; contact Shopify support.", **kwargs)
+        if status >= 500:
+            return ServerError(f"Shopify had a problem answering (HTTP {status}). Try again shortly.", **kwargs)
+        detail = self._safe(response.text[:200]) if response.text else ""
+        return ApiError(f"Shopify refused the request (HTTP {status}). {detail}".strip(), **kwargs)
+
+    def _graphql_error(self, errors: list[Any], request_id: str | None) -> ActionError:
+        codes = [_code(e) for e in errors]
+        messages = "; ".join(self._safe(str(e.get("message", "")) if isinstance(e, dict) else str(e))[:200]
+                             for e in errors[:3])
+        code = next((c for c in codes if c), None)
+        kwargs: dict[str, Any] = {"system": _SYSTEM, "status": 200, "code": code, "request_id": request_id}
+        if code == "ACCESS_DENIED":
+            return PermissionDenied(
+                f"Shopify refused this for lack of an access scope or staff permission: {messages}", **kwargs
+            )
+        if code in ("SHOP_INACTIVE",):
+            return PaymentRequiredError(f"{self._settings.shop} is not active on Shopify: {messages}", **kwargs)
+        if code == "INTERNAL_SERVER_ERROR":
+            return ServerError(f"Shopify had an internal error: {messages}", **kwargs)
+        if code == "MAX_COST_EXCEEDED":
+            return GraphQLError(f"This request is too large for Shopify: {messages}", **kwargs)
+        return GraphQLError(f"Shopify rejected the request: {messages}", **kwargs)
+
+    def _safe(self, text: str) -> str:
+        return redact(text, [self._settings.access_token.get_secret_value()])
+
+
+def _code(error: Any) -> str | None:
+    if not isinstance(error, dict):
+        return None
+    extensions = error.get("extensions")
+    code = extensions.get("code") if isinstance(extensions, dict) else None
+    return str(code) if code else None
+
+
+def _on_optional_field(error: Any) -> bool:
+    if not isinstance(error, dict):
+        return False
+    path = error.get("path")
+    return isinstance(path, list) and bool(path) and path[-1] in _OPTIONAL_FIELDS
+
+
+def _cost(payload: dict[str, Any]) -> QueryCost | None:
+    extensions = payload.get("extensions")
+    cost = extensions.get("cost") if isinstance(extensions, dict) else None
+    if not isinstance(cost, dict):
+        return None
+    throttle = cost.get("throttleStatus") if isinstance(cost.get("throttleStatus"), dict) else {}
+
+    def number(value: Any) -> float | None:
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+    return QueryCost(
+        requested=number(cost.get("requestedQueryCost")),
+        actual=number(cost.get("actualQueryCost")),
+        available=number(throttle.get("currentlyAvailable")),
+        maximum=number(throttle.get("maximumAvailable")),
+        restore_rate=number(throttle.get("restoreRate")),
+    )

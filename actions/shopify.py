@@ -1,0 +1,693 @@
+"""The Shopify Admin GraphQL client: read an order's whole state, cancel it, revert fulfillment.
+
+One request reads everything the rules need. Writes are sent once: after an ambiguous failure
+(timeout, 5xx, dropped connection, unreadable answer) the order is re-read and the outcome is
+reported from what Shopify shows, never by sending the mutation again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from actions.errors import (
+    ActionError,
+    AlreadyDone,
+    ApiError,
+    InputError,
+    MalformedResponse,
+    NotFoundError,
+    OutcomeUnknown,
+    Refused,
+    UserError,
+    redact,
+)
+from actions.graphql_transport import AmbiguousWrite, GraphQLResult, GraphQLTransport
+from actions.settings import ShopifySettings
+from actions.shopify_documents import (
+    CANCEL_FULFILLMENT_ORDER,
+    CANCEL_ORDER,
+    CONNECTION_CHECK,
+    FULFILLMENT_ORDERS_PAGE,
+    JOB_STATUS,
+    OPEN_FULFILLMENT_ORDER,
+    ORDER_STATE_BY_ID,
+    ORDER_STATE_BY_NAME,
+    RELEASE_FULFILLMENT_HOLD,
+    REQUEST_FULFILLMENT_CANCELLATION,
+    Document,
+)
+from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
+from kb.state import (
+    CancelOptions,
+    DisplayFinancialStatus,
+    DisplayFulfillmentStatus,
+    FulfillmentOrderAction,
+    FulfillmentOrderRequestStatus,
+    FulfillmentOrderState,
+    FulfillmentOrderStatus,
+    FulfillmentState,
+    LineItem,
+    Money,
+    RefundTiming,
+    ShopifyOrderState,
+    SupplierRef,
+)
+
+__all__ = [
+    "REQUIRED_SCOPES",
+    "REVERT_ACTIONS",
+    "CancelOutcome",
+    "ConnectionReport",
+    "RevertOutcome",
+    "ShopifyClient",
+    "order_state_from_node",
+]
+
+_SYSTEM = "shopify"
+
+# orderCancel needs write_orders; the revert mutations need the fulfillment-order scopes of
+# both merchant-managed locations and third-party services (a dropshipping app is the latter).
+REQUIRED_SCOPES: tuple[str, ...] = (
+    "read_orders",
+    "write_orders",
+    "read_merchant_managed_fulfillment_orders",
+    "write_merchant_managed_fulfillment_orders",
+    "read_third_party_fulfillment_orders",
+    "write_third_party_fulfillment_orders",
+)
+
+# The fulfillment-order actions that undo a fulfillment request, and the mutation of each.
+REVERT_ACTIONS: Mapping[FulfillmentOrderAction, Document] = {
+    FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER: CANCEL_FULFILLMENT_ORDER,
+    FulfillmentOrderAction.REQUEST_CANCELLATION: REQUEST_FULFILLMENT_CANCELLATION,
+    FulfillmentOrderAction.MARK_AS_OPEN: OPEN_FULFILLMENT_ORDER,
+    FulfillmentOrderAction.RELEASE_HOLD: RELEASE_FULFILLMENT_HOLD,
+}
+
+_REREAD_ATTEMPTS = 3
+_REREAD_WAIT = 1.0
+_ORDER_GID = re.compile(r"gid://shopify/Order/\d{1,20}")
+_FO_GID = re.compile(r"gid://shopify/FulfillmentOrder/\d{1,20}")
+_SUPPLIER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_SUPPLIERS = {"aliexpress": "aliexpress", "cjdropshipping": "cjdropshipping", "cj": "cjdropshipping"}
+
+# orderCancelUserErrors codes in a merchant's words.
+_CANCEL_ERRORS: Mapping[str, str] = {
+    "NO_REFUND_PERMISSION": (
+        "Your staff account may not refund orders, so Shopify did not cancel with a refund. "
+        "Ask the store owner for the refund permission, or cancel with 'refund later'."
+    ),
+    "NO_REFUND_TO_STORE_CREDIT_PERMISSION": "Your staff account may not refund to store credit.",
+    "STORE_CREDIT_REFUND_EXPIRATION_IN_PAST": "The store credit expiry date is in the past.",
+    "STORE_CREDIT_REFUND_MISSING_CUSTOMER": "Store credit needs a customer on the order, and this order has none.",
+    "STORE_CREDIT_REFUND_B2B_NOT_SUPPORTED": "Store credit refunds are not available for B2B orders.",
+    "NOT_FOUND": "Shopify could not find this order any more.",
+    "INVALID": "Shopify cannot cancel this order as it is now.",
+    "INTERNAL_ERROR": "Shopify had an internal problem cancelling this order; nothing was cancelled. Try again.",
+}
+
+_REVERT_ERRORS: Mapping[str, str] = {
+    "FULFILLMENT_ORDER_HAS_MANUALLY_REPORTED_PROGRESS": (
+        "Progress was reported on this fulfillment order by hand, so it cannot be cancelled; "
+        "mark it as open instead."
+    ),
+    "FULFILLMENT_ORDER_NOT_FOUND": "Shopify could not find this fulfillment order any more; refresh the order.",
+    "INVALID_ACCESS": "This app may not change this fulfillment order (it belongs to another app or location).",
+}
+
+_REVERT_VERBS: Mapping[FulfillmentOrderAction, str] = {
+    FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER: "cancel the fulfillment request",
+    FulfillmentOrderAction.REQUEST_CANCELLATION: "ask the fulfillment service to cancel",
+    FulfillmentOrderAction.MARK_AS_OPEN: "mark the fulfillment order as open",
+    FulfillmentOrderAction.RELEASE_HOLD: "release the hold",
+}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CancelOutcome(_Frozen):
+    """What `orderCancel` led to; `confirmed` means the order now shows `cancelledAt`."""
+
+    order: ShopifyOrderState
+    job_id: str | None = None
+    request_id: str | None = None
+    confirmed: bool
+
+
+class RevertOutcome(_Frozen):
+    """A fulfillment order after a revert mutation (and its replacement, when Shopify made one)."""
+
+    action: FulfillmentOrderAction
+    fulfillment_order_id: str
+    status: str
+    request_status: str
+    request_id: str | None = None
+    replacement_id: str | None = None  # fulfillmentOrderCancel: the new order of the work left to do
+    confirmed_by_reread: bool = False  # the mutation's answer was lost; the state was read back
+
+
+class ConnectionReport(_Frozen):
+    """Which shop the token opens, and which required access scopes it lacks."""
+
+    shop_name: str
+    shop_domain: str
+    api_version: str
+    granted_scopes: tuple[str, ...]
+    missing_scopes: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing_scopes
+
+
+class ShopifyClient:
+    """The Shopify side of Cancel Assist, over any httpx transport (live, sandbox or test)."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        settings: ShopifySettings,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        max_throttle_wait: float = 30.0,
+        poll_interval: float = 0.5,
+        poll_timeout: float = 20.0,
+    ) -> None:
+        self._settings = settings
+        self._sleep = sleep
+        self._poll_interval = poll_interval
+        self._poll_timeout = poll_timeout
+        self._graphql = GraphQLTransport(http, settings, sleep=sleep, max_throttle_wait=max_throttle_wait)
+        self._fo_orders: dict[str, str] = {}  # fulfillment order id -> order id, from reads
+
+    def __repr__(self) -> str:
+        return f"ShopifyClient(shop={self._settings.shop!r}, api_version={self._settings.api_version!r})"
+
+    @property
+    def request_count(self) -> int:
+        """HTTP requests sent so far (every attempt counts)."""
+        return self._graphql.request_count
+
+    @property
+    def settings(self) -> ShopifySettings:
+        return self._settings
+
+    # --- reads ---------------------------------------------------------------------------------
+
+    def read_order(self, ref: OrderRef | str) -> ShopifyOrderState:
+        """Read everything the rules need about one order, in exactly one request."""
+        if isinstance(ref, str):
+            try:
+                ref = parse_order_ref(ref, shop=self._settings.shop)
+            except OrderRefError as exc:
+                raise InputError(str(exc), system=_SYSTEM) from None
+        if ref.kind == "id":
+            result = self._graphql.execute(ORDER_STATE_BY_ID, {"id": ref.value})
+            node = result.data.get("order")
+            if node is None:
+                raise NotFoundError(
+                    f"There is no {ref.display} in {self._settings.shop}. Check the number, or that it is this shop's.",
+                    system=_SYSTEM,
+                    code="NOT_FOUND",
+                    request_id=result.request_id,
+                )
+        else:
+            result = self._graphql.execute(ORDER_STATE_BY_NAME, {"query": f"name:{_search_value(ref.value)}"})
+            node = self._exact_name_match(ref, result)
+        state = self._translate(node, result.request_id)
+        for fo in state.fulfillment_orders:
+            self._fo_orders[fo.id] = state.id
+        return state
+
+    def check_connection(self) -> ConnectionReport:
+        """Which shop the token opens and which required scopes are missing."""
+        result = self._graphql.execute(CONNECTION_CHECK)
+        try:
+            shop = result.data["shop"]
+            scopes = tuple(
+                str(s["handle"]) for s in result.data["currentAppInstallation"]["accessScopes"]
+            )
+            name, domain = str(shop["name"]), str(shop["myshopifyDomain"])
+        except (KeyError, TypeError) as exc:
+            raise self._malformed("the shop and its access scopes", result, exc) from None
+        return ConnectionReport(
+            shop_name=name,
+            shop_domain=domain,
+            api_version=self._settings.api_version,
+            granted_scopes=scopes,
+            missing_scopes=missing_scopes(scopes),
+        )
+
+    # --- orderCancel --------------------------------------------------------------------------
+
+    def cancel_order(self, order_id: str, options: CancelOptions) -> CancelOutcome:
+        """Cancel with the admin's options, follow Shopify's job, confirm with `cancelledAt`."""
+        if not _ORDER_GID.fullmatch(order_id or ""):
+            raise InputError("Cancel needs the order's Shopify id (gid://shopify/Order/…).", system=_SYSTEM)
+        variables = {
+            "orderId": order_id,
+            "reason": options.reason.value,
+            "restock": options.restock,
+            # Refund now = back to the original payment methods. Refund later = no refund with the
+            # cancel; sent explicitly false rather than left to an undocumented default.
+            "refundMethod": {"originalPaymentMethodsRefund": options.refund is RefundTiming.NOW},
+            "notifyCustomer": options.notify_customer,
+            "staffNote": options.staff_note,
+        }
+        try:
+            result = self._graphql.execute(CANCEL_ORDER, variables)
+        except AmbiguousWrite as ambiguous:
+            return self._cancel_after_ambiguity(order_id, ambiguous)
+        payload = result.data.get("orderCancel")
+        if not isinstance(payload, dict):
+            # Shopify answered but without the mutation's payload: whether it ran is unknown.
+            return self._cancel_after_ambiguity(
+                order_id,
+                AmbiguousWrite(
+                    "Shopify's answer to the cancel had no result.",
+                    cause=MalformedResponse("no orderCancel payload", system=_SYSTEM),
+                    request_id=result.request_id,
+                ),
+            )
+        errors = _user_errors(payload.get("orderCancelUserErrors"))
+        if errors:
+            raise self._cancel_user_error(order_id, errors, result.request_id)
+        job = payload.get("job") if isinstance(payload.get("job"), dict) else None
+        job_id = str(job["id"]) if job and job.get("id") else None
+        done = bool(job and job.get("done"))
+        if job_id and not done:
+            done = self._wait_for_job(job_id)
+        order = self.read_order(OrderRef(kind="id", value=order_id))
+        if order.is_cancelled:
+            return CancelOutcome(order=order, job_id=job_id, request_id=result.request_id, confirmed=True)
+        if job_id and not done:
+            # Still running after poll_timeout: accepted, not yet visible. The caller checks again.
+            return CancelOutcome(order=order, job_id=job_id, request_id=result.request_id, confirmed=False)
+        raise OutcomeUnknown(
+            f"Shopify accepted the cancellation of {order.name} and finished its job, but the order still "
+            "shows as not cancelled. Open it in the Shopify admin to see why; nothing was sent twice.",
+            system=_SYSTEM,
+            request_id=result.request_id,
+        )
+
+    def _wait_for_job(self, job_id: str) -> bool:
+        waited = 0.0
+        while waited < self._poll_timeout:
+            self._sleep(self._poll_interval)
+            waited += self._poll_interval
+            job = self._graphql.execute(JOB_STATUS, {"id": job_id}).data.get("job")
+            if job is None or (isinstance(job, dict) and job.get("done")):
+                return True  # a finished job may be gone; the order read says what happened
+        return False
+
+    def _cancel_user_error(
+        self, order_id: str, errors: list[tuple[str | None, str]], request_id: str | None
+    ) -> ActionError:
+        codes = {code for code, _ in errors}
+        if "NOT_FOUND" in codes:
+            return NotFoundError(
+                _CANCEL_ERRORS["NOT_FOUND"], system=_SYSTEM, code="NOT_FOUND", request_id=request_id
+            )
+        if codes & {"INVALID", None} or any("already" in message.lower() for _, message in errors):
+            # The usual INVALID is an order that is already cancelled: look before saying so.
+            try:
+                order = self.read_order(OrderRef(kind="id", value=order_id))
+            except ActionError:
+                order = None
+            if order is not None and order.is_cancelled:
+                return AlreadyDone(
+                    f"{order.name} is already cancelled on Shopify; nothing was changed.",
+                    system=_SYSTEM,
+                    request_id=request_id,
+                )
+        return self._user_error("Shopify did not cancel the order", errors, _CANCEL_ERRORS, request_id)
+
+    def _cancel_after_ambiguity(self, order_id: str, ambiguous: AmbiguousWrite) -> CancelOutcome:
+        seen, order = self._reread(lambda: self.read_order(OrderRef(kind="id", value=order_id)),
+                                   lambda o: o.is_cancelled)
+        if order is not None and order.is_cancelled:
+            return CancelOutcome(order=order, job_id=None, request_id=ambiguous.request_id, confirmed=True)
+        raise OutcomeUnknown(
+            f"We could not tell whether Shopify cancelled the order: {ambiguous.message.rstrip('.')}. "
+            f"{seen} The cancel was not sent again; check the order in the Shopify admin before retrying.",
+            system=_SYSTEM,
+            request_id=ambiguous.request_id,
+        )
+
+    # --- fulfillment-order reverts --------------------------------------------------------------
+
+    def revert_fulfillment(
+        self,
+        fulfillment_order: FulfillmentOrderState,
+        action: FulfillmentOrderAction,
+        *,
+        message: str | None = None,
+        order_id: str | None = None,
+    ) -> RevertOutcome:
+        """Run the revert mutation Shopify lists in the fulfillment order's supported actions."""
+        fo = fulfillment_order
+        if action not in REVERT_ACTIONS:
+            raise Refused(f"{action.value} does not revert a fulfillment request.", system=_SYSTEM)
+        if action not in fo.supported_actions:
+            allowed = ", ".join(a.value for a in fo.supported_actions) or "none"
+            raise Refused(
+                f"Shopify does not allow us to {_REVERT_VERBS[action]} on this fulfillment order right now "
+                f"(it allows: {allowed}). Refresh the order and follow the step it shows.",
+                system=_SYSTEM,
+            )
+        if not _FO_GID.fullmatch(fo.id):
+            raise InputError("That is not a Shopify fulfillment order id.", system=_SYSTEM)
+        document = REVERT_ACTIONS[action]
+        variables: dict[str, Any] = {"id": fo.id}
+        if action is FulfillmentOrderAction.REQUEST_CANCELLATION:
+            variables["message"] = (message or "").strip()[:255] or None
+        elif action is FulfillmentOrderAction.RELEASE_HOLD:
+            variables["holdIds"] = list(fo.hold_ids) or None
+        try:
+            result = self._graphql.execute(document, variables)
+        except AmbiguousWrite as ambiguous:
+            return self._revert_after_ambiguity(fo, action, order_id or self._fo_orders.get(fo.id), ambiguous)
+        payload = next(iter(result.data.values()), None) if result.data else None
+        if not isinstance(payload, dict):
+            return self._revert_after_ambiguity(
+                fo,
+                action,
+                order_id or self._fo_orders.get(fo.id),
+                AmbiguousWrite(
+                    "Shopify's answer had no result.",
+                    cause=MalformedResponse("no payload", system=_SYSTEM),
+                    request_id=result.request_id,
+                ),
+            )
+        errors = _user_errors(payload.get("userErrors"))
+        if errors:
+            raise self._user_error(f"Shopify did not {_REVERT_VERBS[action]}", errors, _REVERT_ERRORS, result.request_id)
+        after = payload.get("fulfillmentOrder") if isinstance(payload.get("fulfillmentOrder"), dict) else {}
+        replacement = payload.get("replacementFulfillmentOrder")
+        return RevertOutcome(
+            action=action,
+            fulfillment_order_id=str(after.get("id") or fo.id),
+            status=str(after.get("status") or fo.status.value),
+            request_status=str(after.get("requestStatus") or fo.request_status.value),
+            request_id=result.request_id,
+            replacement_id=str(replacement["id"]) if isinstance(replacement, dict) and replacement.get("id") else None,
+        )
+
+    def _revert_after_ambiguity(
+        self,
+        fo: FulfillmentOrderState,
+        action: FulfillmentOrderAction,
+        order_id: str | None,
+        ambiguous: AmbiguousWrite,
+    ) -> RevertOutcome:
+        if order_id is None:
+            raise OutcomeUnknown(
+                f"We could not tell whether Shopify managed to {_REVERT_VERBS[action]}: "
+                f"{ambiguous.message.rstrip('.')}. It was not sent again; refresh the order to see where it stands.",
+                system=_SYSTEM,
+                request_id=ambiguous.request_id,
+            )
+
+        def current() -> FulfillmentOrderState | None:
+            order = self.read_order(OrderRef(kind="id", value=order_id))
+            return next((f for f in order.fulfillment_orders if f.id == fo.id), None)
+
+        seen, after = self._reread(current, lambda f: _reverted(action, f))
+        if _reverted(action, after):
+            return RevertOutcome(
+                action=action,
+                fulfillment_order_id=fo.id,
+                status=after.status.value if after else FulfillmentOrderStatus.CLOSED.value,
+                request_status=after.request_status.value if after else FulfillmentOrderRequestStatus.CLOSED.value,
+                request_id=ambiguous.request_id,
+                confirmed_by_reread=True,
+            )
+        raise OutcomeUnknown(
+            f"We could not tell whether Shopify managed to {_REVERT_VERBS[action]}: "
+            f"{ambiguous.message.rstrip('.')}. {seen} It was not sent again; refresh the order before retrying.",
+            system=_SYSTEM,
+            request_id=ambiguous.request_id,
+        )
+
+    # --- shared helpers -----------------------------------------------------------------------
+
+    def _reread(self, read: Callable[[], Any], settled: Callable[[Any], bool]) -> tuple[str, Any]:
+        """Read back after an ambiguous write, a few times with short waits; say what was seen."""
+        seen = "We could not read the order back either."
+        value: Any = None
+        for attempt in range(_REREAD_ATTEMPTS):
+            if attempt:
+                self._sleep(_REREAD_WAIT * attempt)
+            try:
+                value = read()
+            except ActionError as exc:
+                seen = f"Reading it back failed too ({exc.message.rstrip('.')})."
+                continue
+            if settled(value):
+                return "", value
+            seen = "Reading it back shows no change yet."
+        return seen, value
+
+    def _exact_name_match(self, ref: OrderRef, result: GraphQLResult) -> dict[str, Any]:
+        orders = result.data.get("orders")
+        nodes = orders.get("nodes") if isinstance(orders, dict) else None
+        if not isinstance(nodes, list):
+            raise self._malformed("the orders list", result, None)
+        wanted = ref.value.casefold()
+        matches = [n for n in nodes if isinstance(n, dict) and str(n.get("name", "")).casefold() == wanted]
+        if not matches:
+            raise NotFoundError(
+                f"There is no order named {ref.value} in {self._settings.shop}. "
+                "Check the number, or paste the order's admin URL.",
+                system=_SYSTEM,
+                code="NOT_FOUND",
+                request_id=result.request_id,
+            )
+        if len(matches) > 1:
+            raise InputError(
+                f"More than one order is named {ref.value} in {self._settings.shop}. "
+                "Paste the order's admin URL or id to say which one.",
+                system=_SYSTEM,
+                request_id=result.request_id,
+            )
+        return matches[0]
+
+    def _translate(self, node: Any, request_id: str | None) -> ShopifyOrderState:
+        try:
+            state = order_state_from_node(node, self._settings.supplier_note_attributes)
+        except (KeyError, TypeError, ValueError, ValidationError) as exc:
+            raise MalformedResponse(
+                "Shopify's answer about the order was missing fields we need.",
+                system=_SYSTEM,
+                request_id=request_id,
+            ) from _redacted(exc, self._secret())
+        fos = node.get("fulfillmentOrders") or {}
+        if (fos.get("pageInfo") or {}).get("hasNextPage"):
+            raise ApiError(
+                f"{state.name} has more than {FULFILLMENT_ORDERS_PAGE} fulfillment orders; "
+                "Cancel Assist cannot check them all. Handle this order in the Shopify admin.",
+                system=_SYSTEM,
+                code="TOO_MANY_FULFILLMENT_ORDERS",
+                request_id=request_id,
+            )
+        return state
+
+    def _user_error(
+        self,
+        prefix: str,
+        errors: list[tuple[str | None, str]],
+        words: Mapping[str, str],
+        request_id: str | None,
+    ) -> UserError:
+        secret = self._secret()
+        explained = [words.get(code or "", redact(message, [secret])) for code, message in errors]
+        codes = tuple((code, redact(message, [secret])) for code, message in errors)
+        text = f"{prefix}: " + " ".join(dict.fromkeys(e.rstrip(".") + "." for e in explained))
+        first = next((code for code, _ in errors if code), None)
+        return UserError(text, errors=codes, system=_SYSTEM, code=first, request_id=request_id)
+
+    def _malformed(self, what: str, result: GraphQLResult, exc: Exception | None) -> MalformedResponse:
+        return MalformedResponse(
+            f"Shopify's answer did not contain {what}.", system=_SYSTEM, request_id=result.request_id
+        )
+
+    def _secret(self) -> str:
+        return self._settings.access_token.get_secret_value()
+
+
+# --- translation (pure functions of the response) -----------------------------------------------
+
+
+def order_state_from_node(node: Mapping[str, Any], note_attributes: Iterable[str]) -> ShopifyOrderState:
+    """Translate one `OrderStateFields` node into kb's vocabulary (KeyError/ValueError if broken)."""
+    financial = node.get("displayFinancialStatus")
+    customer = node.get("customer") if isinstance(node.get("customer"), dict) else {}
+    fos = (node.get("fulfillmentOrders") or {}).get("nodes") or []
+    return ShopifyOrderState(
+        id=node["id"],
+        name=node["name"],
+        legacy_id=int(node["legacyResourceId"]) if node.get("legacyResourceId") is not None else None,
+        created_at=node.get("createdAt"),
+        cancelled_at=node.get("cancelledAt"),
+        cancel_reason=node.get("cancelReason"),
+        closed=bool(node.get("closed")),
+        financial_status=DisplayFinancialStatus(financial) if financial else None,
+        fulfillment_status=DisplayFulfillmentStatus(node.get("displayFulfillmentStatus") or "UNKNOWN"),
+        return_status=node.get("returnStatus"),
+        fulfillment_orders=tuple(_fulfillment_order(fo) for fo in fos),
+        fulfillments=tuple(_fulfillment(f) for f in node.get("fulfillments") or ()),
+        total=_money(node["totalPriceSet"]),
+        received=_money(node["totalReceivedSet"]) if node.get("totalReceivedSet") else None,
+        payment_gateways=tuple(str(g) for g in node.get("paymentGatewayNames") or ()),
+        line_items=tuple(_line_item(li) for li in (node.get("lineItems") or {}).get("nodes") or ()),
+        customer_name=customer.get("displayName") or None,
+        customer_email=node.get("email") or None,
+        supplier_refs=supplier_refs(node, note_attributes),
+    )
+
+
+def supplier_refs(node: Mapping[str, Any], note_attributes: Iterable[str]) -> tuple[SupplierRef, ...]:
+    """The metafield's supplier orders; failing that, AliExpress ids in the named note attributes."""
+    from_metafield = _metafield_refs(node.get("metafield"))
+    if from_metafield:
+        return from_metafield
+    names = {n.strip().casefold() for n in note_attributes}
+    refs: list[SupplierRef] = []
+    for attribute in node.get("customAttributes") or ():
+        if not isinstance(attribute, dict) or str(attribute.get("key", "")).strip().casefold() not in names:
+            continue
+        for order_id in re.split(r"[\s,;]+", str(attribute.get("value") or "")):
+            if _SUPPLIER_ID.fullmatch(order_id) and all(r.order_id != order_id for r in refs):
+                refs.append(SupplierRef(supplier="aliexpress", order_id=order_id, source="note_attribute"))
+    return tuple(refs)
+
+
+def missing_scopes(granted: Iterable[str]) -> tuple[str, ...]:
+    """Required scopes not granted; a write_X scope implies read_X."""
+    have = set(granted)
+    have |= {"read_" + s.removeprefix("write_") for s in have if s.startswith("write_")}
+    return tuple(s for s in REQUIRED_SCOPES if s not in have)
+
+
+def _metafield_refs(metafield: Any) -> tuple[SupplierRef, ...]:
+    """A JSON list of {"supplier", "order_id"}; anything unreadable is ignored, never fatal."""
+    if not isinstance(metafield, dict) or not isinstance(metafield.get("value"), str):
+        return ()
+    try:
+        entries = json.loads(metafield["value"])
+    except ValueError:
+        return ()
+    if isinstance(entries, dict):
+        entries = [entries]
+    if not isinstance(entries, list):
+        return ()
+    refs: list[SupplierRef] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        supplier = _SUPPLIERS.get(str(entry.get("supplier", "")).strip().lower())
+        order_id = str(entry.get("order_id", "")).strip()
+        if supplier is None or not _SUPPLIER_ID.fullmatch(order_id):
+            continue
+        ref = SupplierRef(supplier=supplier, order_id=order_id, source="metafield")  # type: ignore[arg-type]
+        if ref not in refs:
+            refs.append(ref)
+    return tuple(refs)
+
+
+def _money(bag: Mapping[str, Any]) -> Money:
+    shop_money = bag["shopMoney"]
+    return Money(amount=str(shop_money["amount"]), currency=shop_money["currencyCode"])  # type: ignore[arg-type]
+
+
+def _fulfillment_order(node: Mapping[str, Any]) -> FulfillmentOrderState:
+    location = node.get("assignedLocation") if isinstance(node.get("assignedLocation"), dict) else {}
+    holds = [h for h in node.get("fulfillmentHolds") or () if isinstance(h, dict)]
+    return FulfillmentOrderState(
+        id=node["id"],
+        status=FulfillmentOrderStatus(node["status"]),
+        request_status=FulfillmentOrderRequestStatus(node.get("requestStatus") or "UNKNOWN"),
+        supported_actions=tuple(
+            FulfillmentOrderAction(a["action"]) for a in node.get("supportedActions") or () if isinstance(a, dict)
+        ),
+        location_name=location.get("name") or None,
+        hold_ids=tuple(str(h["id"]) for h in holds if h.get("id")),
+        hold_reasons=tuple(str(h["reason"]) for h in holds if h.get("reason")),
+    )
+
+
+def _fulfillment(node: Mapping[str, Any]) -> FulfillmentState:
+    tracking = next(iter(node.get("trackingInfo") or ()), None) or {}
+    return FulfillmentState(
+        id=node["id"],
+        status=node["status"],
+        display_status=node.get("displayStatus"),
+        tracking_number=tracking.get("number") or None,
+        tracking_company=tracking.get("company") or None,
+    )
+
+
+def _line_item(node: Mapping[str, Any]) -> LineItem:
+    price = node.get("originalUnitPriceSet")
+    return LineItem(
+        id=node["id"],
+        title=node["title"],
+        quantity=node["quantity"],
+        current_quantity=node.get("currentQuantity"),
+        sku=node.get("sku") or None,
+        unit_price=_money(price) if price else None,
+        restockable=node.get("restockable", True) is not False,
+    )
+
+
+def _reverted(action: FulfillmentOrderAction, fo: FulfillmentOrderState | None) -> bool:
+    """Whether a re-read fulfillment order shows the effect of `action`."""
+    if fo is None:
+        return False
+    status, request = fo.status, fo.request_status
+    finished = status in (FulfillmentOrderStatus.CLOSED, FulfillmentOrderStatus.CANCELLED)
+    if action is FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER:
+        reopened = status is FulfillmentOrderStatus.OPEN and request is FulfillmentOrderRequestStatus.UNSUBMITTED
+        return finished or reopened
+    if action is FulfillmentOrderAction.REQUEST_CANCELLATION:
+        return finished or request in (
+            FulfillmentOrderRequestStatus.CANCELLATION_REQUESTED,
+            FulfillmentOrderRequestStatus.CANCELLATION_ACCEPTED,
+            FulfillmentOrderRequestStatus.CANCELLATION_REJECTED,
+        )
+    if action is FulfillmentOrderAction.MARK_AS_OPEN:
+        return status is FulfillmentOrderStatus.OPEN
+    if action is FulfillmentOrderAction.RELEASE_HOLD:
+        return status not in (FulfillmentOrderStatus.ON_HOLD, FulfillmentOrderStatus.UNKNOWN)
+    return False
+
+
+def _user_errors(raw: Any) -> list[tuple[str | None, str]]:
+    errors: list[tuple[str | None, str]] = []
+    for error in raw or ():
+        if isinstance(error, dict):
+            code = error.get("code")
+            errors.append((str(code) if code else None, str(error.get("message") or "no message")))
+    return errors
+
+
+def _search_value(value: str) -> str:
+    """A value for Shopify's search syntax: bare when plain, else quoted with escapes."""
+    if re.fullmatch(r"#?[A-Za-z0-9._-]+", value) and not value.startswith("-"):
+        return value
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _redacted(exc: Exception, secret: str) -> Exception:
+    """The cause kept for debugging, with any secret removed from its text."""
+    return MalformedResponse(redact(f"{type(exc).__name__}: {exc}"[:300], [secret]), system=_SYSTEM)
