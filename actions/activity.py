@@ -223,7 +223,8 @@ class ActivityStore:
         A claim left `started` for longer than `stale_after` (its process died mid-action) is taken
         over: the old record is closed as `unknown` and a new one holds the key. `replace_finished`
         takes over a key whose action has finished: the caller has just re-read the remote state and
-        found the action still needed (a sandbox reset, a fulfillment request that came back).
+        found the action still needed (a sandbox reset, a fulfillment request that came back). A
+        recent `unknown` result is never taken over: the write may still be landing.
         """
         key = self._clean(key) or ""
         try:
@@ -232,15 +233,15 @@ class ActivityStore:
                     "SELECT id, at, outcome FROM activity WHERE idempotency_key = ?", (key,)
                 ).fetchone()
                 if held is not None:
-                    started = datetime.fromisoformat(held[1])
+                    recent = datetime.now(UTC) - datetime.fromisoformat(held[1]) < self._stale_after
                     if held[2] == "started":
-                        if datetime.now(UTC) - started < self._stale_after:
+                        if recent:
                             return None
                         conn.execute(
                             "UPDATE activity SET outcome = 'unknown', idempotency_key = NULL, message = ? WHERE id = ?",
                             ("Abandoned: the session stopped before the result was recorded.", held[0]),
                         )
-                    elif replace_finished:
+                    elif replace_finished and not (held[2] == "unknown" and recent):
                         conn.execute("UPDATE activity SET idempotency_key = NULL WHERE id = ?", (held[0],))
                     else:
                         return None

@@ -243,3 +243,13 @@ def test_a_finished_key_is_taken_over_only_when_the_caller_asks(tmp_path: Path) 
                          action="cancel_order", replace_finished=True)
     assert second is not None and second != first
     assert store.holder("cancel_order:gid://shopify/Order/1").id == second  # type: ignore[union-attr]
+
+
+def test_a_recent_unknown_result_is_never_taken_over_because_the_write_may_still_land(tmp_path: Path) -> None:
+    store = ActivityStore(tmp_path / "log.sqlite3")
+    first = _claim(store, "cancel_order:gid://shopify/Order/1")
+    assert first is not None
+    store.finish(first, outcome="unknown", message="Shopify did not answer in time")
+    again = store.claim("cancel_order:gid://shopify/Order/1", order_id=_ORDER, order_name="#1001", ticket=None,
+                        action="cancel_order", replace_finished=True)
+    assert again is None
