@@ -1,0 +1,905 @@
+"""The rules: from an order's real state, which path it is on and what to do next.
+
+`decide(OrderState) -> Walkthrough` is pure and total: every valid `OrderState` maps to
+exactly one `PathId` and to the steps of the guide `cancel-an-order`, in guide order, each
+with a status (done / next / blocked / not needed), a reason in a merchant's words and, on
+the step marked next, the button (`ActionId`) it offers.
+
+Supplier statuses fall into five groups: *active* (placed_unpaid, awaiting_shipment: can
+still be cancelled), *pending* (cancel_requested: waiting for the seller), *shipped*
+(partially_shipped, shipped, completed), *cancelled*, and *odd* (held, in_dispute, unknown,
+including orders that could not be read).
+
+Path precedence, first match wins (documented here because the order is the rule):
+
+When Shopify shows the order cancelled:
+  1. a supplier order is still active              -> supplier_still_active (money leaking)
+  2. a supplier cancellation is pending            -> cancellation_pending
+  3. a supplier order has shipped                  -> supplier_shipped (goods going to a refunded customer)
+  4. a supplier order is odd                       -> needs_attention
+  5. otherwise                                     -> already_cancelled
+
+When it is not cancelled:
+  1. anything odd                                  -> needs_attention: a pending payment authorization
+     (financial PENDING), a return in progress, an UNKNOWN or REQUEST_DECLINED fulfillment status, an
+     open fulfillment order whose status or request is unknown, REJECTED or CANCELLATION_REJECTED, an
+     odd supplier order, a linked supplier order that was not read, or Shopify (partially) fulfilled
+     while none of the linked supplier orders has shipped
+  2. FULFILLED or PARTIALLY_FULFILLED              -> fulfilled
+  3. a supplier order has shipped                  -> supplier_shipped
+  4. a fulfillment cancellation request (CANCELLATION_REQUESTED) or a supplier
+     cancellation is waiting for the other side   -> cancellation_pending
+  5. a fulfillment is in progress (IN_PROGRESS / PENDING_FULFILLMENT / ON_HOLD, or an open fulfillment
+     order whose request is SUBMITTED or ACCEPTED, or which is ON_HOLD or IN_PROGRESS)
+     -> fulfillment_in_progress if `revert_action_for` finds a supported revert for every such
+        fulfillment order, else needs_attention (no revert is currently allowed)
+  6. otherwise (UNFULFILLED, legacy OPEN / RESTOCKED / SCHEDULED) -> cancellable
+
+Split orders: each supplier order gets its own `SupplierVerdict` (from its status and whether
+Shopify is cancelled); the whole order takes the path above, which is always the most
+constraining one (one shipped + one not = supplier_shipped, with the unshipped one's cancel
+still offered because cancelling it still saves money).
+
+Steps: every step of `cancel-an-order` appears once, in guide order, except that the supplier
+steps (`supplier-check-status`, `supplier-cancel`, `supplier-confirm-cancelled`, and
+`supplier-return-or-dispute`) repeat once per supplier order (target = that order), and
+`shopify-revert-fulfillment` repeats once per fulfillment order that needs a revert or is
+waiting for one (target = that fulfillment order's GID). Exactly one step is `next` unless
+the path is already_cancelled: the first step to do, where cancelling an active supplier
+order comes before anything else (it stops money leaking); when only waiting is left, the
+check-again step is next. Every other step that is still to do is `blocked` until then, and
+its reason says why. Only the `next` step carries an action: `cancel_order` only when both
+sides allow it, and a revert only when Shopify lists it in the fulfillment order's
+supported actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import IntEnum
+from types import MappingProxyType
+
+from kb.guide import load_guide
+from kb.state import (
+    CancelChannel,
+    DisplayFinancialStatus,
+    DisplayFulfillmentStatus,
+    FulfillmentOrderAction,
+    FulfillmentOrderRequestStatus,
+    FulfillmentOrderState,
+    FulfillmentOrderStatus,
+    OrderState,
+    ShopifyOrderState,
+    SupplierOrderState,
+    SupplierStatus,
+)
+from kb.walkthrough import (
+    ActionId,
+    PathId,
+    StepStatus,
+    SupplierVerdict,
+    Walkthrough,
+    WalkthroughStep,
+)
+
+__all__ = [
+    "CANCEL_GUIDE",
+    "PATH_TITLES",
+    "REVERT_GUIDE",
+    "decide",
+    "revert_action_for",
+]
+
+CANCEL_GUIDE = "cancel-an-order"
+REVERT_GUIDE = "revert-fulfillment-request"
+
+PATH_TITLES: Mapping[PathId, str] = MappingProxyType(
+    {
+        PathId.CANCELLABLE: "You can cancel this order",
+        PathId.FULFILLMENT_IN_PROGRESS: "Fulfillment in progress: revert the request first",
+        PathId.CANCELLATION_PENDING: "Cancellation asked for: waiting for an answer",
+        PathId.SUPPLIER_SHIPPED: "The supplier has already shipped",
+        PathId.FULFILLED: "Shopify shows the order fulfilled",
+        PathId.SUPPLIER_STILL_ACTIVE: "Cancelled on Shopify, but the supplier order is still active",
+        PathId.ALREADY_CANCELLED: "Already cancelled: nothing left to do",
+        PathId.NEEDS_ATTENTION: "Needs a closer look before cancelling",
+    }
+)
+
+# How long to wait before checking a pending answer again.
+_SERVICE_RECHECK = timedelta(hours=1)
+_SUPPLIER_RECHECK = timedelta(hours=24)
+
+_S = SupplierStatus
+_ACTIVE = frozenset({_S.PLACED_UNPAID, _S.AWAITING_SHIPMENT})
+_PENDING = frozenset({_S.CANCEL_REQUESTED})
+_SHIPPED = frozenset({_S.PARTIALLY_SHIPPED, _S.SHIPPED, _S.COMPLETED})
+_ODD = frozenset({_S.HELD, _S.IN_DISPUTE, _S.UNKNOWN})
+
+_D = DisplayFulfillmentStatus
+_FULFILLED_DISPLAY = frozenset({_D.FULFILLED, _D.PARTIALLY_FULFILLED})
+_IN_PROGRESS_DISPLAY = frozenset({_D.IN_PROGRESS, _D.PENDING_FULFILLMENT, _D.ON_HOLD})
+
+_FOS = FulfillmentOrderStatus
+_FOR = FulfillmentOrderRequestStatus
+_FINISHED_FO = frozenset({_FOS.CLOSED, _FOS.CANCELLED})
+_ODD_REQUESTS = frozenset({_FOR.REJECTED, _FOR.CANCELLATION_REJECTED, _FOR.UNKNOWN})
+
+_SUPPLIER_NAMES = {"aliexpress": "AliExpress", "cjdropshipping": "CJ Dropshipping"}
+
+_SUPPLIER_STATUS_WORDS = {
+    _S.PLACED_UNPAID: "placed, not paid yet",
+    _S.AWAITING_SHIPMENT: "paid, waiting for the seller to ship",
+    _S.HELD: "on hold at the supplier (risk control, a missing address or a group buy)",
+    _S.CANCEL_REQUESTED: "cancellation requested, waiting for the seller",
+    _S.PARTIALLY_SHIPPED: "partly shipped",
+    _S.SHIPPED: "shipped",
+    _S.COMPLETED: "delivered or completed",
+    _S.CANCELLED: "cancelled",
+    _S.IN_DISPUTE: "in a dispute or refund case",
+    _S.UNKNOWN: "in a status we do not know",
+}
+
+_DISPLAY_WORDS = {
+    _D.UNFULFILLED: "Unfulfilled",
+    _D.PARTIALLY_FULFILLED: "Partially fulfilled",
+    _D.FULFILLED: "Fulfilled",
+    _D.IN_PROGRESS: "In progress",
+    _D.ON_HOLD: "On hold",
+    _D.SCHEDULED: "Scheduled",
+    _D.REQUEST_DECLINED: "Request declined",
+    _D.RESTOCKED: "Restocked",
+    _D.PENDING_FULFILLMENT: "Pending fulfillment",
+    _D.OPEN: "Open",
+    _D.UNKNOWN: "an unknown fulfillment status",
+}
+
+_REVERT_WORDS = {
+    FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER: "cancel the fulfillment request (it was not accepted yet, so this is immediate)",
+    FulfillmentOrderAction.REQUEST_CANCELLATION: "ask the fulfillment service to cancel the request it accepted",
+    FulfillmentOrderAction.RELEASE_HOLD: "release the hold on the fulfillment",
+    FulfillmentOrderAction.MARK_AS_OPEN: "mark the fulfillment as open again",
+}
+
+
+def revert_action_for(fo: FulfillmentOrderState) -> FulfillmentOrderAction | None:
+    """The mutation that takes this fulfillment order back to unfulfilled, if Shopify allows one now.
+
+    Never returns an action missing from `fo.supported_actions`: Shopify lists exactly what it
+    allows, so anything else would fail (or, worse, do something else).
+    """
+    if fo.status in _FINISHED_FO:
+        return None
+    allowed = fo.supported_actions
+    A = FulfillmentOrderAction
+    if fo.request_status is _FOR.SUBMITTED and A.CANCEL_FULFILLMENT_ORDER in allowed:
+        return A.CANCEL_FULFILLMENT_ORDER
+    if fo.request_status is _FOR.ACCEPTED and A.REQUEST_CANCELLATION in allowed:
+        return A.REQUEST_CANCELLATION
+    if (fo.status is _FOS.ON_HOLD or fo.hold_ids) and A.RELEASE_HOLD in allowed:
+        return A.RELEASE_HOLD
+    if fo.status is _FOS.IN_PROGRESS and fo.request_status is _FOR.UNSUBMITTED and A.MARK_AS_OPEN in allowed:
+        return A.MARK_AS_OPEN
+    return None
+
+
+# --- Facts: everything the rules read, computed once --------------------------------------
+
+
+def _needs_revert(fo: FulfillmentOrderState) -> bool:
+    """An open fulfillment order that blocks Shopify's cancel until it is reverted."""
+    if fo.status in _FINISHED_FO or fo.request_status is _FOR.CANCELLATION_REQUESTED:
+        return False
+    return (
+        fo.request_status in (_FOR.SUBMITTED, _FOR.ACCEPTED)
+        or fo.status in (_FOS.ON_HOLD, _FOS.IN_PROGRESS)
+        or bool(fo.hold_ids)
+    )
+
+
+def _is_waiting(fo: FulfillmentOrderState) -> bool:
+    return fo.status not in _FINISHED_FO and fo.request_status is _FOR.CANCELLATION_REQUESTED
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    shopify: ShopifyOrderState
+    suppliers: tuple[SupplierOrderState, ...]
+    cancelled: bool
+    active: tuple[SupplierOrderState, ...]
+    pending: tuple[SupplierOrderState, ...]
+    shipped: tuple[SupplierOrderState, ...]
+    done: tuple[SupplierOrderState, ...]
+    odd: tuple[SupplierOrderState, ...]
+    to_revert: tuple[tuple[FulfillmentOrderState, FulfillmentOrderAction | None], ...]
+    waiting_fos: tuple[FulfillmentOrderState, ...]
+    shopify_odd: tuple[str, ...]  # what is odd on the Shopify side or between the sides
+
+    @property
+    def supplier_clear(self) -> bool:
+        """Every supplier order is cancelled (or none was placed): Shopify may go ahead."""
+        return len(self.done) == len(self.suppliers)
+
+    @property
+    def revert_blocked(self) -> bool:
+        return any(action is None for _, action in self.to_revert)
+
+
+def _facts(state: OrderState) -> _Facts:
+    shopify = state.shopify
+    groups: dict[str, list[SupplierOrderState]] = {"a": [], "p": [], "s": [], "c": [], "o": []}
+    for so in state.suppliers:
+        groups[_group(so)].append(so)
+    to_revert = tuple((fo, revert_action_for(fo)) for fo in shopify.fulfillment_orders if _needs_revert(fo))
+    waiting = tuple(fo for fo in shopify.fulfillment_orders if _is_waiting(fo))
+    return _Facts(
+        shopify=shopify,
+        suppliers=state.suppliers,
+        cancelled=shopify.is_cancelled,
+        active=tuple(groups["a"]),
+        pending=tuple(groups["p"]),
+        shipped=tuple(groups["s"]),
+        done=tuple(groups["c"]),
+        odd=tuple(groups["o"]),
+        to_revert=to_revert,
+        waiting_fos=waiting,
+        shopify_odd=tuple(_shopify_oddities(state, has_shipped=bool(groups["s"]))),
+    )
+
+
+def _group(so: SupplierOrderState) -> str:
+    status = so.status
+    if so.read_error is not None or status in _ODD:
+        return "o"
+    if status in _ACTIVE:
+        return "a"
+    if status in _PENDING:
+        return "p"
+    if status in _SHIPPED:
+        return "s"
+    return "c"
+
+
+def _shopify_oddities(state: OrderState, *, has_shipped: bool) -> Iterable[str]:
+    shopify = state.shopify
+    if shopify.financial_status is DisplayFinancialStatus.PENDING:
+        yield ("the payment is still pending authorization, and Shopify cannot cancel an order "
+               "while a payment authorization is pending; wait until the payment goes through or fails")
+    if shopify.return_status not in (None, "NO_RETURN"):
+        yield (f"a return is open on Shopify (return status {shopify.return_status}), and Shopify "
+               "cannot cancel an order with a return in progress; close or finish the return first")
+    if shopify.fulfillment_status is _D.UNKNOWN:
+        yield "Shopify reports a fulfillment status we do not know, so we cannot tell whether anything shipped"
+    if shopify.fulfillment_status is _D.REQUEST_DECLINED:
+        yield ("the fulfillment service declined the fulfillment request (Request declined): look at the order "
+               "in Shopify admin and decide whether to fulfill it another way or cancel it")
+    for fo in shopify.fulfillment_orders:
+        where = _fo_words(fo)
+        if fo.status is _FOS.UNKNOWN:
+            yield f"{where} has a status we do not know"
+        elif fo.status in _FINISHED_FO:
+            continue
+        elif fo.request_status is _FOR.REJECTED:
+            yield f"{where}: the fulfillment service rejected the fulfillment request"
+        elif fo.request_status is _FOR.CANCELLATION_REJECTED:
+            yield (f"{where}: the fulfillment service refused to cancel the fulfillment, so it may still "
+                   "ship; contact the service")
+        elif fo.request_status is _FOR.UNKNOWN:
+            yield f"{where} has a request status we do not know"
+    read = {so.order_id for so in state.suppliers}
+    for ref in shopify.supplier_refs:
+        if ref.order_id not in read:
+            yield (f"{_SUPPLIER_NAMES[ref.supplier]} order {ref.order_id} is linked to this order but was not "
+                   "checked, so we cannot tell whether it can still be cancelled")
+    if shopify.fulfillment_status in _FULFILLED_DISPLAY and state.suppliers and not has_shipped:
+        yield (f"Shopify shows the order {_DISPLAY_WORDS[shopify.fulfillment_status]}, yet none of its "
+               f"supplier orders has shipped ({_list(_describe(so) for so in state.suppliers)}): "
+               "a tracking number may have been added by mistake")
+
+
+# --- The path --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    """The whole order's path and, for needs_attention, exactly what is odd on each side."""
+
+    path: PathId
+    shopify_odd: tuple[str, ...] = ()
+    supplier_odd: tuple[str, ...] = ()
+
+    @property
+    def odd(self) -> tuple[str, ...]:
+        return (*self.shopify_odd, *self.supplier_odd)
+
+
+def _choose_path(f: _Facts) -> _Verdict:
+    """Apply the precedence of the module docstring."""
+    supplier_odd = tuple(_supplier_oddity(so) for so in f.odd)
+    if f.cancelled:
+        if f.active:
+            return _Verdict(PathId.SUPPLIER_STILL_ACTIVE)
+        if f.pending:
+            return _Verdict(PathId.CANCELLATION_PENDING)
+        if f.shipped:
+            return _Verdict(PathId.SUPPLIER_SHIPPED)
+        if f.odd:
+            return _Verdict(PathId.NEEDS_ATTENTION, supplier_odd=supplier_odd)
+        return _Verdict(PathId.ALREADY_CANCELLED)
+    if f.shopify_odd or supplier_odd:
+        return _Verdict(PathId.NEEDS_ATTENTION, f.shopify_odd, supplier_odd)
+    display = f.shopify.fulfillment_status
+    if display in _FULFILLED_DISPLAY:
+        return _Verdict(PathId.FULFILLED)
+    if f.shipped:
+        return _Verdict(PathId.SUPPLIER_SHIPPED)
+    if f.waiting_fos or f.pending:
+        return _Verdict(PathId.CANCELLATION_PENDING)
+    if f.to_revert or display in _IN_PROGRESS_DISPLAY:
+        if not f.to_revert:
+            return _Verdict(PathId.NEEDS_ATTENTION, (
+                f"Shopify shows the order {_DISPLAY_WORDS[display]}, but no fulfillment order shows a request "
+                "we could revert, so no revert is currently allowed (the app may lack access to the "
+                "fulfillment orders); look at the order in Shopify admin",
+            ))
+        if f.revert_blocked:
+            return _Verdict(PathId.NEEDS_ATTENTION, tuple(
+                f"{_fo_words(fo)} {_fo_state_words(fo)}, and Shopify currently allows no revert on it "
+                f"(allowed actions: {_actions_words(fo)}); contact the fulfillment service"
+                for fo, action in f.to_revert
+                if action is None
+            ))
+        return _Verdict(PathId.FULFILLMENT_IN_PROGRESS)
+    return _Verdict(PathId.CANCELLABLE)
+
+
+def _supplier_oddity(so: SupplierOrderState) -> str:
+    name = _order_words(so)
+    if so.read_error is not None:
+        return f"{name} could not be read ({so.read_error}); check it on the supplier's site"
+    if so.status is _S.HELD:
+        return f"{name} is on hold at the supplier ({_raw(so)}); look at it on the supplier's site before anything else"
+    if so.status is _S.IN_DISPUTE:
+        return f"{name} has a dispute or refund case open ({_raw(so)}); follow it on the supplier's site"
+    return f"{name} is in a status we do not know ({_raw(so)}), so we cannot tell whether it can be cancelled"
+
+
+def _supplier_verdict(so: SupplierOrderState, *, shopify_cancelled: bool) -> SupplierVerdict:
+    group = _group(so)
+    name = _order_words(so)
+    if group == "a":
+        if shopify_cancelled:
+            path, reason = PathId.SUPPLIER_STILL_ACTIVE, (
+                f"{name} is {_SUPPLIER_STATUS_WORDS[so.status]} although the order is cancelled on Shopify: "
+                "cancel it at the supplier now")
+        else:
+            path, reason = PathId.CANCELLABLE, (
+                f"{name} is {_SUPPLIER_STATUS_WORDS[so.status]}: it can still be cancelled at the supplier")
+    elif group == "p":
+        path, reason = PathId.CANCELLATION_PENDING, f"{name}: cancellation requested, waiting for the seller's answer"
+    elif group == "s":
+        path, reason = PathId.SUPPLIER_SHIPPED, (
+            f"{name} is {_SUPPLIER_STATUS_WORDS[so.status]}: it can no longer be cancelled, only returned or disputed")
+    elif group == "c":
+        path, reason = PathId.ALREADY_CANCELLED, f"{name} is cancelled at the supplier: nothing left to do there"
+    else:
+        path, reason = PathId.NEEDS_ATTENTION, _supplier_oddity(so)
+    return SupplierVerdict(supplier=so.supplier, order_id=so.order_id, path=path, reason=reason)
+
+
+# --- Steps --------------------------------------------------------------------------------------
+
+
+class _Todo(IntEnum):
+    """Draft status of a step before exactly one is chosen as next (higher value wins)."""
+
+    DONE = 0
+    NOT_NEEDED = 1
+    BLOCKED = 2
+    WAIT = 3  # a check-again step: next only when nothing else is to do
+    TODO = 4
+    URGENT = 5  # cancelling an active supplier order: money is at stake
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    step_id: str
+    todo: _Todo
+    reason: str
+    action: ActionId | None = None
+    target: str | None = None
+    supplier: str | None = None
+    revert: FulfillmentOrderAction | None = None
+
+
+def _drafts(f: _Facts, verdict: _Verdict) -> list[_Draft]:
+    shopify, path = f.shopify, verdict.path
+    steps: list[_Draft] = [_look_up_step(f)]
+    for so in f.suppliers:
+        steps.extend(_supplier_steps(so, f))
+    if not f.suppliers:
+        for step_id in ("supplier-check-status", "supplier-cancel", "supplier-confirm-cancelled"):
+            steps.append(_Draft(step_id, _Todo.NOT_NEEDED, "No supplier order is linked to this order."))
+    steps.append(_check_fulfillment_step(f, verdict))
+    steps.extend(_revert_steps(f, path))
+    steps.append(_shopify_cancel_step(f, path))
+    if f.cancelled:
+        steps.append(_Draft("shopify-confirm-cancelled", _Todo.DONE,
+                            f"Shopify shows {shopify.name} cancelled{_on_date(shopify)}."))
+    else:
+        steps.append(_Draft("shopify-confirm-cancelled", _Todo.BLOCKED,
+                            "Check this after you have cancelled the order on Shopify."))
+    steps.append(_tell_customer_step(f))
+    for so in f.suppliers:
+        steps.append(_return_step(so))
+    if not f.suppliers:
+        steps.append(_Draft("supplier-return-or-dispute", _Todo.NOT_NEEDED, "No supplier order is linked."))
+    steps.append(_fulfilled_step(f))
+    return steps
+
+
+def _look_up_step(f: _Facts) -> _Draft:
+    shopify = f.shopify
+    if f.suppliers:
+        found = f"and its supplier order{'s' if len(f.suppliers) > 1 else ''} {_list(_order_words(so) for so in f.suppliers)}"
+    else:
+        found = ("but no supplier order is linked to it; if you placed one, enter its order number so it "
+                 "can be checked (and cancelled) first")
+    return _Draft("look-up-order", _Todo.DONE, f"Found {shopify.name} in Shopify ({shopify.total}) {found}.")
+
+
+def _supplier_steps(so: SupplierOrderState, f: _Facts) -> list[_Draft]:
+    name = _order_words(so)
+    group = _group(so)
+    ids = {"target": so.order_id, "supplier": so.supplier}
+    where = f"{_SUPPLIER_NAMES[so.supplier]} says: {_raw(so)} ({_SUPPLIER_STATUS_WORDS[so.status]})."
+
+    if group == "o":
+        check = _Draft("supplier-check-status", _Todo.TODO, _supplier_oddity(so) + ".",
+                       action=ActionId.CHECK_SUPPLIER, **ids)
+    else:
+        check = _Draft("supplier-check-status", _Todo.DONE, where, **ids)
+
+    if group == "a":
+        action = ActionId.CANCEL_SUPPLIER if so.cancel_channel is CancelChannel.API else ActionId.OPEN_SUPPLIER
+        how = so.cancel_note or (
+            "We can cancel it for you." if action is ActionId.CANCEL_SUPPLIER
+            else "Cancel it on the supplier's site (Order details > Cancel order); we open the page for you.")
+        if so.status is _S.AWAITING_SHIPMENT:
+            stake = "It is paid, so until it is cancelled the seller may ship it and you pay for goods nobody wants."
+        else:
+            stake = "It is not paid yet, so cancelling it now is immediate and costs nothing."
+        cancel = _Draft("supplier-cancel", _Todo.URGENT, f"{name} has not shipped: cancel it first. {stake} {how}",
+                        action=action, **ids)
+        confirm = _Draft("supplier-confirm-cancelled", _Todo.BLOCKED,
+                         f"Check {name} again after you have cancelled it.", action=ActionId.CHECK_SUPPLIER, **ids)
+    elif group == "p":
+        cancel = _Draft("supplier-cancel", _Todo.DONE, f"The cancellation of {name} has been requested.", **ids)
+        confirm = _Draft("supplier-confirm-cancelled", _Todo.WAIT, _supplier_wait_words(so),
+                         action=ActionId.CHECK_SUPPLIER, **ids)
+    elif group == "s":
+        cancel = _Draft("supplier-cancel", _Todo.BLOCKED,
+                        f"{name} is {_SUPPLIER_STATUS_WORDS[so.status]}: {_SUPPLIER_NAMES[so.supplier]} no longer "
+                        "lets you cancel it. See 'When the supplier has already shipped'.", **ids)
+        confirm = _Draft("supplier-confirm-cancelled", _Todo.NOT_NEEDED,
+                         f"{name} shipped, so there is no cancellation to confirm.", **ids)
+    elif group == "c":
+        cancel = _Draft("supplier-cancel", _Todo.DONE, f"{name} is cancelled at the supplier.", **ids)
+        confirm = _Draft("supplier-confirm-cancelled", _Todo.DONE,
+                         f"{_SUPPLIER_NAMES[so.supplier]} shows {so.order_id} cancelled ({_raw(so)}); "
+                         "the supplier refunds what you paid for it.", **ids)
+    else:
+        cancel = _Draft("supplier-cancel", _Todo.BLOCKED,
+                        f"Not until the status of {name} is clear: {_supplier_oddity(so)}.", **ids)
+        confirm = _Draft("supplier-confirm-cancelled", _Todo.BLOCKED,
+                         f"Not until the status of {name} is clear.", **ids)
+    return [check, cancel, confirm]
+
+
+def _supplier_wait_words(so: SupplierOrderState) -> str:
+    name = _order_words(so)
+    if so.supplier == "aliexpress":
+        return (f"Waiting for the seller to approve the cancellation of {name}. Check again in about 24 hours; "
+                "if the seller does not answer within 72 hours, AliExpress closes the order and refunds you.")
+    return (f"Waiting for {_SUPPLIER_NAMES[so.supplier]} to confirm the cancellation of {name}. "
+            "Check again in about 24 hours.")
+
+
+def _check_fulfillment_step(f: _Facts, verdict: _Verdict) -> _Draft:
+    shopify = f.shopify
+    if f.cancelled:
+        return _Draft("shopify-check-fulfillment", _Todo.DONE,
+                      f"Shopify shows {shopify.name} cancelled{_on_date(shopify)}.")
+    if verdict.shopify_odd:
+        return _Draft("shopify-check-fulfillment", _Todo.TODO,
+                      "Look at the order in Shopify admin: " + "; ".join(verdict.shopify_odd) + ".")
+    display = _DISPLAY_WORDS[shopify.fulfillment_status]
+    return _Draft("shopify-check-fulfillment", _Todo.DONE, f"Shopify shows the order {display}.")
+
+
+def _revert_steps(f: _Facts, path: PathId) -> list[_Draft]:
+    if f.cancelled:
+        return [_Draft("shopify-revert-fulfillment", _Todo.NOT_NEEDED,
+                       "The order is already cancelled on Shopify; there is no fulfillment request to revert.")]
+    if not f.to_revert and not f.waiting_fos:
+        return [_Draft("shopify-revert-fulfillment", _Todo.NOT_NEEDED,
+                       "No fulfillment request is open, so there is nothing to revert.")]
+    drafts: list[_Draft] = []
+    waiting_ids = {fo.id for fo in f.waiting_fos}
+    reverts = dict((fo.id, action) for fo, action in f.to_revert)
+    for fo in f.shopify.fulfillment_orders:
+        where = _fo_words(fo)
+        if fo.id in waiting_ids:
+            drafts.append(_Draft(
+                "shopify-revert-fulfillment", _Todo.WAIT,
+                f"You asked the fulfillment service to cancel {where}; waiting for it to accept. Check again "
+                "in about an hour: once it accepts, the order shows Unfulfilled and can be cancelled.",
+                target=fo.id))
+            continue
+        if fo.id not in reverts:
+            continue
+        action = reverts[fo.id]
+        if action is None:
+            drafts.append(_Draft(
+                "shopify-revert-fulfillment", _Todo.BLOCKED,
+                f"Shopify allows no revert on {where} right now ({_request_words(fo)}; allowed actions: "
+                f"{_actions_words(fo)}).", target=fo.id))
+        elif path not in (PathId.FULFILLMENT_IN_PROGRESS, PathId.CANCELLATION_PENDING):
+            drafts.append(_Draft(
+                "shopify-revert-fulfillment", _Todo.BLOCKED,
+                f"{where} {_fo_state_words(fo)}, but reverting it does not help here: "
+                f"{_path_block_words(path)}", target=fo.id))
+        elif not f.supplier_clear:
+            drafts.append(_Draft(
+                "shopify-revert-fulfillment", _Todo.BLOCKED,
+                f"First finish at the supplier ({_list(_describe(so) for so in _not_cancelled(f))}): if the "
+                f"supplier ships after all, you still want Shopify to track the fulfillment. Then "
+                f"{_REVERT_WORDS[action]} ({where}).", target=fo.id))
+        else:
+            drafts.append(_Draft(
+                "shopify-revert-fulfillment", _Todo.TODO,
+                f"{where} {_fo_state_words(fo)}: {_REVERT_WORDS[action]}, so the order goes back to Unfulfilled "
+                "and Shopify lets you cancel it.",
+                action=ActionId.REVERT_FULFILLMENT, target=fo.id, revert=action))
+    return drafts
+
+
+def _shopify_cancel_step(f: _Facts, path: PathId) -> _Draft:
+    shopify = f.shopify
+    if f.cancelled:
+        return _Draft("shopify-cancel", _Todo.DONE, f"{shopify.name} was cancelled on Shopify{_on_date(shopify)}.",
+                      target=shopify.id)
+    if path is PathId.CANCELLABLE and f.supplier_clear:
+        refund = shopify.received or shopify.total
+        return _Draft(
+            "shopify-cancel", _Todo.TODO,
+            f"Nothing is left at the supplier and Shopify shows the order "
+            f"{_DISPLAY_WORDS[shopify.fulfillment_status]}: cancel it. Choose refund now ({refund} back to the "
+            "original payment method) or later, the reason, whether to restock and whether to notify the customer.",
+            action=ActionId.CANCEL_ORDER, target=shopify.id)
+    return _Draft("shopify-cancel", _Todo.BLOCKED, _shopify_block_words(f, path), target=shopify.id)
+
+
+def _shopify_block_words(f: _Facts, path: PathId) -> str:
+    reasons: list[str] = []
+    if path is PathId.NEEDS_ATTENTION:
+        reasons.append("something about this order needs a closer look first (see the explanation)")
+    elif path is PathId.FULFILLED:
+        reasons.append(_path_block_words(path))
+    if not f.supplier_clear:
+        reasons.append(f"the supplier order is not cancelled yet ({_list(_describe(so) for so in _not_cancelled(f))})"
+                       if path is not PathId.SUPPLIER_SHIPPED else
+                       "the supplier has shipped: cancelling now would refund the customer while the parcel still "
+                       "reaches them")
+    if f.to_revert:
+        reasons.append("a fulfillment request is still in progress and must be reverted first")
+    if f.waiting_fos:
+        reasons.append("the fulfillment service has not yet accepted the cancellation request")
+    if not reasons:
+        reasons.append(_path_block_words(path))
+    return "Not yet: " + "; ".join(reasons) + "."
+
+
+def _path_block_words(path: PathId) -> str:
+    if path is PathId.FULFILLED:
+        return "Shopify only cancels unfulfilled orders; see 'When Shopify shows the order fulfilled'."
+    if path is PathId.SUPPLIER_SHIPPED:
+        return "the supplier has shipped; see 'When the supplier has already shipped'."
+    if path is PathId.NEEDS_ATTENTION:
+        return "something about this order needs a closer look first (see the explanation)."
+    return "finish the earlier steps first."
+
+
+def _tell_customer_step(f: _Facts) -> _Draft:
+    if f.cancelled and not f.shipped:
+        return _Draft("tell-customer", _Todo.NOT_NEEDED,
+                      "The order is cancelled on Shopify. If you did not tick 'notify the customer' when you "
+                      "cancelled, send them a short note that the order is cancelled and when the refund arrives.")
+    if f.shipped:
+        return _Draft("tell-customer", _Todo.BLOCKED,
+                      "Tell the customer once you have chosen what to do about the shipped parcel "
+                      "(return, refuse delivery or keep it).")
+    return _Draft("tell-customer", _Todo.BLOCKED,
+                  "Tell the customer once the order is cancelled on Shopify (Shopify can email them for you).")
+
+
+def _return_step(so: SupplierOrderState) -> _Draft:
+    ids = {"target": so.order_id, "supplier": so.supplier}
+    if _group(so) != "s":
+        return _Draft("supplier-return-or-dispute", _Todo.NOT_NEEDED,
+                      f"{_order_words(so)} has not shipped.", **ids)
+    tracking = f" (tracking {so.tracking_number})" if so.tracking_number else ""
+    return _Draft(
+        "supplier-return-or-dispute", _Todo.TODO,
+        f"{_order_words(so)} is {_SUPPLIER_STATUS_WORDS[so.status]}{tracking}: it cannot be cancelled. Ask the "
+        "seller for a return or refund on the supplier's site, or open a dispute if the item is not as described "
+        "or does not arrive. A return usually costs you the return shipping.", **ids)
+
+
+def _fulfilled_step(f: _Facts) -> _Draft:
+    shopify = f.shopify
+    if f.cancelled or shopify.fulfillment_status not in _FULFILLED_DISPLAY:
+        return _Draft("fulfilled-refund-or-return", _Todo.NOT_NEEDED, "Shopify does not show the order fulfilled.")
+    return _Draft(
+        "fulfilled-refund-or-return", _Todo.TODO,
+        f"Shopify shows {shopify.name} {_DISPLAY_WORDS[shopify.fulfillment_status]}, so it cannot be cancelled as "
+        "is. Handle it as a return: agree it with the customer, then refund on Shopify (Refund, not Cancel); "
+        "the refund goes back to the original payment method.")
+
+
+def _resolve(drafts: Sequence[_Draft], titles: Mapping[str, str]) -> tuple[WalkthroughStep, ...]:
+    """Pick the one next step (highest urgency, then guide order) and block the other to-dos."""
+    best: int | None = None
+    for i, d in enumerate(drafts):
+        if d.todo >= _Todo.WAIT and (best is None or d.todo > drafts[best].todo):
+            best = i
+    steps = []
+    for i, d in enumerate(drafts):
+        title = titles[d.step_id]
+        if i == best:
+            status, reason = StepStatus.NEXT, d.reason
+        elif d.todo >= _Todo.WAIT:
+            after = f"{titles[drafts[best].step_id]}" if best is not None else "the step marked next"
+            status, reason = StepStatus.BLOCKED, f"{d.reason} (Do this after: {after}.)"
+        else:
+            status, reason = _STATUS_OF[d.todo], d.reason
+        offers = i == best
+        steps.append(WalkthroughStep.model_construct(
+            step_id=d.step_id,
+            title=title,
+            status=status,
+            reason=reason,
+            action=d.action if offers else None,
+            target=d.target,
+            supplier=d.supplier,
+            revert=d.revert if offers else None,
+        ))
+    return tuple(steps)
+
+
+_STATUS_OF = {_Todo.DONE: StepStatus.DONE, _Todo.NOT_NEEDED: StepStatus.NOT_NEEDED, _Todo.BLOCKED: StepStatus.BLOCKED}
+
+
+# --- Explanation, warnings, citation ------------------------------------------------------------
+
+
+def _explain(f: _Facts, path: PathId, odd: tuple[str, ...]) -> str:
+    shopify = f.shopify
+    name = shopify.name
+    display = _DISPLAY_WORDS[shopify.fulfillment_status]
+    active = _list(_describe(so) for so in f.active)
+    if path is PathId.CANCELLABLE:
+        if f.active:
+            return (f"Nothing has shipped yet, so {name} can still be cancelled cleanly. Follow the guide's order: "
+                    f"first cancel {active} at the supplier, so you are not charged for goods the customer will not "
+                    f"get; then cancel {name} on Shopify, which shows it {display}.")
+        if f.suppliers:
+            return (f"{_list(_describe(so) for so in f.suppliers)} is already cancelled at the supplier and Shopify "
+                    f"shows {name} {display}, so you can now cancel it on Shopify: choose whether to refund now or "
+                    "later, the reason, and whether to restock and notify the customer.")
+        return (f"No supplier order is linked to {name}, and Shopify shows it {display}. If you never placed it "
+                "with a supplier, cancel it on Shopify now; if you did, enter the supplier order number first so "
+                "it can be cancelled there before Shopify.")
+    if path is PathId.FULFILLMENT_IN_PROGRESS:
+        reverts = _list(f"{_REVERT_WORDS[a]} for {_fo_words(fo)}" for fo, a in f.to_revert if a is not None)
+        first = (f"First cancel {active} at the supplier; then " if f.active else "Revert it first: ")
+        return (f"Shopify shows {name} {display}: a fulfillment request is open, and Shopify does not let you cancel "
+                f"an order while it is. {first}{reverts}. Once the order shows Unfulfilled again, cancel it on "
+                "Shopify.")
+    if path is PathId.CANCELLATION_PENDING:
+        waits = [f"the seller of {_order_words(so)} has not answered the cancellation request yet" for so in f.pending]
+        waits += [f"the fulfillment service has not accepted the cancellation of {_fo_words(fo)} yet"
+                  for fo in f.waiting_fos]
+        also = f" Meanwhile cancel {active} at the supplier: it has not shipped." if f.active else ""
+        note = (" AliExpress closes an order and refunds you if the seller does not answer a cancellation within "
+                "72 hours." if any(so.supplier == "aliexpress" for so in f.pending) else "")
+        then = ("" if f.cancelled else
+                f" Once every cancellation is confirmed, cancel {name} on Shopify.")
+        return (f"A cancellation was asked for and the other side has not answered: {_list(waits)}. There is "
+                f"nothing to click until they do; check again in about {_hours(_recheck(f))}.{note}{also}{then}")
+    if path is PathId.SUPPLIER_SHIPPED:
+        shipped = _list(_order_words(so) for so in f.shipped)
+        also = (f" {active} has not shipped: cancel it now, that still saves money." if f.active else "")
+        if f.cancelled:
+            shop = (f"{name} is already cancelled on Shopify, so the parcel is going to a customer who has their "
+                    "money back: ask them to refuse the delivery or send it back.")
+        else:
+            shop = (f"On Shopify, do not cancel {name} now: that refunds the customer while the parcel still reaches "
+                    "them. Tell the customer; once the parcel is refused or returned, refund them on Shopify. The "
+                    "return shipping is usually your cost.")
+        return (f"{shipped} has already shipped, so it can no longer be cancelled at the supplier. Ask the seller for "
+                f"a return or refund, or open a dispute on the supplier's site if the item is not as described or "
+                f"never arrives. {shop}{also}")
+    if path is PathId.FULFILLED:
+        also = (f" {active} has not shipped: cancel it at the supplier now, that still saves money." if f.active else "")
+        return (f"Shopify shows {name} {display}, and Shopify only cancels unfulfilled orders, so it cannot be "
+                "cancelled as is. Treat it as a return: agree it with the customer, ask the seller for a return or "
+                "refund if the supplier shipped, and refund the customer on Shopify with Refund (not Cancel) once "
+                f"you know what comes back.{also}")
+    if path is PathId.SUPPLIER_STILL_ACTIVE:
+        return (f"{name} was cancelled on Shopify{_on_date(shopify)}, but {active} is still active at the "
+                "supplier. Money is leaking: the supplier will ship, and charge you for, an order your customer no "
+                "longer pays for. Cancel it at the supplier now.")
+    if path is PathId.ALREADY_CANCELLED:
+        sup = (f", and {_list(_order_words(so) for so in f.suppliers)} is cancelled at the supplier too"
+               if f.suppliers else "")
+        return f"{name} was cancelled on Shopify{_on_date(shopify)}{sup}. Nothing is left to do."
+    also = (f" Cancelling {active} at the supplier is still safe and saves money." if f.active else "")
+    return (f"Something about {name} does not add up, so the assistant will not offer to cancel it on Shopify until "
+            f"you have looked: {'; '.join(odd)}.{also}")
+
+
+def _warnings(f: _Facts, path: PathId) -> tuple[str, ...]:
+    shopify = f.shopify
+    out: list[str] = []
+    if path is PathId.SUPPLIER_STILL_ACTIVE:
+        out.append(f"Money is leaking: {_list(_describe(so) for so in f.active)} is still active although the order "
+                   "is cancelled (and refunded) on Shopify. Cancel it at the supplier now.")
+    for so in f.active:
+        if so.status is _S.AWAITING_SHIPMENT and path is not PathId.SUPPLIER_STILL_ACTIVE:
+            cost = f" ({so.amount})" if so.amount else ""
+            out.append(f"Money at risk: {_order_words(so)} is paid{cost} and not cancelled yet; until it is, the seller "
+                       "may ship it and you pay for it.")
+    if f.cancelled and f.shipped:
+        out.append(f"Goods are on their way to a customer who was refunded: {_list(_describe(so) for so in f.shipped)}.")
+    for so in f.suppliers:
+        if so.read_error is not None:
+            out.append(f"{_order_words(so)} could not be read: {so.read_error}.")
+    if not f.suppliers and f.shopify.supplier_refs == () and not f.cancelled:
+        out.append("No supplier order is linked to this order. If you placed one, enter its order number so it can be "
+                   "checked and cancelled first; otherwise the supplier may still ship and charge you.")
+    if not f.cancelled:
+        if shopify.fulfillment_status is _D.PARTIALLY_FULFILLED:
+            out.append("Part of the order is already fulfilled: those items cannot be cancelled, only returned.")
+        fin = shopify.financial_status
+        if fin is DisplayFinancialStatus.AUTHORIZED:
+            out.append("The payment is only authorized: cancelling voids the authorization, so the customer is not "
+                       "charged and there is nothing to refund.")
+        elif fin in (DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED):
+            out.append("The order is already (partly) refunded: a refund with the cancellation only returns what is "
+                       "left.")
+        elif fin is DisplayFinancialStatus.EXPIRED:
+            out.append("The payment authorization expired: nothing was charged, so there is nothing to refund.")
+        if path in (PathId.CANCELLABLE, PathId.FULFILLMENT_IN_PROGRESS, PathId.CANCELLATION_PENDING):
+            out.append("A refund can only go to the original payment method; a customer who no longer has it must "
+                       "claim the funds from their bank or payment provider.")
+            out.append("Cancelling on Shopify cannot be undone.")
+        if shopify.closed:
+            out.append("The order is archived (closed) in Shopify admin.")
+    elif shopify.fulfillment_status in _FULFILLED_DISPLAY:
+        out.append(f"Shopify shows this cancelled order {_DISPLAY_WORDS[shopify.fulfillment_status]}: some items may "
+                   "have shipped.")
+    return tuple(out)
+
+
+def _cites(f: _Facts, path: PathId) -> str:
+    if path is PathId.CANCELLABLE:
+        return f"{CANCEL_GUIDE}#{'supplier' if f.active else 'shopify'}"
+    if path is PathId.FULFILLMENT_IN_PROGRESS:
+        return f"{REVERT_GUIDE}#which-revert"
+    if path is PathId.CANCELLATION_PENDING:
+        return f"{REVERT_GUIDE}#after-revert" if not f.pending else f"{CANCEL_GUIDE}#supplier"
+    return f"{CANCEL_GUIDE}#" + {
+        PathId.SUPPLIER_SHIPPED: "when-supplier-shipped",
+        PathId.FULFILLED: "when-fulfilled",
+        PathId.SUPPLIER_STILL_ACTIVE: "supplier",
+        PathId.ALREADY_CANCELLED: "customer",
+        PathId.NEEDS_ATTENTION: "overview",
+    }[path]
+
+
+def _recheck(f: _Facts) -> timedelta:
+    waits = []
+    if f.waiting_fos:
+        waits.append(_SERVICE_RECHECK)
+    if f.pending:
+        waits.append(_SUPPLIER_RECHECK)
+    return min(waits)
+
+
+# --- Words ------------------------------------------------------------------------------------
+
+
+def _order_words(so: SupplierOrderState) -> str:
+    return f"{_SUPPLIER_NAMES[so.supplier]} order {so.order_id}"
+
+
+def _describe(so: SupplierOrderState) -> str:
+    return f"{_order_words(so)} ({_SUPPLIER_STATUS_WORDS[so.status]})"
+
+
+def _raw(so: SupplierOrderState) -> str:
+    if so.raw_status is None:
+        return "no status"
+    return so.raw_status + (f", {so.end_reason}" if so.end_reason else "")
+
+
+def _fo_words(fo: FulfillmentOrderState) -> str:
+    where = f" at {fo.location_name}" if fo.location_name else ""
+    return f"the fulfillment{where} ({fo.id.rsplit('/', 1)[-1]})"
+
+
+def _request_words(fo: FulfillmentOrderState) -> str:
+    return f"status {fo.status.value}, request {fo.request_status.value}"
+
+
+def _fo_state_words(fo: FulfillmentOrderState) -> str:
+    """Where a fulfillment order stands, as a verb phrase a merchant understands."""
+    if fo.request_status is _FOR.SUBMITTED:
+        return "has a fulfillment request the service has not accepted yet"
+    if fo.request_status is _FOR.ACCEPTED:
+        return "has a fulfillment request the service has accepted"
+    if fo.status is _FOS.ON_HOLD or fo.hold_ids:
+        why = f" ({', '.join(fo.hold_reasons)})" if fo.hold_reasons else ""
+        return f"is on hold{why}"
+    if fo.status is _FOS.IN_PROGRESS:
+        return "is marked in progress"
+    return f"is in {_request_words(fo)}"
+
+
+def _actions_words(fo: FulfillmentOrderState) -> str:
+    return ", ".join(a.value for a in fo.supported_actions) or "none"
+
+
+def _not_cancelled(f: _Facts) -> tuple[SupplierOrderState, ...]:
+    return tuple(so for so in f.suppliers if _group(so) != "c")
+
+
+def _on_date(shopify: ShopifyOrderState) -> str:
+    return f" on {shopify.cancelled_at:%Y-%m-%d}" if shopify.cancelled_at else ""
+
+
+def _hours(delta: timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    return "an hour" if hours == 1 else f"{hours} hours"
+
+
+def _list(items: Iterable[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- Entry point ------------------------------------------------------------------------------
+
+
+def decide(state: OrderState) -> Walkthrough:
+    """Which path this order is on and the guide's steps for it. Pure, fast and total."""
+    f = _facts(state)
+    verdict = _choose_path(f)
+    path = verdict.path
+    titles = {step.id: step.title for step in load_guide(CANCEL_GUIDE).steps}
+    steps = _resolve(_drafts(f, verdict), titles)
+    return Walkthrough.model_construct(
+        path=path,
+        title=PATH_TITLES[path],
+        explanation=_explain(f, path, verdict.odd),
+        cites=_cites(f, path),
+        steps=steps,
+        warnings=_warnings(f, path),
+        suppliers=tuple(_supplier_verdict(so, shopify_cancelled=f.cancelled) for so in f.suppliers),
+        check_again_after=_recheck(f) if path is PathId.CANCELLATION_PENDING else None,
+    )
