@@ -1,0 +1,204 @@
+"""Words for people: what a cancel will do (the confirmation) and what to tell the customer (the reply).
+
+Both are built from the order's state and path only, so the page, the CLI and the ticket say the same
+thing. Remote text (customer names, titles) is escaped before it goes into Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict
+
+from kb.state import (
+    CancelOptions,
+    CancelReason,
+    DisplayFinancialStatus,
+    Money,
+    OrderState,
+    RefundTiming,
+    SupplierStatus,
+)
+from kb.walkthrough import PathId, Walkthrough
+
+__all__ = ["CancelPreview", "customer_reply", "preview_cancel", "refund_destination"]
+
+_REASONS = {
+    CancelReason.CUSTOMER: "the customer changed or cancelled the order",
+    CancelReason.DECLINED: "the payment was declined",
+    CancelReason.FRAUD: "fraudulent order",
+    CancelReason.INVENTORY: "items unavailable",
+    CancelReason.STAFF: "staff error",
+    CancelReason.OTHER: "other",
+}
+_BANK_TIMING = (
+    "Refunds usually show up within 5 to 10 business days, depending on your bank or card issuer. "
+    "A refund can only go back to the original payment method; if you no longer use that card or "
+    "account, your bank can still pass the money on to you."
+)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+class CancelPreview(BaseModel):
+    """Exactly what a Shopify cancel with these options will do, before the merchant confirms."""
+
+    model_config = ConfigDict(frozen=True)
+
+    refund: Money | None
+    refund_method: str
+    restock_items: tuple[str, ...]
+    notify: bool
+    summary: tuple[str, ...]
+
+
+def _md(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " ").strip())
+
+
+def _paid(state: OrderState) -> Money:
+    shop = state.shopify
+    return shop.received if shop.received is not None else shop.total
+
+
+def refund_destination(state: OrderState) -> str:
+    """Where a refund goes: the original payment method(s), named by their gateways."""
+    gateways = [g for g in state.shopify.payment_gateways if g]
+    if not gateways:
+        return "the original payment method"
+    names = ", ".join(g.replace("_", " ") for g in gateways)
+    return f"the original payment method(s): {names}"
+
+
+def preview_cancel(state: OrderState, options: CancelOptions) -> CancelPreview:
+    """The confirmation text: refund (amount, method), restock, notification, and that it is final."""
+    shop = state.shopify
+    paid = _paid(state)
+    refund: Money | None = None
+    if options.refund is RefundTiming.NOW:
+        if paid.amount > 0:
+            refund = paid
+            refund_method = refund_destination(state)
+        else:
+            refund_method = "nothing was paid, so nothing is refunded (a pending authorization is released)"
+    else:
+        refund_method = "no refund now: refund later from the order page"
+    restock = tuple(
+        f"{item.current_quantity if item.current_quantity is not None else item.quantity} × {item.title}"
+        for item in shop.line_items
+        if options.restock and item.restockable and (item.current_quantity is None or item.current_quantity > 0)
+    )
+    summary = [f"Cancel order {shop.name} on Shopify (reason: {_REASONS[options.reason]})."]
+    if refund is not None:
+        summary.append(f"Refund {refund} now to {refund_method.removeprefix('the ')}.")
+    else:
+        summary.append(refund_method[:1].upper() + refund_method[1:] + ".")
+    if options.restock:
+        summary.append("Restock: " + ("; ".join(restock) if restock else "no item can be restocked") + ".")
+    else:
+        summary.append("Items are not restocked.")
+    summary.append(
+        "Shopify emails the customer a cancellation notice."
+        if options.notify_customer
+        else "Shopify does not notify the customer (send them the reply text yourself)."
+    )
+    if options.staff_note:
+        summary.append(f"Staff note (only your staff sees it): {options.staff_note}")
+    summary.append("A cancelled order cannot be reopened: this cannot be undone.")
+    return CancelPreview(
+        refund=refund, refund_method=refund_method, restock_items=restock, notify=options.notify_customer,
+        summary=tuple(summary),
+    )
+
+
+def _greeting(state: OrderState) -> str:
+    name = (state.shopify.customer_name or "").strip()
+    first = name.split()[0] if name else ""
+    return f"Hi {_md(first)}," if first else "Hello,"
+
+
+def _tracking(state: OrderState) -> str | None:
+    for supplier in state.suppliers:
+        if supplier.tracking_number:
+            return supplier.tracking_number
+    for fulfillment in state.shopify.fulfillments:
+        if fulfillment.tracking_number:
+            company = f" ({fulfillment.tracking_company})" if fulfillment.tracking_company else ""
+            return fulfillment.tracking_number + company
+    return None
+
+
+def _cancelled_reply(state: OrderState) -> list[str]:
+    shop = state.shopify
+    lines = [f"Your order **{_md(shop.name)}** has been cancelled."]
+    cancelled_at_supplier = [s for s in state.suppliers if s.status is SupplierStatus.CANCELLED]
+    if cancelled_at_supplier:
+        lines.append("We also cancelled it with our supplier, so nothing will be shipped to you.")
+    paid = _paid(state)
+    status = shop.financial_status
+    if status in (DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED):
+        amount = "A refund" if status is DisplayFinancialStatus.PARTIALLY_REFUNDED else f"A refund of **{paid}**"
+        lines.append(f"{amount} has been sent to {refund_destination(state).removeprefix('the ')}.")
+        lines.append(_BANK_TIMING)
+    elif status is DisplayFinancialStatus.VOIDED:
+        lines.append(
+            "Your payment was never taken: the authorization on your card has been released. Depending on your "
+            "bank, the pending amount disappears from your statement within a few business days."
+        )
+    elif status in (DisplayFinancialStatus.PAID, DisplayFinancialStatus.PARTIALLY_PAID):
+        lines.append(
+            f"We will refund **{paid}** to {refund_destination(state).removeprefix('the ')} and let you know "
+            "as soon as it is sent."
+        )
+        lines.append(_BANK_TIMING)
+    elif status in (DisplayFinancialStatus.PENDING, DisplayFinancialStatus.EXPIRED):
+        lines.append("No payment was taken for this order, so there is nothing to refund.")
+    else:
+        lines.append("If you were charged, the refund goes back to your original payment method.")
+    lines.append("There is nothing else you need to do.")
+    return lines
+
+
+def _in_progress_reply(state: OrderState) -> list[str]:
+    paid = _paid(state)
+    return [
+        f"We have received your request to cancel order **{_md(state.shopify.name)}** and are cancelling it now, "
+        "first with our supplier and then in our shop.",
+        f"As soon as the cancellation is confirmed we will refund **{paid}** to "
+        f"{refund_destination(state).removeprefix('the ')} and email you.",
+        _BANK_TIMING,
+    ]
+
+
+def _shipped_reply(state: OrderState) -> list[str]:
+    lines = [
+        f"Your order **{_md(state.shopify.name)}** has already been shipped, so it can no longer be cancelled.",
+    ]
+    tracking = _tracking(state)
+    if tracking:
+        lines.append(f"You can follow the parcel with tracking number **{_md(tracking)}**.")
+    lines.append(
+        "When it arrives, you can still return it: reply to this message and we will send you the return "
+        "instructions. We refund you to your original payment method once the return is on its way back to us."
+    )
+    return lines
+
+
+def _attention_reply(state: OrderState) -> list[str]:
+    return [
+        f"Thank you for your message about order **{_md(state.shopify.name)}**.",
+        "We are looking into it personally and will get back to you within one business day with the next steps.",
+    ]
+
+
+def customer_reply(state: OrderState, walkthrough: Walkthrough) -> str:
+    """A copyable Markdown reply for the ticket: what was cancelled, the refund, and what happens next."""
+    path = walkthrough.path
+    if path is PathId.ALREADY_CANCELLED or state.shopify.is_cancelled:
+        body = _cancelled_reply(state)
+    elif path in (PathId.SUPPLIER_SHIPPED, PathId.FULFILLED):
+        body = _shipped_reply(state)
+    elif path is PathId.NEEDS_ATTENTION:
+        body = _attention_reply(state)
+    else:
+        body = _in_progress_reply(state)
+    return "\n\n".join([_greeting(state), *body, "Best regards"]) + "\n"
