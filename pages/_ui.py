@@ -1,0 +1,210 @@
+"""Shared UI helpers: session-state keys, the deep-link context, the mode banner, the run-once helper.
+
+Only the entry file and the pages import Streamlit; this module is the pages' common vocabulary so
+that every page builds its keys, shows the mode and runs a side effect the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from actions.errors import ActionError, InputError
+from actions.links import link_order_value, validate_ticket
+from kb.order_ref import OrderRefError, parse_order_ref
+
+if TYPE_CHECKING:  # the pages get the assistant from session state; importing it here is for types only
+    from actions.assistant import Assistant, Lookup
+
+__all__ = [
+    "ASSISTANT_KEY",
+    "CONTEXT_ERROR_KEY",
+    "CONTEXT_KEY",
+    "Context",
+    "Failure",
+    "cached_lookup",
+    "current_context",
+    "escape_md",
+    "forget_lookups",
+    "get_assistant",
+    "is_done",
+    "k",
+    "mode_banner",
+    "page_query",
+    "run_once",
+    "set_context",
+    "state_key",
+    "store_lookup",
+]
+
+_PREFIX = "ca"
+
+
+def state_key(*parts: object) -> str:
+    """Build one namespaced session-state key, e.g. `state_key("step", "#1001", "tell-customer")`."""
+    return ":".join((_PREFIX, *(str(p) for p in parts)))
+
+
+k = state_key  # the short name the style guide uses
+
+ASSISTANT_KEY = state_key("assistant")
+CONTEXT_KEY = state_key("context")
+CONTEXT_ERROR_KEY = state_key("context-error")
+
+# Markdown (and the HTML Markdown allows) is escaped in anything that comes from outside.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
+
+
+def escape_md(text: object) -> str:
+    """Make remote or knowledge-base text safe to show inside st.markdown (no markup, no HTML)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text).replace("\r", " ").replace("\n", " "))
+
+
+# --- the deep-link context --------------------------------------------------------------------
+
+
+class Context(BaseModel):
+    """Which order (and ticket) this session works on: from a deep link or the order box, validated."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order: str | None = None  # "#1001" or "gid://shopify/Order/…", as parse_order_ref reads it
+    ticket: str | None = None
+
+    @classmethod
+    def from_input(cls, order: str | None, ticket: str | None, *, shop: str | None = None) -> Context:
+        """Validate what was typed or linked; raise InputError with a message a merchant understands."""
+        ref = None
+        if order is not None and order.strip():
+            try:
+                ref = parse_order_ref(order, shop=shop)
+            except OrderRefError as exc:
+                raise InputError(str(exc), system="order") from None
+        return cls(order=ref.value if ref else None, ticket=validate_ticket(ticket))
+
+    def query_params(self) -> dict[str, str]:
+        """The deep-link parameters for this context (`order=1001&ticket=ZD-42`)."""
+        params: dict[str, str] = {}
+        if self.order:
+            params["order"] = link_order_value(parse_order_ref(self.order))
+        if self.ticket:
+            params["ticket"] = self.ticket
+        return params
+
+
+def current_context() -> Context:
+    """The session's context (empty until a deep link or the order box sets it)."""
+    ctx = st.session_state.get(CONTEXT_KEY)
+    return ctx if isinstance(ctx, Context) else Context()
+
+
+def set_context(ctx: Context) -> None:
+    """Make `ctx` the session's context and clear any earlier context error."""
+    st.session_state[CONTEXT_KEY] = ctx
+    st.session_state.pop(CONTEXT_ERROR_KEY, None)
+
+
+def page_query() -> dict[str, str]:
+    """Query params to pass on page links: navigation clears the URL's own."""
+    return current_context().query_params()
+
+
+# --- the assistant and its cached look-ups ------------------------------------------------------
+
+
+def get_assistant() -> Assistant:
+    """The session's assistant (the entry file builds it once per session)."""
+    return st.session_state[ASSISTANT_KEY]
+
+
+def _lookup_key(order: str) -> str:
+    return state_key("lookup", order)
+
+
+def cached_lookup(assistant: Assistant, order: str) -> Lookup:
+    """The order's last reading; read only when there is none (a plain rerun sends nothing)."""
+    key = _lookup_key(order)
+    lookup = st.session_state.get(key)
+    if lookup is None:
+        lookup = assistant.look_up(order)
+        st.session_state[key] = lookup
+    return lookup
+
+
+def store_lookup(order: str, lookup: Lookup | None) -> None:
+    """Keep a fresh reading (from an action or a refresh); None forgets it so the next run reads."""
+    if lookup is None:
+        st.session_state.pop(_lookup_key(order), None)
+    else:
+        st.session_state[_lookup_key(order)] = lookup
+
+
+def forget_lookups() -> None:
+    """Forget every cached reading (after a sandbox reset, every order reads again)."""
+    for key in [key for key in st.session_state if str(key).startswith(state_key("lookup", ""))]:
+        del st.session_state[key]
+
+
+# --- the mode banner ----------------------------------------------------------------------------
+
+
+def mode_banner(assistant: Assistant) -> None:
+    """Say loudly whether this session talks to a live shop or to the sandbox."""
+    if assistant.mode == "sandbox":
+        st.warning(
+            "**Sandbox**: a simulated shop and simulated suppliers. Nothing real is changed; "
+            "add Shopify credentials to work on a live shop.",
+            icon="🧪",
+        )
+    else:
+        st.success(f"**Live shop**: {escape_md(assistant.shop)}. Actions change real orders.", icon="🟢")
+
+
+# --- the one run-once helper ---------------------------------------------------------------------
+
+
+class Failure(BaseModel):
+    """An action that raised instead of answering: shown with st.error, never as a traceback."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ok: bool = False
+    message: str
+
+
+def _op_key(op: str) -> str:
+    return state_key("op", op)
+
+
+def is_done(op: str) -> bool:
+    """True once `op` has been started in this session (its button then stays disabled)."""
+    return _op_key(op) in st.session_state
+
+
+def run_once(op: str, fn: Callable[[], Any], result_key: str, after: Callable[[Any], None] | None = None) -> None:
+    """Run `fn` at most once for `op`; use as a button's `on_click` (with `args=`).
+
+    The in-flight flag is set before the call, so a second click or a rerun that reaches this
+    callback again does nothing; the result (or a `Failure`) is stored under `result_key`, and
+    `after(result)` lets the page keep the fresh reading. The assistant's idempotency claim is
+    the second guard, for other tabs, sessions and processes.
+    """
+    flag = _op_key(op)
+    if flag in st.session_state:
+        return
+    st.session_state[flag] = "in-flight"
+    try:
+        result: Any = fn()
+    except ActionError as exc:
+        result = Failure(message=str(exc))
+    except ValidationError as exc:  # options that cannot be sent (e.g. a staff note over 255 characters)
+        problems = "; ".join(err["msg"] for err in exc.errors(include_input=False, include_url=False))
+        result = Failure(message=f"Those options cannot be sent: {problems}")
+    st.session_state[flag] = "done"
+    st.session_state[result_key] = result
+    if after is not None:
+        after(result)
