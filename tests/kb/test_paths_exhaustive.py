@@ -1,0 +1,211 @@
+"""Every combination of states maps to exactly one path, with one next step (or none when done).
+
+The product: normalized supplier statuses (and "no supplier order") x Shopify's fulfillment
+display statuses x fulfillment-order request statuses x cancelled or not, each fulfillment order
+with the supported actions Shopify reports for it, or with none. Also every pair of supplier
+orders of a split order, and every fulfillment order `revert_action_for` could be asked about.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from kb.guide import load_guide
+from kb.paths import CANCEL_GUIDE, PATH_TITLES, decide, revert_action_for
+from kb.state import (
+    DisplayFinancialStatus,
+    DisplayFulfillmentStatus,
+    FulfillmentOrderAction,
+    FulfillmentOrderRequestStatus,
+    FulfillmentOrderState,
+    FulfillmentOrderStatus,
+    OrderState,
+    SupplierStatus,
+)
+from kb.walkthrough import ActionId, PathId, StepStatus, Walkthrough
+from tests.kb.states import fulfillment_order, order, random_order_state, shopify_order, supplier_order
+
+D = DisplayFulfillmentStatus
+R = FulfillmentOrderRequestStatus
+FS = FulfillmentOrderStatus
+A = FulfillmentOrderAction
+
+_REVERTS = (A.CANCEL_FULFILLMENT_ORDER, A.REQUEST_CANCELLATION, A.RELEASE_HOLD, A.MARK_AS_OPEN)
+
+
+def _both_sides_allow_cancel(state: OrderState) -> bool:
+    """Written independently of kb.paths, on purpose stricter: when Shopify's cancel is safe."""
+    shopify = state.shopify
+    suppliers_done = all(so.status is SupplierStatus.CANCELLED and so.read_error is None for so in state.suppliers)
+    every_fo_idle = all(
+        fo.status in (FS.CLOSED, FS.CANCELLED)
+        or (fo.status in (FS.OPEN, FS.SCHEDULED, FS.INCOMPLETE) and not fo.hold_ids
+            and fo.request_status in (R.UNSUBMITTED, R.CANCELLATION_ACCEPTED, R.CLOSED))
+        for fo in shopify.fulfillment_orders
+    )
+    return (
+        suppliers_done
+        and every_fo_idle
+        and not shopify.is_cancelled
+        and shopify.fulfillment_status in (D.UNFULFILLED, D.OPEN, D.RESTOCKED, D.SCHEDULED)
+        and shopify.financial_status is not DisplayFinancialStatus.PENDING
+        and shopify.return_status in (None, "NO_RETURN")
+        and {ref.order_id for ref in shopify.supplier_refs} <= {so.order_id for so in state.suppliers}
+    )
+
+
+def _problems(state: OrderState, w: Walkthrough) -> list[str]:
+    """Everything that must hold for any walkthrough; empty when it does."""
+    problems: list[str] = []
+    guide = load_guide(CANCEL_GUIDE)
+    guide_ids = [step.id for step in guide.steps]
+    if not isinstance(w.path, PathId) or w.title != PATH_TITLES[w.path]:
+        problems.append(f"no single path: {w.path!r}")
+    nexts = [s for s in w.steps if s.status is StepStatus.NEXT]
+    if len(nexts) > 1:
+        problems.append(f"{len(nexts)} next steps")
+    if (len(nexts) == 1) != (w.path is not PathId.ALREADY_CANCELLED):
+        problems.append(f"path {w.path} with {len(nexts)} next steps")
+    if {s.step_id for s in w.steps} != set(guide_ids):
+        problems.append("steps are not exactly the guide's steps")
+    first_seen = list(dict.fromkeys(s.step_id for s in w.steps))
+    if first_seen != [i for i in guide_ids if i in first_seen]:
+        problems.append(f"steps out of guide order: {first_seen}")
+    if any(s.title != guide.step(s.step_id).title for s in w.steps):
+        problems.append("a step title differs from the guide")
+    guide_name, _, section = w.cites.partition("#")
+    if section not in {s.id for s in load_guide(guide_name).sections}:
+        problems.append(f"cites a missing section: {w.cites}")
+    if not w.explanation.strip() or "\n\n" in w.explanation:
+        problems.append("explanation is not one paragraph")
+    if len(w.suppliers) != len(state.suppliers):
+        problems.append("not one verdict per supplier order")
+    if (w.check_again_after is not None) != (w.path is PathId.CANCELLATION_PENDING):
+        problems.append("check_again_after only belongs to a waiting path")
+    fos = {fo.id: fo for fo in state.shopify.fulfillment_orders}
+    sos = {so.order_id: so for so in state.suppliers}
+    for s in w.steps:
+        if s.action is not None and s.status is not StepStatus.NEXT:
+            problems.append(f"{s.step_id} offers {s.action} while {s.status}")
+        if s.action is ActionId.CANCEL_ORDER and not _both_sides_allow_cancel(state):
+            problems.append("cancel_order offered although a side does not allow it")
+        if s.action is ActionId.REVERT_FULFILLMENT:
+            fo = fos.get(s.target or "")
+            if fo is None or s.revert is None or s.revert not in fo.supported_actions:
+                problems.append(f"revert {s.revert} is not a supported action of {s.target}")
+        elif s.revert is not None:
+            problems.append("a revert without the revert action")
+        if s.action in (ActionId.CANCEL_SUPPLIER, ActionId.OPEN_SUPPLIER):
+            so = sos.get(s.target or "")
+            if so is None or so.status not in (SupplierStatus.PLACED_UNPAID, SupplierStatus.AWAITING_SHIPMENT):
+                problems.append(f"supplier cancel offered for {s.target}")
+            elif s.action is ActionId.CANCEL_SUPPLIER and so.cancel_channel.value != "api":
+                problems.append("API cancel offered where the supplier allows none")
+        if s.action is ActionId.CHECK_SUPPLIER and s.target not in sos:
+            problems.append("check offered for no supplier order")
+        if s.status is not StepStatus.NOT_NEEDED and not s.reason.strip():
+            problems.append(f"{s.step_id} has no reason")
+    return problems
+
+
+def _assert_all_hold(cases) -> int:
+    failures, count = [], 0
+    for label, state in cases:
+        count += 1
+        try:
+            w = decide(state)
+        except Exception as exc:  # the point: no combination may raise
+            failures.append(f"{label}: raised {exc!r}")
+            continue
+        failures.extend(f"{label}: {p}" for p in _problems(state, w))
+    assert not failures, f"{len(failures)} failures, e.g.\n" + "\n".join(failures[:15])
+    return count
+
+
+def _single_supplier_product():
+    for status, display, request, cancelled, actions in itertools.product(
+        [*SupplierStatus, None], D, R, (False, True), ("reported", "none")
+    ):
+        fo = fulfillment_order(request, supported_actions=None if actions == "reported" else ())
+        shopify = shopify_order(display, fulfillment_orders=[fo], cancelled=cancelled)
+        suppliers = () if status is None else (supplier_order(status),)
+        yield (status, display, request, cancelled, actions), order(shopify, *suppliers)
+
+
+def test_every_supplier_status_times_every_shopify_state_maps_to_one_path_and_one_next_step():
+    count = _assert_all_hold(_single_supplier_product())
+    assert count == 11 * len(D) * len(R) * 2 * 2
+
+
+def test_every_fulfillment_order_status_and_request_maps_to_one_path():
+    def cases():
+        for fo_status, request, display, cancelled in itertools.product(FS, R, D, (False, True)):
+            fo = fulfillment_order(request, status=fo_status)
+            shopify = shopify_order(display, fulfillment_orders=[fo], cancelled=cancelled)
+            yield (fo_status, request, display, cancelled), order(shopify, supplier_order(SupplierStatus.CANCELLED))
+
+    assert _assert_all_hold(cases()) == len(FS) * len(R) * len(D) * 2
+
+
+def test_every_pair_of_supplier_orders_of_a_split_order_maps_to_one_path():
+    def cases():
+        for first, second, display, cancelled in itertools.product(SupplierStatus, SupplierStatus, D, (False, True)):
+            shopify = shopify_order(display, cancelled=cancelled)
+            yield (first, second, display, cancelled), order(
+                shopify,
+                supplier_order(first, order_id="8100000000001"),
+                supplier_order(second, supplier="cjdropshipping", order_id="CJ2600000002"),
+            )
+
+    assert _assert_all_hold(cases()) == 10 * 10 * len(D) * 2
+
+
+def test_a_split_order_takes_the_most_constraining_path_of_its_supplier_orders():
+    """When only the supplier side differs, the whole order is the most constrained of its parts."""
+    open_order = [PathId.NEEDS_ATTENTION, PathId.SUPPLIER_SHIPPED, PathId.CANCELLATION_PENDING, PathId.CANCELLABLE]
+    # Once Shopify is cancelled, what still costs money comes first: an active order, then a pending one.
+    cancelled_order = [PathId.SUPPLIER_STILL_ACTIVE, PathId.CANCELLATION_PENDING, PathId.SUPPLIER_SHIPPED,
+                       PathId.NEEDS_ATTENTION, PathId.ALREADY_CANCELLED]
+    for first, second, cancelled in itertools.product(SupplierStatus, SupplierStatus, (False, True)):
+        shopify = shopify_order(D.UNFULFILLED, cancelled=cancelled)
+        a = supplier_order(first, order_id="8100000000001")
+        b = supplier_order(second, supplier="cjdropshipping", order_id="CJ2600000002")
+        whole = decide(order(shopify, a, b)).path
+        alone = [decide(order(shopify, a)).path, decide(order(shopify, b)).path]
+        rank = cancelled_order if cancelled else open_order
+        assert whole == min(alone, key=rank.index), (first, second, cancelled, whole, alone)
+
+
+def test_ten_thousand_random_states_all_hold():
+    rng = random.Random(20260302)
+    cases = ((i, random_order_state(rng)) for i in range(10_000))
+    assert _assert_all_hold(cases) == 10_000
+
+
+def test_revert_is_never_an_action_shopify_does_not_support():
+    offered = set()
+    for status, request, n in itertools.product(FS, R, range(2 ** len(_REVERTS))):
+        supported = tuple(a for i, a in enumerate(_REVERTS) if n >> i & 1)
+        for holds in ((), ("AWAITING_PAYMENT",)):
+            fo = fulfillment_order(request, status=status, supported_actions=supported, hold_reasons=holds)
+            action = revert_action_for(fo)
+            assert action is None or action in fo.supported_actions, (status, request, supported)
+            offered.add(action)
+    assert offered == {None, *_REVERTS}  # each revert is reachable
+
+
+def test_revert_follows_the_request_status():
+    every = _REVERTS
+
+    def revert(request: R, status: FS) -> FulfillmentOrderAction | None:
+        return revert_action_for(FulfillmentOrderState(
+            id="gid://shopify/FulfillmentOrder/1", status=status, request_status=request, supported_actions=every))
+
+    assert revert(R.SUBMITTED, FS.IN_PROGRESS) is A.CANCEL_FULFILLMENT_ORDER
+    assert revert(R.ACCEPTED, FS.IN_PROGRESS) is A.REQUEST_CANCELLATION
+    assert revert(R.UNSUBMITTED, FS.ON_HOLD) is A.RELEASE_HOLD
+    assert revert(R.UNSUBMITTED, FS.IN_PROGRESS) is A.MARK_AS_OPEN
+    assert revert(R.CANCELLATION_REQUESTED, FS.IN_PROGRESS) is None  # wait for the service instead
+    assert revert(R.ACCEPTED, FS.CLOSED) is None  # nothing left to revert
+    assert revert(R.UNSUBMITTED, FS.OPEN) is None
