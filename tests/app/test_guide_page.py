@@ -106,24 +106,31 @@ st.navigation([
 
 
 def _app_with_another_page(tmp_path: Path) -> tuple[AppTest, str, str]:
-    """The real router when it has another page; else the guide page next to an empty one.
+    """The real router when it registers another page; else the guide page next to an empty one.
 
     Returns the app (on the guide page), the guide page's path and the other page's path.
     """
-    other = [p for p in sorted((ROOT / "pages").glob("*.py")) if p.name != "guide.py" and not p.name.startswith("_")]
-    if other:
-        app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
-        guide, elsewhere = "pages/guide.py", f"pages/{other[0].name}"
-    else:
-        (tmp_path / "elsewhere.py").write_text("import streamlit as st\nst.write('Elsewhere')\n", encoding="utf-8")
-        entry = tmp_path / "router.py"
-        entry.write_text(_TWO_PAGE_ROUTER.format(guide=str(ROOT / "pages" / "guide.py")), encoding="utf-8")
-        app = AppTest.from_file(str(entry), default_timeout=30)
-        guide, elsewhere = str(ROOT / "pages" / "guide.py"), "elsewhere.py"
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
+    app.secrets["cancel_assist"] = {"sandbox": True}
+    app.run()
+    for page in sorted((ROOT / "pages").glob("*.py")):
+        if page.name == "guide.py" or page.name.startswith("_"):
+            continue
+        try:
+            app.switch_page(f"pages/{page.name}")
+        except ValueError:  # a page file the router does not (yet) list
+            continue
+        app.switch_page("pages/guide.py").run()
+        return app, "pages/guide.py", f"pages/{page.name}"
+    (tmp_path / "elsewhere.py").write_text("import streamlit as st\nst.write('Elsewhere')\n", encoding="utf-8")
+    entry = tmp_path / "router.py"
+    guide = str(ROOT / "pages" / "guide.py")
+    entry.write_text(_TWO_PAGE_ROUTER.format(guide=guide), encoding="utf-8")
+    app = AppTest.from_file(str(entry), default_timeout=30)
     app.secrets["cancel_assist"] = {"sandbox": True}
     app.run()
     app.switch_page(guide).run()
-    return app, guide, elsewhere
+    return app, guide, "elsewhere.py"
 
 
 def test_progress_survives_leaving_the_page(tmp_path: Path) -> None:
