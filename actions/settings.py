@@ -42,7 +42,15 @@ def normalize_shop_domain(value: str) -> str:
     text = value.strip().lower()
     if text.startswith(("https://", "http://")):
         parts = urlsplit(text)
-        if parts.username or parts.password or parts.port or parts.path not in ("", "/") or parts.query:
+        # `port is not None`: ":0" is falsy but still a port; a fragment is refused like a query.
+        if (
+            parts.username
+            or parts.password
+            or parts.port is not None
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+        ):
             raise ValueError("the shop must be just <name>.myshopify.com (no user, port or path)")
         text = parts.hostname or ""
     if not _SHOP.fullmatch(text):

@@ -19,6 +19,9 @@ from actions.shopify import ShopifyClient
 from actions.shopify_documents import DOCUMENTS
 
 __all__ = [
+    "CONNECTION_SCOPES",
+    "FO_GID",
+    "ORDER_GID",
     "SHOP",
     "TOKEN",
     "FakeShopify",
@@ -41,6 +44,8 @@ __all__ = [
 
 SHOP = "cancel-assist-demo.myshopify.com"
 TOKEN = "shpat_0123456789abcdef0123456789abcdef"
+# Write scopes only: each implies its read scope.
+CONNECTION_SCOPES = ("write_orders", "write_merchant_managed_fulfillment_orders", "write_third_party_fulfillment_orders")
 ORDER_GID = "gid://shopify/Order/5500000001001"
 FO_GID = "gid://shopify/FulfillmentOrder/6600000001001"
 

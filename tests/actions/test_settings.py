@@ -1,0 +1,135 @@
+"""Settings: the token only ever goes to `<name>.myshopify.com`, and is never shown."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from actions.errors import ConfigError
+from actions.settings import DEFAULT_API_VERSION, ShopifySettings, load_settings, normalize_shop_domain
+
+TOKEN = "shpat_0123456789abcdef0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    ("typed", "shop"),
+    [
+        ("cancel-assist-demo.myshopify.com", "cancel-assist-demo.myshopify.com"),
+        ("  Cancel-Assist-Demo.MyShopify.com ", "cancel-assist-demo.myshopify.com"),
+        ("https://cancel-assist-demo.myshopify.com", "cancel-assist-demo.myshopify.com"),
+        ("https://cancel-assist-demo.myshopify.com/", "cancel-assist-demo.myshopify.com"),
+    ],
+)
+def test_a_shop_domain_is_read_in_the_forms_merchants_paste(typed: str, shop: str) -> None:
+    assert normalize_shop_domain(typed) == shop
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "evil.com",
+        "x.myshopify.com.evil.com",
+        "myshopify.com",
+        ".myshopify.com",
+        "x.myshopify.com.",
+        "https://evil.com",
+        "https://x.myshopify.com.evil.com/",
+        "127.0.0.1",
+        "https://127.0.0.1",
+        "https://[::1]",
+        "x.myshopify.com:8443",
+        "https://x.myshopify.com:8443",
+        "https://x.myshopify.com:0",
+        "https://x.myshopify.com:443",
+        "https://user:pw@x.myshopify.com",
+        "https://evil.com@x.myshopify.com",
+        "https://x.myshopify.com@evil.com",
+        "https://x.myshopify.com/admin",
+        "https://x.myshopify.com?next=evil.com",
+        "https://x.myshopify.com#evil.com",
+        "ftp://x.myshopify.com",
+        "x.myshopify.com/../evil.com",
+        "-x.myshopify.com",
+        "x_y.myshopify.com",
+        "",
+    ],
+)
+def test_anything_but_a_myshopify_domain_is_rejected(typed: str) -> None:
+    with pytest.raises(ValueError):
+        normalize_shop_domain(typed)
+
+
+def test_settings_default_to_the_2026_04_api_and_the_shops_own_endpoint() -> None:
+    settings = ShopifySettings(shop="cancel-assist-demo.myshopify.com", access_token=TOKEN)
+    assert settings.api_version == DEFAULT_API_VERSION == "2026-04"
+    assert settings.graphql_url == "https://cancel-assist-demo.myshopify.com/admin/api/2026-04/graphql.json"
+    assert settings.admin_url == "https://admin.shopify.com/store/cancel-assist-demo"
+    assert settings.supplier_note_attributes == ("AliExpress Order", "aliexpress_order_id")
+
+
+def test_another_endpoint_is_used_only_when_set_explicitly() -> None:
+    settings = ShopifySettings(shop="cancel-assist-demo.myshopify.com", access_token=TOKEN,
+                               api_base_url="http://127.0.0.1:8765/")
+    assert settings.graphql_url == "http://127.0.0.1:8765/admin/api/2026-04/graphql.json"
+
+
+@pytest.mark.parametrize("base", ["ftp://proxy.local", "https://user:pw@proxy.local", "proxy.local"])
+def test_an_api_base_url_must_be_a_plain_http_url(base: str) -> None:
+    with pytest.raises(ValidationError):
+        ShopifySettings(shop="cancel-assist-demo.myshopify.com", access_token=TOKEN, api_base_url=base)
+
+
+@pytest.mark.parametrize("version", ["2026-04", "2025-10", "unstable"])
+def test_api_versions_are_quarterly_names(version: str) -> None:
+    assert ShopifySettings(shop="a.myshopify.com", access_token=TOKEN, api_version=version).api_version == version
+
+
+@pytest.mark.parametrize("version", ["2026-05", "latest", "2026-04/../../x", ""])
+def test_other_api_versions_are_rejected(version: str) -> None:
+    with pytest.raises(ValidationError):
+        ShopifySettings(shop="a.myshopify.com", access_token=TOKEN, api_version=version)
+
+
+def test_the_token_is_never_in_repr_str_or_a_dump() -> None:
+    settings = ShopifySettings(shop="cancel-assist-demo.myshopify.com", access_token=TOKEN)
+    assert TOKEN not in repr(settings)
+    assert TOKEN not in str(settings)
+    assert TOKEN not in str(settings.model_dump())
+    assert TOKEN not in settings.model_dump_json()
+    assert settings.access_token.get_secret_value() == TOKEN
+
+
+def test_an_invalid_shop_with_a_token_is_a_config_error_without_the_token() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"shopify": {"shop": "x.myshopify.com.evil.com", "access_token": TOKEN}})
+    assert "shop" in str(caught.value)
+    assert TOKEN not in str(caught.value) and TOKEN not in repr(caught.value)
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_a_token_typed_into_the_version_field_is_not_echoed() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"shopify": {"shop": "a.myshopify.com", "access_token": TOKEN, "api_version": TOKEN}})
+    assert TOKEN not in str(caught.value)
+
+
+def test_environment_variables_win_over_the_secrets_file() -> None:
+    settings = load_settings(
+        {"shopify": {"shop": "file-shop.myshopify.com", "access_token": "shpat_fromfile"}},
+        {"SHOPIFY_SHOP": "env-shop.myshopify.com", "SHOPIFY_ACCESS_TOKEN": TOKEN},
+    )
+    assert settings.shopify is not None
+    assert settings.shopify.shop == "env-shop.myshopify.com"
+    assert settings.mode == "live"
+    assert settings.secrets() == (TOKEN,)
+
+
+def test_no_credentials_means_the_sandbox() -> None:
+    assert load_settings({}, {}).mode == "sandbox"
+
+
+def test_note_attribute_names_can_be_listed_with_commas() -> None:
+    settings = load_settings({"shopify": {"shop": "a.myshopify.com", "access_token": TOKEN,
+                                          "supplier_note_attributes": "AE order, Supplier ref ,"}})
+    assert settings.shopify is not None
+    assert settings.shopify.supplier_note_attributes == ("AE order", "Supplier ref")
