@@ -8,6 +8,7 @@ reported from what Shopify shows, never by sending the mutation again.
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -67,7 +68,9 @@ __all__ = [
     "ConnectionReport",
     "RevertOutcome",
     "ShopifyClient",
+    "missing_scopes",
     "order_state_from_node",
+    "supplier_refs",
 ]
 
 _SYSTEM = "shopify"
@@ -237,8 +240,8 @@ class ShopifyClient:
                 str(s["handle"]) for s in result.data["currentAppInstallation"]["accessScopes"]
             )
             name, domain = str(shop["name"]), str(shop["myshopifyDomain"])
-        except (KeyError, TypeError) as exc:
-            raise self._malformed("the shop and its access scopes", result, exc) from None
+        except (KeyError, TypeError):
+            raise self._malformed("the shop and its access scopes", result) from None
         return ConnectionReport(
             shop_name=name,
             shop_domain=domain,
@@ -300,10 +303,10 @@ class ShopifyClient:
         )
 
     def _wait_for_job(self, job_id: str) -> bool:
-        waited = 0.0
-        while waited < self._poll_timeout:
+        """Poll `job(id)` every poll_interval until done or poll_timeout; True when done."""
+        interval = self._poll_interval if self._poll_interval > 0 else 0.5  # 0 (tests) still ends
+        for _ in range(max(1, math.ceil(self._poll_timeout / interval))):
             self._sleep(self._poll_interval)
-            waited += self._poll_interval
             job = self._graphql.execute(JOB_STATUS, {"id": job_id}).data.get("job")
             if job is None or (isinstance(job, dict) and job.get("done")):
                 return True  # a finished job may be gone; the order read says what happened
@@ -461,7 +464,7 @@ class ShopifyClient:
         orders = result.data.get("orders")
         nodes = orders.get("nodes") if isinstance(orders, dict) else None
         if not isinstance(nodes, list):
-            raise self._malformed("the orders list", result, None)
+            raise self._malformed("the orders list", result)
         wanted = ref.value.casefold()
         matches = [n for n in nodes if isinstance(n, dict) and str(n.get("name", "")).casefold() == wanted]
         if not matches:
@@ -515,7 +518,7 @@ class ShopifyClient:
         first = next((code for code, _ in errors if code), None)
         return UserError(text, errors=codes, system=_SYSTEM, code=first, request_id=request_id)
 
-    def _malformed(self, what: str, result: GraphQLResult, exc: Exception | None) -> MalformedResponse:
+    def _malformed(self, what: str, result: GraphQLResult) -> MalformedResponse:
         return MalformedResponse(
             f"Shopify's answer did not contain {what}.", system=_SYSTEM, request_id=result.request_id
         )

@@ -197,3 +197,26 @@ def test_a_connection_never_made_means_nothing_was_sent() -> None:
     with pytest.raises(TransportError, match="nothing was sent"):
         make_client(fake).cancel_order(ORDER_GID, CancelOptions())
     assert fake.operations == ["OrderCancel"]
+
+
+def test_polling_with_no_interval_still_ends_at_the_timeout() -> None:
+    fake = FakeShopify(graphql(cancel_payload(job_done=False)), *(graphql(job_data(done=False)) for _ in range(40)),
+                       graphql(NOT_CANCELLED))
+    outcome = make_client(fake, poll_interval=0.0, poll_timeout=20.0).cancel_order(ORDER_GID, CancelOptions())
+    assert not outcome.confirmed
+    assert fake.operations.count("JobStatus") == 40
+
+
+def test_a_cancel_answered_without_a_job_is_confirmed_by_the_order_itself() -> None:
+    payload = cancel_payload()
+    payload["orderCancel"]["job"] = None
+    fake = FakeShopify(graphql(payload), graphql(CANCELLED))
+    outcome = make_client(fake).cancel_order(ORDER_GID, CancelOptions())
+    assert outcome.confirmed and outcome.job_id is None
+    assert fake.operations == ["OrderCancel", "OrderStateById"]
+
+
+def test_a_cancel_answered_without_its_payload_is_read_back_not_resent() -> None:
+    fake = FakeShopify(graphql({"orderCancel": None}), graphql(CANCELLED))
+    assert make_client(fake).cancel_order(ORDER_GID, CancelOptions()).confirmed
+    assert fake.operations == ["OrderCancel", "OrderStateById"]
