@@ -1,0 +1,72 @@
+"""AppTest helpers: the real app from its entry file, on a fresh sandbox, with secrets always set.
+
+Every app gets its own `Sandbox` (replies from the simulated fulfillment service and sellers come at
+once: delays 0) and the per-test data dir that tests/conftest.py sets, so no test sees another's
+activity and no test ever reads a developer's real secrets.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from actions.assistant import Assistant, build_assistant
+from actions.sandbox import Sandbox
+from actions.settings import load_settings
+from pages._ui import ASSISTANT_KEY
+
+APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+SANDBOX_SECRETS = {"cancel_assist": {"sandbox": True}}
+
+__all__ = ["APP", "SANDBOX_SECRETS", "all_text", "new_assistant", "open_app"]
+
+
+def new_assistant() -> Assistant:
+    """A sandbox assistant whose simulated service and sellers answer at once."""
+    settings = load_settings(SANDBOX_SECRETS, os.environ)
+    return build_assistant(settings, sandbox=Sandbox(service_reply_delay=0, seller_reply_delay=0))
+
+
+def _open(query: dict[str, str] | None = None, *, assistant: Assistant | None = None,
+          secrets: dict[str, Any] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=10)
+    for name, value in (secrets or SANDBOX_SECRETS).items():
+        at.secrets[name] = value
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    if assistant is not None:
+        at.session_state[ASSISTANT_KEY] = assistant
+    return at.run()
+
+
+@pytest.fixture
+def open_app() -> Iterator[Callable[..., AppTest]]:
+    """Open the app (first run done): `open_app({"order": "1001", "ticket": "ZD-42"})`."""
+
+    def factory(query: dict[str, str] | None = None, *, assistant: Assistant | None = None,
+                secrets: dict[str, Any] | None = None, fresh_assistant: bool = True) -> AppTest:
+        if assistant is None and fresh_assistant:
+            assistant = new_assistant()
+        return _open(query, assistant=assistant, secrets=secrets)
+
+    yield factory
+
+
+def all_text(at: AppTest) -> str:
+    """Everything the page shows as text (every element's protobuf), to check what never appears."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(out)
