@@ -10,15 +10,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from actions.assistant import Assistant, build_assistant
-from actions.sandbox import Sandbox
 from actions.settings import load_settings
 from pages._ui import ASSISTANT_KEY
+
+if TYPE_CHECKING:
+    from actions.assistant import Assistant
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 SANDBOX_SECRETS = {"cancel_assist": {"sandbox": True}}
@@ -28,6 +29,9 @@ __all__ = ["APP", "SANDBOX_SECRETS", "all_text", "new_assistant", "open_app"]
 
 def new_assistant() -> Assistant:
     """A sandbox assistant whose simulated service and sellers answer at once."""
+    from actions.assistant import build_assistant  # imported late: the guide tests need none of it
+    from actions.sandbox import Sandbox
+
     settings = load_settings(SANDBOX_SECRETS, os.environ)
     return build_assistant(settings, sandbox=Sandbox(service_reply_delay=0, seller_reply_delay=0))
 
