@@ -165,6 +165,11 @@ def cancel_channel(supplier: SupplierName, status: SupplierStatus) -> tuple[Canc
                 "It is paid but not shipped: request the cancellation on AliExpress (order details, "
                 "\u201cCancel order\u201d). The seller must approve it; if they do not answer within 72 hours, "
                 "AliExpress closes the order and refunds you.")
+        if status is _S.CANCEL_REQUESTED:
+            return CancelChannel.NONE, (
+                "A cancellation is already requested and waits for the seller's approval; do not ask twice. "
+                "If the seller does not answer within 72 hours, AliExpress closes the order and refunds you: "
+                "check again later.")
     elif supplier == "cjdropshipping":
         if status is _S.PLACED_UNPAID:
             return CancelChannel.API, "It is not paid yet, so it can be cancelled here (CJ deletes the order)."

@@ -1,0 +1,216 @@
+"""The supplier protocol, the concurrent reads of an order's supplier orders, and shared plumbing.
+
+Each supplier adapter (`actions.aliexpress`, `actions.cjdropshipping`) turns its wire format into a
+`kb.state.SupplierOrderState`; what a status means and how it can be cancelled is decided in
+`kb.suppliers`, never here. A supplier order that cannot be read is not an error for the page:
+it becomes an UNKNOWN state with the reason in merchant words and the link to check it by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol, TypeVar, runtime_checkable
+
+from actions.errors import (
+    ActionError,
+    InputError,
+    MalformedResponse,
+    RateLimited,
+    Refused,
+    ServerError,
+    TransportError,
+    redact,
+)
+from kb.state import CancelChannel, SupplierName, SupplierOrderState, SupplierRef, SupplierStatus
+from kb.suppliers import SUPPLIER_TITLES, cancel_channel, check_order_id, supplier_order_url
+
+__all__ = [
+    "MAX_READ_WORKERS",
+    "READ_ATTEMPTS",
+    "READ_BACKOFF",
+    "RequestCounter",
+    "SupplierClient",
+    "SupplierRefused",
+    "UnconfiguredSupplier",
+    "is_retryable",
+    "malformed",
+    "read_supplier_orders",
+    "retry_read",
+    "safe_text",
+    "supplier_title",
+    "unreadable_state",
+    "validate_order_id",
+]
+
+_log = logging.getLogger(__name__)
+
+MAX_READ_WORKERS = 8
+READ_ATTEMPTS = 3
+READ_BACKOFF = (0.5, 1.5)  # seconds before the 2nd and the 3rd attempt of a read
+
+T = TypeVar("T")
+
+
+@runtime_checkable
+class SupplierClient(Protocol):
+    """What the assistant needs from a supplier: read an order, link to it, cancel it where an API allows."""
+
+    supplier: SupplierName
+    request_count: int
+
+    def read_order(self, order_id: str) -> SupplierOrderState: ...
+
+    def order_url(self, order_id: str) -> str: ...
+
+    def cancel(self, order_id: str) -> SupplierOrderState: ...
+
+
+class SupplierRefused(Refused):
+    """Raised when a supplier order cannot be cancelled from here; `url` opens it on the supplier's site."""
+
+    def __init__(self, message: str, *, system: str = "", url: str | None = None, request_id: str | None = None) -> None:
+        super().__init__(message, system=system, request_id=request_id)
+        self.url = url
+
+
+class RequestCounter:
+    """A thread-safe count of HTTP requests (supplier reads run concurrently)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value = 0
+
+    def increment(self) -> None:
+        with self._lock:
+            self._value += 1
+
+    @property
+    def value(self) -> int:
+        return self._value
+
+
+def supplier_title(supplier: str) -> str:
+    """The supplier's name as a merchant writes it."""
+    return SUPPLIER_TITLES.get(supplier, supplier or "the supplier")
+
+
+def validate_order_id(supplier: SupplierName, order_id: str) -> str:
+    """The order id if it can be this supplier's; InputError (merchant words) otherwise."""
+    try:
+        return check_order_id(supplier, order_id)
+    except ValueError as exc:
+        raise InputError(str(exc).capitalize(), system=supplier) from None
+
+
+def is_retryable(error: ActionError) -> bool:
+    """A read may be sent again after a timeout, a lost connection, a 5xx, a busy service or a rate limit."""
+    return isinstance(error, TransportError | ServerError | RateLimited)
+
+
+def retry_read(
+    attempt: Callable[[], T],
+    *,
+    sleep: Callable[[float], None],
+    what: str,
+    attempts: int = READ_ATTEMPTS,
+    backoff: Sequence[float] = READ_BACKOFF,
+) -> T:
+    """Run a read up to `attempts` times while it fails in a retryable way; reads only, never writes."""
+    for number in range(1, attempts + 1):
+        try:
+            return attempt()
+        except ActionError as exc:
+            if number >= attempts or not is_retryable(exc):
+                raise
+            wait = backoff[min(number - 1, len(backoff) - 1)]
+            if isinstance(exc, RateLimited) and exc.retry_after:
+                wait = max(wait, min(exc.retry_after, 10.0))
+            _log.info("%s failed (%s), attempt %d of %d; retrying in %.1fs", what, type(exc).__name__,
+                      number, attempts, wait)
+            sleep(wait)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def unreadable_state(supplier: SupplierName, order_id: str, reason: str) -> SupplierOrderState:
+    """A supplier order we could not read: UNKNOWN, never cancellable, with the reason and the link."""
+    try:
+        url: str | None = supplier_order_url(supplier, order_id)
+    except ValueError:
+        url = None
+    _, note = cancel_channel(supplier, SupplierStatus.UNKNOWN)
+    return SupplierOrderState(
+        supplier=supplier,
+        order_id=order_id,
+        status=SupplierStatus.UNKNOWN,
+        cancel_channel=CancelChannel.NONE,
+        cancel_note=note,
+        order_url=url,
+        read_error=reason or "it could not be read",
+    )
+
+
+class UnconfiguredSupplier:
+    """A supplier without API credentials in live mode: nothing is read; the merchant checks by hand."""
+
+    def __init__(self, supplier: SupplierName) -> None:
+        self.supplier: SupplierName = supplier
+        self.request_count = 0
+
+    def order_url(self, order_id: str) -> str:
+        return supplier_order_url(self.supplier, validate_order_id(self.supplier, order_id))
+
+    def read_order(self, order_id: str) -> SupplierOrderState:
+        order_id = validate_order_id(self.supplier, order_id)
+        title = supplier_title(self.supplier)
+        return unreadable_state(
+            self.supplier, order_id,
+            f"no {title} API access is set up, so it was not read; check it by hand on {title}",
+        )
+
+    def cancel(self, order_id: str) -> SupplierOrderState:
+        url = self.order_url(order_id)
+        title = supplier_title(self.supplier)
+        raise SupplierRefused(
+            f"No {title} API access is set up: open order {order_id.strip()} on {title} ({url}) and cancel it there.",
+            system=self.supplier, url=url,
+        )
+
+
+def _read_one(clients: Mapping[str, SupplierClient], ref: SupplierRef) -> SupplierOrderState:
+    client = clients.get(ref.supplier)
+    if client is None:
+        return unreadable_state(ref.supplier, ref.order_id, f"{supplier_title(ref.supplier)} is not connected")
+    try:
+        return client.read_order(ref.order_id)
+    except ActionError as exc:
+        return unreadable_state(ref.supplier, ref.order_id, str(exc))
+    except Exception as exc:  # a bug must not take the whole page down; its text may hold anything
+        _log.error("reading a %s order failed unexpectedly: %s", ref.supplier, type(exc).__name__)
+        return unreadable_state(ref.supplier, ref.order_id, "it could not be read (an unexpected error)")
+
+
+def read_supplier_orders(
+    clients: Mapping[str, SupplierClient], refs: Sequence[SupplierRef], *, max_workers: int = MAX_READ_WORKERS
+) -> tuple[SupplierOrderState, ...]:
+    """Read every supplier order at once (threads), in the order of `refs`; a failed read is UNKNOWN, never raised."""
+    refs = tuple(refs)
+    if len(refs) <= 1:
+        return tuple(_read_one(clients, ref) for ref in refs)
+    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(refs))), thread_name_prefix="supplier") as pool:
+        return tuple(pool.map(lambda ref: _read_one(clients, ref), refs))
+
+
+def safe_text(text: object, secrets: Iterable[str | None], *, limit: int = 300) -> str:
+    """Remote text for a message: secrets removed, cut to a readable length."""
+    return redact(str(text), secrets)[:limit]
+
+
+def malformed(system: str, what: str, *, status: int | None = None, request_id: str | None = None) -> MalformedResponse:
+    """The error for a response that is not what the supplier documents."""
+    return MalformedResponse(
+        f"{supplier_title(system)} answered with something unexpected ({what}); try again later",
+        system=system, status=status, request_id=request_id,
+    )
