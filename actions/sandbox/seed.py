@@ -1,0 +1,446 @@
+"""The seeded demo store: one order per path, as data (the simulators hold no per-order code).
+
+Every order name below is part of the interface (README, tests, the guide's demo links).
+`build_seed()` returns a fresh JSON-serializable copy each time, so a reset can never share
+state with a previous session.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+__all__ = [
+    "DEMO_ORDERS",
+    "DEMO_PATHS",
+    "SANDBOX_ACCESS_SCOPES",
+    "SANDBOX_SHOP_NAME",
+    "build_seed",
+    "order_gid",
+]
+
+SANDBOX_SHOP_NAME = "Cancel Assist Demo"
+SANDBOX_ACCESS_SCOPES = (
+    "read_orders",
+    "write_orders",
+    "read_customers",
+    "read_merchant_managed_fulfillment_orders",
+    "write_merchant_managed_fulfillment_orders",
+    "read_third_party_fulfillment_orders",
+    "write_third_party_fulfillment_orders",
+)
+
+DEMO_ORDERS: Mapping[str, str] = MappingProxyType(
+    {
+        "#1001": "cancellable: unfulfilled on Shopify; the AliExpress order is paid and awaiting shipment",
+        "#1002": "supplier_shipped: unfulfilled on Shopify, but AliExpress has shipped it (tracking number)",
+        "#1003": "fulfillment_in_progress: DSers accepted the fulfillment request; request cancellation, then cancel",
+        "#1004": "already_cancelled: cancelled and refunded on Shopify, closed at AliExpress",
+        "#1005": "cancellation_pending: a cancellation at AliExpress waits for the seller's approval",
+        "#1006": "fulfilled: shipped and marked fulfilled with tracking; a return or refund, not a cancel",
+        "#1007": "supplier_still_active: cancelled on Shopify, but the AliExpress order is still live",
+        "#1008": "needs_attention: the AliExpress order is held by risk control",
+        "#1009": "fulfillment_in_progress: request submitted to CJ, not yet accepted (cancels at once); CJ unpaid",
+        "#1010": "split order: two supplier orders, AliExpress shipped and CJ paid but not shipped",
+        "#1011": "no supplier reference on the order: enter the supplier order number by hand",
+        "#1012": "fulfillment on hold (incorrect address): release the hold; AliExpress order not paid yet",
+        "#1013": "payment only authorized: cancelling voids it; CJ order created but not confirmed",
+        "#1014": "in progress at your own location (progress reported): mark as open, then cancel",
+    }
+)
+
+DEMO_PATHS: Mapping[str, str] = MappingProxyType(
+    {
+        "#1001": "cancellable",
+        "#1002": "supplier_shipped",
+        "#1003": "fulfillment_in_progress",
+        "#1004": "already_cancelled",
+        "#1005": "cancellation_pending",
+        "#1006": "fulfilled",
+        "#1007": "supplier_still_active",
+        "#1008": "needs_attention",
+        "#1009": "fulfillment_in_progress",
+    }
+)
+
+_DSERS = {"name": "DSers - AliExpress", "managed_by": "service", "location_id": 71000000001}
+_CJ = {"name": "CJdropshipping", "managed_by": "service", "location_id": 71000000002}
+_SHOP = {"name": "Main warehouse", "managed_by": "merchant", "location_id": 71000000003}
+
+
+def order_gid(number: int) -> str:
+    """The GID of demo order `#number` (ids look like Shopify's: 5500000001001)."""
+    return f"gid://shopify/Order/{5500000000000 + number}"
+
+
+def _item(order: int, n: int, title: str, sku: str, price: str, qty: int = 1) -> dict[str, Any]:
+    return {
+        "id": 13500000000000 + order * 10 + n,
+        "title": title,
+        "sku": sku,
+        "quantity": qty,
+        "current_quantity": qty,
+        "price": price,
+        "restockable": True,
+    }
+
+
+def _fo(order: int, n: int, location: Mapping[str, Any], status: str, request_status: str, **extra: Any) -> dict[str, Any]:
+    fo = {
+        "id": 6500000000000 + order * 10 + n,
+        "status": status,
+        "request_status": request_status,
+        "location": dict(location),
+        "holds": [],
+        "progress_reported": False,
+        "cancellation_requested_at": None,
+        "cancellation_message": None,
+        "line_item_ids": [],
+    }
+    fo.update(extra)
+    return fo
+
+
+def _order(
+    number: int,
+    *,
+    created: str,
+    customer: tuple[str, str],
+    currency: str,
+    items: list[dict[str, Any]],
+    fulfillment_orders: list[dict[str, Any]],
+    financial: str = "PAID",
+    gateways: tuple[str, ...] = ("shopify_payments",),
+    suppliers: list[dict[str, str]] | None = None,
+    note_attributes: list[dict[str, str]] | None = None,
+    fulfillments: list[dict[str, Any]] | None = None,
+    cancelled: tuple[str, str] | None = None,
+    shipping: str = "4.95",
+) -> dict[str, Any]:
+    total = sum((Decimal(i["price"]) * i["quantity"] for i in items), start=Decimal("0")) + Decimal(shipping)
+    for fo in fulfillment_orders:
+        if not fo["line_item_ids"]:
+            fo["line_item_ids"] = [i["id"] for i in items]
+    received = "0.00" if financial in ("AUTHORIZED", "PENDING") else f"{total:.2f}"
+    order = {
+        "id": 5500000000000 + number,
+        "name": f"#{number}",
+        "created_at": created,
+        "updated_at": created,
+        "cancelled_at": None,
+        "cancel_reason": None,
+        "closed": False,
+        "closed_at": None,
+        "financial_status": financial,
+        "return_status": "NO_RETURN",
+        "email": customer[1],
+        "customer": customer[0],
+        "gateways": list(gateways),
+        "currency": currency,
+        "total": f"{total:.2f}",
+        "received": received,
+        "line_items": items,
+        "fulfillments": fulfillments or [],
+        "fulfillment_orders": fulfillment_orders,
+        "supplier_orders": json.dumps(suppliers) if suppliers is not None else None,
+        "note_attributes": note_attributes or [],
+        "staff_note": None,
+        "refunds": [],
+        "restocked": False,
+        "customer_notified": False,
+    }
+    if cancelled is not None:
+        order.update(
+            cancelled_at=cancelled[0],
+            cancel_reason=cancelled[1],
+            closed=True,
+            closed_at=cancelled[0],
+            updated_at=cancelled[0],
+            restocked=True,
+        )
+        if financial == "REFUNDED":
+            order["refunds"] = [{"amount": order["received"], "method": "original_payment_methods", "at": cancelled[0]}]
+        for item in items:
+            item["current_quantity"] = 0
+    return order
+
+
+def _ae(
+    order_id: str,
+    status: str,
+    logistics: str,
+    *,
+    amount: str,
+    created: str,
+    paid: str | None,
+    product: tuple[int, str, str],
+    end_reason: str = "",
+    tracking: list[dict[str, str]] | None = None,
+    store: tuple[int, str] = (1102837461, "Lumina Home Official Store"),
+) -> dict[str, Any]:
+    return {
+        "order_id": order_id,
+        "order_status": status,
+        "logistics_status": logistics,
+        "end_reason": end_reason,
+        "amount": amount,
+        "currency": "USD",
+        "gmt_create": created,
+        "paid_at": paid,
+        "store": {"store_id": store[0], "store_name": store[1], "store_url": f"https://www.aliexpress.com/store/{store[0]}"},
+        "items": [{"product_id": product[0], "name": product[1], "count": 1, "price": product[2], "sku_id": f"{product[0]}01"}],
+        "tracking": tracking or [],
+        "cancel_requested_at": None,
+        "status_before_cancel": None,
+    }
+
+
+def _cj(order_id: str, status: str, *, amount: str, created: str, paid: str | None, product: tuple[str, str, str],
+        tracking: str | None = None) -> dict[str, Any]:
+    return {
+        "order_id": order_id,
+        "order_num": f"CA-{order_id[-4:]}",
+        "cj_order_id": f"CJPKL{order_id[-10:]}",
+        "order_status": status,
+        "amount": amount,
+        "product_amount": amount,
+        "postage": "0.00",
+        "created": created,
+        "paid": paid,
+        "logistic_name": "CJPacket Ordinary",
+        "track_number": tracking,
+        "out_warehouse_time": None,
+        "products": [{"vid": product[0], "name": product[1], "quantity": 1, "sell_price": product[2]}],
+        "country": "US",
+        "customer": "",
+    }
+
+
+def _aliexpress_ref(order_id: str) -> dict[str, str]:
+    return {"supplier": "aliexpress", "order_id": order_id}
+
+
+def _cj_ref(order_id: str) -> dict[str, str]:
+    return {"supplier": "cjdropshipping", "order_id": order_id}
+
+
+def _build() -> dict[str, Any]:
+    orders = [
+        _order(
+            1001,
+            created="2026-04-20T09:14:22Z",
+            customer=("Emma Larsen", "emma.larsen@example.com"),
+            currency="USD",
+            items=[
+                _item(1001, 1, "Minimalist Ceramic Vase - Sand", "VASE-SAND-M", "24.95"),
+                _item(1001, 2, "Linen Table Runner - Natural", "RUN-NAT-180", "19.95"),
+            ],
+            fulfillment_orders=[_fo(1001, 1, _DSERS, "OPEN", "UNSUBMITTED")],
+            suppliers=[_aliexpress_ref("3041872215631001")],
+        ),
+        _order(
+            1002,
+            created="2026-04-18T16:02:51Z",
+            customer=("Lucas Moreau", "lucas.moreau@example.com"),
+            currency="EUR",
+            items=[_item(1002, 1, "Wireless Charging Desk Lamp", "LAMP-WC-BLK", "39.90")],
+            fulfillment_orders=[_fo(1002, 1, _DSERS, "OPEN", "UNSUBMITTED")],
+            note_attributes=[{"key": "AliExpress Order", "value": "3041872215631002"}],
+        ),
+        _order(
+            1003,
+            created="2026-04-19T11:40:03Z",
+            customer=("Priya Natarajan", "priya.n@example.com"),
+            currency="USD",
+            items=[
+                _item(1003, 1, "Bamboo Bath Mat", "MAT-BAM-60", "29.00"),
+                _item(1003, 2, "Cotton Waffle Towel Set", "TWL-WAF-4", "34.50"),
+            ],
+            fulfillment_orders=[_fo(1003, 1, _DSERS, "IN_PROGRESS", "ACCEPTED")],
+            suppliers=[_aliexpress_ref("3041872215631003")],
+        ),
+        _order(
+            1004,
+            created="2026-04-15T08:21:10Z",
+            customer=("Sofia Rossi", "sofia.rossi@example.com"),
+            currency="EUR",
+            financial="REFUNDED",
+            items=[_item(1004, 1, "Stainless Steel Pour-Over Kettle", "KET-PO-1L", "44.00")],
+            fulfillment_orders=[_fo(1004, 1, _DSERS, "CLOSED", "UNSUBMITTED")],
+            suppliers=[_aliexpress_ref("3041872215631004")],
+            cancelled=("2026-04-16T10:05:44Z", "CUSTOMER"),
+        ),
+        _order(
+            1005,
+            created="2026-04-21T19:55:37Z",
+            customer=("Noah Williams", "noah.williams@example.com"),
+            currency="USD",
+            items=[_item(1005, 1, "LED Strip Lights 10m - RGB", "LED-RGB-10", "27.99", qty=2)],
+            fulfillment_orders=[_fo(1005, 1, _DSERS, "OPEN", "UNSUBMITTED")],
+            suppliers=[_aliexpress_ref("3041872215631005")],
+        ),
+        _order(
+            1006,
+            created="2026-04-08T13:12:00Z",
+            customer=("Hannah Becker", "hannah.becker@example.com"),
+            currency="EUR",
+            items=[_item(1006, 1, "Ergonomic Memory Foam Pillow", "PIL-MF-STD", "36.00")],
+            fulfillment_orders=[_fo(1006, 1, _DSERS, "CLOSED", "CLOSED")],
+            fulfillments=[
+                {
+                    "id": 4500000000000 + 10061,
+                    "status": "SUCCESS",
+                    "display_status": "IN_TRANSIT",
+                    "tracking_number": "LP00634519872231",
+                    "tracking_company": "Cainiao",
+                    "created_at": "2026-04-12T07:30:00Z",
+                }
+            ],
+            suppliers=[_aliexpress_ref("3041872215631006")],
+        ),
+        _order(
+            1007,
+            created="2026-04-17T10:03:19Z",
+            customer=("Olivia Chen", "olivia.chen@example.com"),
+            currency="USD",
+            financial="REFUNDED",
+            items=[_item(1007, 1, "Magnetic Phone Car Mount", "MNT-MAG-V2", "18.50", qty=2)],
+            fulfillment_orders=[_fo(1007, 1, _DSERS, "CLOSED", "UNSUBMITTED")],
+            suppliers=[_aliexpress_ref("3041872215631007")],
+            cancelled=("2026-04-18T15:47:02Z", "CUSTOMER"),
+        ),
+        _order(
+            1008,
+            created="2026-04-22T06:48:55Z",
+            customer=("Mateo Garcia", "mateo.garcia@example.com"),
+            currency="USD",
+            items=[_item(1008, 1, "Smart Watch Band - Silicone (3 pack)", "BAND-SIL-3", "15.90")],
+            fulfillment_orders=[_fo(1008, 1, _DSERS, "OPEN", "UNSUBMITTED")],
+            suppliers=[_aliexpress_ref("3041872215631008")],
+        ),
+        _order(
+            1009,
+            created="2026-04-22T14:20:31Z",
+            customer=("Amelia Johnson", "amelia.johnson@example.com"),
+            currency="USD",
+            items=[_item(1009, 1, "Portable Blender 500ml", "BLND-500-PK", "32.99")],
+            fulfillment_orders=[_fo(1009, 1, _CJ, "IN_PROGRESS", "SUBMITTED")],
+            suppliers=[_cj_ref("CJ2604221009")],
+        ),
+        _order(
+            1010,
+            created="2026-04-19T20:11:45Z",
+            customer=("Jonas Lindqvist", "jonas.lindqvist@example.com"),
+            currency="EUR",
+            items=[
+                _item(1010, 1, "Hanging Macrame Planter", "PLNT-MAC-L", "21.00"),
+                _item(1010, 2, "Self-Watering Pot 2-pack", "POT-SW-2", "26.40"),
+            ],
+            fulfillment_orders=[
+                _fo(1010, 1, _DSERS, "OPEN", "UNSUBMITTED", line_item_ids=[13500000000000 + 10101]),
+                _fo(1010, 2, _CJ, "OPEN", "UNSUBMITTED", line_item_ids=[13500000000000 + 10102]),
+            ],
+            suppliers=[_aliexpress_ref("3041872215631010"), _cj_ref("CJ2604191010")],
+        ),
+        _order(
+            1011,
+            created="2026-04-23T09:01:12Z",
+            customer=("Grace Okafor", "grace.okafor@example.com"),
+            currency="USD",
+            items=[_item(1011, 1, "Velvet Throw Pillow Cover - Emerald", "PC-VEL-EM", "16.00", qty=2)],
+            fulfillment_orders=[_fo(1011, 1, _DSERS, "OPEN", "UNSUBMITTED")],
+        ),
+        _order(
+            1012,
+            created="2026-04-23T12:44:09Z",
+            customer=("Liam O'Brien", "liam.obrien@example.com"),
+            currency="USD",
+            items=[_item(1012, 1, "Foldable Laptop Stand - Aluminium", "STND-AL-F", "28.90")],
+            fulfillment_orders=[
+                _fo(
+                    1012,
+                    1,
+                    _DSERS,
+                    "ON_HOLD",
+                    "UNSUBMITTED",
+                    holds=[{"id": 8800000000000 + 10121, "reason": "INCORRECT_ADDRESS", "handle": "address-check"}],
+                )
+            ],
+            suppliers=[_aliexpress_ref("3041872215631012")],
+        ),
+        _order(
+            1013,
+            created="2026-04-23T17:36:40Z",
+            customer=("Chloe Dubois", "chloe.dubois@example.com"),
+            currency="EUR",
+            financial="AUTHORIZED",
+            items=[_item(1013, 1, "Knitted Cardigan - Oatmeal", "CARD-KN-OAT", "49.00")],
+            fulfillment_orders=[_fo(1013, 1, _CJ, "OPEN", "UNSUBMITTED")],
+            suppliers=[_cj_ref("CJ2604231013")],
+        ),
+        _order(
+            1014,
+            created="2026-04-21T08:25:17Z",
+            customer=("Ethan Murphy", "ethan.murphy@example.com"),
+            currency="USD",
+            items=[_item(1014, 1, "Cast Iron Skillet 26cm", "SKL-CI-26", "38.00")],
+            fulfillment_orders=[_fo(1014, 1, _SHOP, "IN_PROGRESS", "UNSUBMITTED", progress_reported=True)],
+            suppliers=[_aliexpress_ref("3041872215631014")],
+        ),
+    ]
+    aliexpress = [
+        _ae("3041872215631001", "WAIT_SELLER_SEND_GOODS", "WAIT_SELLER_SEND_GOODS", amount="21.36",
+            created="2026-04-20 17:20:05", paid="2026-04-20 17:20:41", product=(1005006123451001, "Nordic ceramic vase matte", "12.48")),
+        _ae("3041872215631002", "WAIT_BUYER_ACCEPT_GOODS", "SELLER_SEND_GOODS", amount="17.05",
+            created="2026-04-19 00:10:12", paid="2026-04-19 00:10:55", product=(1005006123451002, "LED desk lamp wireless charger", "17.05"),
+            tracking=[{"logistics_no": "LP00512345678902", "logistics_service": "CAINIAO_STANDARD"}]),
+        _ae("3041872215631003", "FINISH", "NO_LOGISTICS", amount="26.80", end_reason="CANCELED",
+            created="2026-04-19 19:45:30", paid="2026-04-19 19:46:02", product=(1005006123451003, "Bamboo bath mat anti-slip", "11.90")),
+        _ae("3041872215631004", "FINISH", "NO_LOGISTICS", amount="19.99", end_reason="CANCELED",
+            created="2026-04-15 16:30:00", paid="2026-04-15 16:30:47", product=(1005006123451004, "Pour over kettle gooseneck", "19.99")),
+        _ae("3041872215631005", "IN_CANCEL", "WAIT_SELLER_SEND_GOODS", amount="23.60",
+            created="2026-04-22 03:58:11", paid="2026-04-22 03:58:40", product=(1005006123451005, "RGB LED strip 5m", "11.80")),
+        _ae("3041872215631006", "WAIT_BUYER_ACCEPT_GOODS", "SELLER_SEND_GOODS", amount="14.20",
+            created="2026-04-08 21:15:00", paid="2026-04-08 21:15:31", product=(1005006123451006, "Memory foam pillow contour", "14.20"),
+            tracking=[{"logistics_no": "LP00634519872231", "logistics_service": "CAINIAO_STANDARD"}]),
+        _ae("3041872215631007", "WAIT_SELLER_SEND_GOODS", "WAIT_SELLER_SEND_GOODS", amount="9.64",
+            created="2026-04-17 18:06:44", paid="2026-04-17 18:07:10", product=(1005006123451007, "Magnetic car phone holder", "4.82")),
+        _ae("3041872215631008", "RISK_CONTROL_HOLD", "WAIT_SELLER_SEND_GOODS", amount="6.45",
+            created="2026-04-22 14:52:03", paid="2026-04-22 14:52:30", product=(1005006123451008, "Silicone watch band 3pcs", "6.45")),
+        _ae("3041872215631010", "WAIT_BUYER_ACCEPT_GOODS", "SELLER_SEND_GOODS", amount="8.90",
+            created="2026-04-20 04:15:00", paid="2026-04-20 04:15:25", product=(1005006123451010, "Macrame plant hanger", "8.90"),
+            tracking=[{"logistics_no": "LP00771234509810", "logistics_service": "AE_STANDARD"}]),
+        _ae("3041872215631012", "PLACE_ORDER_SUCCESS", "DEFAULT", amount="13.75",
+            created="2026-04-23 20:50:00", paid=None, product=(1005006123451012, "Aluminium laptop stand foldable", "13.75")),
+        _ae("3041872215631014", "WAIT_SELLER_SEND_GOODS", "WAIT_SELLER_SEND_GOODS", amount="16.30",
+            created="2026-04-21 16:30:00", paid="2026-04-21 16:30:20", product=(1005006123451014, "Cast iron skillet pre-seasoned", "16.30")),
+    ]
+    cj = [
+        _cj("CJ2604221009", "UNPAID", amount="14.62", created="2026-04-22 22:25:10", paid=None,
+            product=("1398CA1009V01", "Portable USB Juicer Blender", "14.62")),
+        _cj("CJ2604191010", "UNSHIPPED", amount="11.30", created="2026-04-20 04:20:33", paid="2026-04-20 04:21:02",
+            product=("1398CA1010V02", "Self Watering Planter Set", "11.30")),
+        _cj("CJ2604231013", "CREATED", amount="18.75", created="2026-04-24 01:40:00", paid=None,
+            product=("1398CA1013V01", "Women Knitted Cardigan", "18.75")),
+    ]
+    return {
+        "version": 1,
+        "shop": {"name": SANDBOX_SHOP_NAME, "currency": "USD"},
+        "orders": {str(o["id"]): o for o in orders},
+        "jobs": {},
+        "next_id": 9000000000000,
+        "aliexpress": {o["order_id"]: o for o in aliexpress},
+        "cj": {"orders": {o["order_id"]: o for o in cj}, "tokens": {}, "refresh_tokens": {}},
+    }
+
+
+_SEED = _build()
+
+
+def build_seed() -> dict[str, Any]:
+    """A fresh deep copy of the demo store (nothing is shared between worlds)."""
+    return copy.deepcopy(_SEED)

@@ -1,0 +1,557 @@
+"""The sandbox's state and its state transitions, as the real systems make them.
+
+One `World` per `Sandbox` (never module-level state: Streamlit shares modules between users).
+Everything is plain JSON-serializable data behind one re-entrant lock, so concurrent supplier
+reads are safe and the whole world can be saved atomically after each write.
+Delayed transitions (a cancel job finishing, a fulfillment service or a seller answering) are
+applied lazily by `tick()` on the next request, reading the injected clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from actions.sandbox.seed import build_seed
+
+__all__ = ["World", "WorldError", "cj_time", "display_fulfillment_status", "supported_actions"]
+
+Clock = Callable[[], float]
+
+_ACTIVE_FO = ("OPEN", "IN_PROGRESS", "ON_HOLD", "SCHEDULED", "INCOMPLETE")
+_AE_UNPAID = ("PLACE_ORDER_SUCCESS", "PAYMENT_PROCESSING")
+_AE_AWAITING = ("WAIT_SELLER_SEND_GOODS", "WAIT_SELLER_EXAMINE_MONEY", "RISK_CONTROL", "RISK_CONTROL_HOLD",
+                "WAIT_GROUP", "WAIT_COMPLETE_ADDRESS")
+_CJ_DELETABLE = ("CREATED", "IN_CART", "UNPAID")
+_CJ_TZ = timezone(timedelta(hours=8))
+_BUCKET_MAX = 2000.0
+_RESTORE_RATE = 100.0
+
+
+class WorldError(ValueError):
+    """Raised when a simulated merchant or supplier action is not possible in the current state."""
+
+
+def supported_actions(fo: dict[str, Any]) -> list[str]:
+    """What Shopify offers on a fulfillment order now, from its status and request status."""
+    status, request = fo["status"], fo["request_status"]
+    service = fo["location"]["managed_by"] == "service"
+    if status not in _ACTIVE_FO:
+        return []
+    if status == "ON_HOLD":
+        return ["RELEASE_HOLD", "MOVE"]
+    if status == "SCHEDULED":
+        return ["MARK_AS_OPEN"]
+    if status == "OPEN":
+        if service:
+            return ["REQUEST_FULFILLMENT", "HOLD", "MOVE", "SPLIT"]
+        return ["CREATE_FULFILLMENT", "REPORT_PROGRESS", "MARK_AS_IN_PROGRESS", "HOLD", "MOVE", "SPLIT"]
+    if status == "IN_PROGRESS":
+        if not service:
+            return ["CREATE_FULFILLMENT", "REPORT_PROGRESS", "MARK_AS_OPEN", "HOLD"]
+        if request == "SUBMITTED":
+            return ["CANCEL_FULFILLMENT_ORDER"]
+        if request in ("ACCEPTED", "CANCELLATION_REJECTED"):
+            return ["REQUEST_CANCELLATION"]
+    return []
+
+
+def display_fulfillment_status(order: dict[str, Any]) -> str:
+    """`Order.displayFulfillmentStatus`, derived from fulfillments and fulfillment orders."""
+    shipped = any(f["status"] == "SUCCESS" for f in order["fulfillments"])
+    active = [fo for fo in order["fulfillment_orders"] if fo["status"] in _ACTIVE_FO]
+    if shipped:
+        return "PARTIALLY_FULFILLED" if active else "FULFILLED"
+    if not active:
+        return "UNFULFILLED"
+    statuses = {fo["status"] for fo in active}
+    if statuses == {"ON_HOLD"}:
+        return "ON_HOLD"
+    if statuses == {"SCHEDULED"}:
+        return "SCHEDULED"
+    if any(fo["request_status"] == "REJECTED" for fo in active):
+        return "REQUEST_DECLINED"
+    if statuses == {"IN_PROGRESS"}:
+        return "IN_PROGRESS"
+    return "UNFULFILLED"
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def cj_time(ts: float) -> str:
+    """CJ's date format for token expiries: ISO 8601 at UTC+8."""
+    return datetime.fromtimestamp(ts, tz=_CJ_TZ).isoformat(timespec="seconds")
+
+
+class World:
+    """The demo store and its suppliers, with the transitions the real systems make."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        persist_path: Path | None = None,
+        service_reply_delay: float = 3.0,
+        seller_reply_delay: float = 3.0,
+        job_delay: float = 1.0,
+        job_polls_before_done: int = 1,
+    ) -> None:
+        self.lock = threading.RLock()
+        self.clock = clock
+        self.persist_path = Path(persist_path) if persist_path is not None else None
+        self.service_reply_delay = service_reply_delay
+        self.seller_reply_delay = seller_reply_delay
+        self.job_delay = job_delay
+        self.job_polls_before_done = job_polls_before_done
+        self.state: dict[str, Any] = self._load() or build_seed()
+        self._bucket = _BUCKET_MAX
+        self._bucket_at = clock()
+
+    # --- persistence -------------------------------------------------------------------------
+
+    def _load(self) -> dict[str, Any] | None:
+        if self.persist_path is None or not self.persist_path.exists():
+            return None
+        try:
+            data = json.loads(self.persist_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None  # a corrupt save is replaced by the seed, never a crash
+        return data if isinstance(data, dict) and data.get("version") == 1 else None
+
+    def save(self) -> None:
+        """Write the world atomically (temp file + rename) when persistence is on."""
+        if self.persist_path is None:
+            return
+        with self.lock:
+            self.persist_path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".sandbox-", suffix=".json", dir=self.persist_path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(self.state, handle, sort_keys=True)
+                os.replace(tmp, self.persist_path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+
+    def reset(self) -> None:
+        """Back to the seed (and a full throttle bucket)."""
+        with self.lock:
+            self.state = build_seed()
+            self._bucket, self._bucket_at = _BUCKET_MAX, self.clock()
+            self.save()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the lock for a write and save afterwards."""
+        with self.lock:
+            yield
+            self.save()
+
+    def _next_id(self) -> int:
+        self.state["next_id"] += 1
+        return int(self.state["next_id"])
+
+    # --- lazy, clock-driven transitions --------------------------------------------------------
+
+    def tick(self) -> None:
+        """Apply what has happened since the last request: jobs done, services and sellers replied."""
+        now = self.clock()
+        changed = False
+        with self.lock:
+            for job in self.state["jobs"].values():
+                if not job["done"] and now >= job["created"] + self.job_delay:
+                    self._finish_job(job)
+                    changed = True
+            for order in self.state["orders"].values():
+                for fo in order["fulfillment_orders"]:
+                    asked = fo.get("cancellation_requested_at")
+                    if fo["request_status"] == "CANCELLATION_REQUESTED" and asked is not None:
+                        if now >= asked + self.service_reply_delay:
+                            self._service_reply(fo, accept=True)
+                            changed = True
+            for ae in self.state["aliexpress"].values():
+                asked = ae.get("cancel_requested_at")
+                if ae["order_status"] == "IN_CANCEL" and asked is not None and now >= asked + self.seller_reply_delay:
+                    self._seller_reply(ae, accept=True)
+                    changed = True
+            if changed:
+                self.save()
+
+    # --- Shopify: throttle bucket --------------------------------------------------------------
+
+    def bucket_take(self, requested: float) -> tuple[bool, float]:
+        """Reserve `requested` points from the leaky bucket; (ok, available afterwards)."""
+        with self.lock:
+            now = self.clock()
+            self._bucket = min(_BUCKET_MAX, self._bucket + max(0.0, now - self._bucket_at) * _RESTORE_RATE)
+            self._bucket_at = now
+            if requested > self._bucket:
+                return False, self._bucket
+            self._bucket -= requested
+            return True, self._bucket
+
+    def bucket_level(self) -> float:
+        """Points available now (restored since the last request)."""
+        with self.lock:
+            now = self.clock()
+            return min(_BUCKET_MAX, self._bucket + max(0.0, now - self._bucket_at) * _RESTORE_RATE)
+
+    def bucket_refund(self, points: float) -> float:
+        with self.lock:
+            self._bucket = min(_BUCKET_MAX, self._bucket + max(0.0, points))
+            return self._bucket
+
+    @property
+    def bucket_max(self) -> float:
+        return _BUCKET_MAX
+
+    @property
+    def restore_rate(self) -> float:
+        return _RESTORE_RATE
+
+    # --- Shopify: orders -----------------------------------------------------------------------
+
+    def order(self, order_id: int) -> dict[str, Any] | None:
+        return self.state["orders"].get(str(order_id))
+
+    def search_orders(self, query: str | None) -> list[dict[str, Any]]:
+        """`orders(query:)` for the filters the app uses: `name:#1001` / `name:1001`, `id:`."""
+        orders = sorted(self.state["orders"].values(), key=lambda o: o["id"])
+        for term in (query or "").split():
+            key, _, value = term.partition(":")
+            value = value.strip("'\"")
+            if key == "name":
+                wanted = value if value.startswith("#") else f"#{value}"
+                orders = [o for o in orders if o["name"].lower() == wanted.lower()]
+            elif key == "id":
+                orders = [o for o in orders if str(o["id"]) == value]
+            elif key == "status" and value == "cancelled":
+                orders = [o for o in orders if o["cancelled_at"]]
+            elif key == "status" and value == "open":
+                orders = [o for o in orders if not o["closed"]]
+            elif not _:
+                orders = [o for o in orders if term.lower() in o["name"].lower()]
+        return orders
+
+    def fulfillment_order(self, fo_id: int) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        for order in self.state["orders"].values():
+            for fo in order["fulfillment_orders"]:
+                if fo["id"] == fo_id:
+                    return order, fo
+        return None
+
+    def cancel_order(
+        self,
+        order_id: int,
+        *,
+        reason: str,
+        restock: bool,
+        refund: bool,
+        store_credit: bool = False,
+        notify: bool = False,
+        staff_note: str | None = None,
+    ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """orderCancel: check Shopify's preconditions, then queue a job that cancels later."""
+        with self.writing():
+            order = self.order(order_id)
+            if order is None:
+                return None, [_err(["orderId"], "Order does not exist", "NOT_FOUND")]
+            if order["cancelled_at"]:
+                return None, [_err(["orderId"], "Order has already been cancelled", "INVALID")]
+            if any(j["order_id"] == order["id"] and not j["done"] for j in self.state["jobs"].values()):
+                return None, [_err(["orderId"], "Order is already being cancelled", "INVALID")]
+            if staff_note is not None and len(staff_note) > 255:
+                return None, [_err(["staffNote"], "Staff note is too long (maximum is 255 characters)", "INVALID")]
+            if order["return_status"] in ("IN_PROGRESS", "RETURN_REQUESTED"):
+                return None, [_err(["orderId"], "Cannot cancel an order with an active return", "INVALID")]
+            if order["financial_status"] == "PENDING":
+                return None, [_err(["orderId"], "Cannot cancel an order with pending payment authorizations", "INVALID")]
+            if any(f["status"] == "SUCCESS" for f in order["fulfillments"]):
+                return None, [_err(["orderId"], "Cannot cancel an order that has been fulfilled", "INVALID")]
+            if any(fo["status"] == "IN_PROGRESS" for fo in order["fulfillment_orders"]):
+                return None, [
+                    _err(
+                        ["orderId"],
+                        "Cannot cancel an order with fulfillments in progress. "
+                        "Cancel the fulfillment request or mark the fulfillment order as open first.",
+                        "INVALID",
+                    )
+                ]
+            if store_credit and not order["customer"]:
+                return None, [_err(["refundMethod"], "Store credit needs a customer", "STORE_CREDIT_REFUND_MISSING_CUSTOMER")]
+            job = {
+                "id": secrets.token_hex(8),
+                "order_id": order["id"],
+                "created": self.clock(),
+                "polls": 0,
+                "done": False,
+                "reason": reason,
+                "restock": restock,
+                "refund": refund,
+                "store_credit": store_credit,
+                "notify": notify,
+                "staff_note": staff_note,
+            }
+            self.state["jobs"][job["id"]] = job
+            return job, []
+
+    def poll_job(self, job_id: str) -> dict[str, Any] | None:
+        """`job(id)`: a job finishes after `job_polls_before_done` polls or `job_delay` seconds."""
+        with self.writing():
+            job = self.state["jobs"].get(job_id)
+            if job is None or job["done"]:
+                return job
+            if job["polls"] >= self.job_polls_before_done:
+                self._finish_job(job)
+            else:
+                job["polls"] += 1
+            return job
+
+    def _finish_job(self, job: dict[str, Any]) -> None:
+        order = self.order(job["order_id"])
+        job["done"] = True
+        if order is None or order["cancelled_at"]:
+            return
+        now = _iso(self.clock())
+        order.update(cancelled_at=now, cancel_reason=job["reason"], closed=True, closed_at=now, updated_at=now)
+        order["staff_note"] = job["staff_note"]
+        order["customer_notified"] = bool(job["notify"])
+        if order["financial_status"] == "AUTHORIZED":
+            order["financial_status"] = "VOIDED"  # authorizations are voided whatever the refund choice
+        elif (job["refund"] or job["store_credit"]) and order["financial_status"] in ("PAID", "PARTIALLY_PAID",
+                                                                                   "PARTIALLY_REFUNDED"):
+            method = "store_credit" if job["store_credit"] else "original_payment_methods"
+            order["refunds"].append({"amount": order["received"], "method": method, "at": now})
+            order["financial_status"] = "REFUNDED"
+        for item in order["line_items"]:
+            item["current_quantity"] = 0
+        order["restocked"] = bool(job["restock"])
+        for fo in order["fulfillment_orders"]:
+            if fo["status"] in _ACTIVE_FO:
+                fo["status"] = "CLOSED"
+
+    # --- Shopify: fulfillment orders ---------------------------------------------------------
+
+    def cancel_fulfillment_order(self, fo_id: int) -> tuple[dict | None, dict | None, list[dict[str, Any]]]:
+        """fulfillmentOrderCancel: works on SUBMITTED (at once) and CANCELLATION_REQUESTED."""
+        with self.writing():
+            found = self.fulfillment_order(fo_id)
+            if found is None:
+                return None, None, [_err(["id"], "Fulfillment order does not exist.", None)]
+            order, fo = found
+            if fo["location"]["managed_by"] == "merchant" and fo["progress_reported"]:
+                return fo, None, [_err(["id"], "Fulfillment order has manually reported progress and can't be "
+                                       "canceled. Mark it as open instead.",
+                                       "FULFILLMENT_ORDER_HAS_MANUALLY_REPORTED_PROGRESS")]
+            if fo["status"] != "IN_PROGRESS" or fo["request_status"] not in ("SUBMITTED", "CANCELLATION_REQUESTED"):
+                return fo, None, [_err(["id"], "Fulfillment order is not in cancelable request state and can't be "
+                                       "canceled.", None)]
+            fo["status"] = "CLOSED"
+            replacement = {
+                **{k: v for k, v in fo.items() if k not in ("id", "status", "request_status")},
+                "id": self._next_id(),
+                "status": "OPEN",
+                "request_status": "UNSUBMITTED",
+                "holds": [],
+                "cancellation_requested_at": None,
+                "cancellation_message": None,
+            }
+            order["fulfillment_orders"].append(replacement)
+            order["updated_at"] = _iso(self.clock())
+            return fo, replacement, []
+
+    def request_fulfillment_cancellation(self, fo_id: int, message: str | None) -> tuple[dict | None, list]:
+        """fulfillmentOrderSubmitCancellationRequest: ACCEPTED -> CANCELLATION_REQUESTED."""
+        with self.writing():
+            found = self.fulfillment_order(fo_id)
+            if found is None:
+                return None, [_err(["id"], "Fulfillment order does not exist.", None)]
+            _, fo = found
+            if "REQUEST_CANCELLATION" not in supported_actions(fo):
+                return fo, [_err(["id"], "Fulfillment order does not support cancellation requests in its "
+                                 f"current state ({fo['status']}, {fo['request_status']}).", None)]
+            fo["request_status"] = "CANCELLATION_REQUESTED"
+            fo["cancellation_requested_at"] = self.clock()
+            fo["cancellation_message"] = message
+            return fo, []
+
+    def open_fulfillment_order(self, fo_id: int) -> tuple[dict | None, list]:
+        """fulfillmentOrderOpen: a scheduled FO, or a merchant-managed one with reported progress."""
+        with self.writing():
+            found = self.fulfillment_order(fo_id)
+            if found is None:
+                return None, [_err(["id"], "Fulfillment order does not exist.", None)]
+            _, fo = found
+            if "MARK_AS_OPEN" not in supported_actions(fo):
+                return fo, [_err(["id"], "Fulfillment order can't be marked as open in its current state "
+                                 f"({fo['status']}).", None)]
+            fo.update(status="OPEN", request_status="UNSUBMITTED", progress_reported=False)
+            return fo, []
+
+    def release_hold(self, fo_id: int, hold_ids: list[int] | None) -> tuple[dict | None, list]:
+        """fulfillmentOrderReleaseHold: release the given holds (all when none given)."""
+        with self.writing():
+            found = self.fulfillment_order(fo_id)
+            if found is None:
+                return None, [_err(["id"], "Fulfillment order does not exist.", "FULFILLMENT_ORDER_NOT_FOUND")]
+            _, fo = found
+            if "RELEASE_HOLD" not in supported_actions(fo):
+                return fo, [_err(["id"], f"Fulfillment order is not on hold (status {fo['status']}).", None)]
+            known = {h["id"] for h in fo["holds"]}
+            wanted = set(hold_ids) if hold_ids else known
+            if wanted - known:
+                return fo, [_err(["holdIds"], "One or more fulfillment holds do not exist on this fulfillment "
+                                 "order.", None)]
+            fo["holds"] = [h for h in fo["holds"] if h["id"] not in wanted]
+            if not fo["holds"]:
+                fo["status"] = "OPEN"
+            return fo, []
+
+    def fulfillment_service_reply(self, fo_id: int | None, *, accept: bool) -> list[dict[str, Any]]:
+        """The fulfillment service answers pending cancellation requests (one, or all)."""
+        with self.writing():
+            pending = [
+                fo
+                for order in self.state["orders"].values()
+                for fo in order["fulfillment_orders"]
+                if fo["request_status"] == "CANCELLATION_REQUESTED" and (fo_id is None or fo["id"] == fo_id)
+            ]
+            if not pending:
+                raise WorldError("no cancellation request is waiting for the fulfillment service")
+            for fo in pending:
+                self._service_reply(fo, accept=accept)
+            return pending
+
+    def _service_reply(self, fo: dict[str, Any], *, accept: bool) -> None:
+        fo["cancellation_requested_at"] = None
+        if accept:  # the request is withdrawn: the work is back with the merchant
+            fo.update(status="OPEN", request_status="CANCELLATION_ACCEPTED")
+        else:
+            fo.update(status="IN_PROGRESS", request_status="CANCELLATION_REJECTED")
+
+    # --- AliExpress ---------------------------------------------------------------------------
+
+    def aliexpress_order(self, order_id: str) -> dict[str, Any] | None:
+        return self.state["aliexpress"].get(str(order_id))
+
+    def aliexpress_manual_cancel(self, order_id: str) -> dict[str, Any]:
+        """What the merchant does on aliexpress.com: unpaid closes at once; paid waits for the seller."""
+        with self.writing():
+            ae = self.aliexpress_order(order_id)
+            if ae is None:
+                raise WorldError(f"no AliExpress order {order_id} in the sandbox")
+            status = ae["order_status"]
+            if status in _AE_UNPAID:
+                ae.update(order_status="FINISH", end_reason="CANCELED", logistics_status="NO_LOGISTICS")
+            elif status in _AE_AWAITING:
+                ae.update(order_status="IN_CANCEL", status_before_cancel=status, cancel_requested_at=self.clock())
+            elif status == "IN_CANCEL":
+                raise WorldError(f"AliExpress order {order_id}: a cancellation already waits for the seller")
+            elif status == "FINISH" and ae["end_reason"] == "CANCELED":
+                raise WorldError(f"AliExpress order {order_id} is already cancelled")
+            else:
+                raise WorldError(f"AliExpress order {order_id} has shipped ({status}): it cannot be cancelled, "
+                                 "only returned or disputed")
+            return ae
+
+    def aliexpress_seller_reply(self, order_id: str, *, accept: bool) -> dict[str, Any]:
+        with self.writing():
+            ae = self.aliexpress_order(order_id)
+            if ae is None:
+                raise WorldError(f"no AliExpress order {order_id} in the sandbox")
+            if ae["order_status"] != "IN_CANCEL":
+                raise WorldError(f"AliExpress order {order_id} has no cancellation waiting for the seller")
+            self._seller_reply(ae, accept=accept)
+            return ae
+
+    def _seller_reply(self, ae: dict[str, Any], *, accept: bool) -> None:
+        ae["cancel_requested_at"] = None
+        if accept:
+            ae.update(order_status="FINISH", end_reason="CANCELED", logistics_status="NO_LOGISTICS")
+        else:
+            ae.update(order_status=ae.get("status_before_cancel") or "WAIT_SELLER_SEND_GOODS")
+        ae["status_before_cancel"] = None
+
+    # --- CJ -----------------------------------------------------------------------------------
+
+    def cj_order(self, order_id: str) -> dict[str, Any] | None:
+        return self.state["cj"]["orders"].get(str(order_id))
+
+    def cj_delete(self, order_id: str) -> str | None:
+        """deleteOrder: only before payment. Returns an error message, or None when deleted."""
+        with self.writing():
+            order = self.cj_order(order_id)
+            if order is None:
+                return "Order not found"
+            if order["order_status"] not in _CJ_DELETABLE:
+                return f"The order status is {order['order_status']} and the order cannot be deleted"
+            order["order_status"] = "CANCELLED"
+            return None
+
+    def cj_manual_cancel(self, order_id: str) -> dict[str, Any]:
+        """A cancel through CJ's site or support: before shipment only."""
+        with self.writing():
+            order = self.cj_order(order_id)
+            if order is None:
+                raise WorldError(f"no CJ order {order_id} in the sandbox")
+            if order["order_status"] in (*_CJ_DELETABLE, "UNSHIPPED"):
+                order["order_status"] = "CANCELLED"
+                return order
+            raise WorldError(f"CJ order {order_id} is {order['order_status']}: it cannot be cancelled")
+
+    def cj_issue_token(self, api_key_ok: bool) -> dict[str, Any] | None:
+        """getAccessToken: the same token for 24 h (CJ caches it server side)."""
+        if not api_key_ok:
+            return None
+        with self.writing():
+            now = self.clock()
+            tokens = self.state["cj"]["tokens"]
+            for token in tokens.values():
+                if token["created"] + 86400 > now and token["expires"] > now:
+                    return token
+            return self._new_cj_token(now)
+
+    def cj_refresh(self, refresh_token: str) -> dict[str, Any] | None:
+        with self.writing():
+            now = self.clock()
+            owner = self.state["cj"]["refresh_tokens"].get(refresh_token)
+            if owner is None or owner["expires"] <= now:
+                return None
+            self.state["cj"]["tokens"].pop(owner["access_token"], None)
+            del self.state["cj"]["refresh_tokens"][refresh_token]
+            return self._new_cj_token(now)
+
+    def _new_cj_token(self, now: float) -> dict[str, Any]:
+        access = f"API@CJ{self._next_id() % 10_000_000}@CJ:{secrets.token_hex(24)}"
+        refresh = f"API@CJ@CJ:{secrets.token_hex(24)}"
+        token = {
+            "access_token": access,
+            "refresh_token": refresh,
+            "created": now,
+            "expires": now + 15 * 86400,
+            "refresh_expires": now + 180 * 86400,
+            "open_id": 1798250473817120768,
+        }
+        self.state["cj"]["tokens"][access] = token
+        self.state["cj"]["refresh_tokens"][refresh] = {"access_token": access, "expires": token["refresh_expires"]}
+        return token
+
+    def cj_token_valid(self, access_token: str | None) -> bool:
+        with self.lock:
+            token = self.state["cj"]["tokens"].get(access_token or "")
+            return token is not None and token["expires"] > self.clock()
+
+
+def _err(field: list[str] | None, message: str, code: str | None) -> dict[str, Any]:
+    return {"field": field, "message": message, "code": code}
