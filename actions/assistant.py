@@ -1,0 +1,596 @@
+"""The assistant: look up -> decide -> act, the one place the pages and the CLI share.
+
+Every action re-reads the order and re-decides its path right before it writes, claims a unique
+idempotency key in the activity store (so two sessions or two processes send one write), acts
+through the real client, resolves an unknown result by reading, re-reads and re-decides after,
+and records what happened against the ticket. Neither the pages nor the CLI hold a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import httpx
+from pydantic import BaseModel, ConfigDict
+
+from actions.activity import ActivityStore, Outcome
+from actions.errors import (
+    ActionError,
+    AlreadyDone,
+    InputError,
+    OutcomeUnknown,
+    Refused,
+    ServerError,
+    TransportError,
+    redact,
+)
+from actions.links import deep_link, validate_ticket
+from actions.replies import CancelPreview, customer_reply, preview_cancel
+from actions.settings import AppSettings
+from actions.shopify import ShopifyClient
+from actions.suppliers import SupplierClient, UnconfiguredSupplier, read_supplier_orders
+from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
+from kb.paths import decide, revert_action_for
+from kb.state import (
+    CancelChannel,
+    CancelOptions,
+    FulfillmentOrderState,
+    OrderState,
+    ShopifyOrderState,
+    SupplierOrderState,
+    SupplierRef,
+    SupplierRefSource,
+    SupplierStatus,
+)
+from kb.walkthrough import ActionId, StepStatus, Walkthrough, WalkthroughStep
+
+__all__ = [
+    "ActionRequest",
+    "ActionResult",
+    "Assistant",
+    "CancelPreview",
+    "ConnectionInfo",
+    "Lookup",
+    "build_assistant",
+    "deep_link",
+    "sandbox_path",
+]
+
+_WRITES = frozenset({ActionId.CANCEL_ORDER, ActionId.CANCEL_SUPPLIER, ActionId.REVERT_FULFILLMENT})
+_ANY_STEP = frozenset({ActionId.CHECK_SUPPLIER, ActionId.OPEN_SUPPLIER})
+_SUPPLIER_NAMES = {"aliexpress": "AliExpress", "cjdropshipping": "CJ Dropshipping"}
+_ACTION_WORDS = {
+    ActionId.CHECK_SUPPLIER: "check the supplier order",
+    ActionId.CANCEL_SUPPLIER: "cancel at the supplier",
+    ActionId.OPEN_SUPPLIER: "open the order on the supplier's site",
+    ActionId.REVERT_FULFILLMENT: "revert the fulfillment request",
+    ActionId.CANCEL_ORDER: "cancel the order on Shopify",
+}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Lookup(_Frozen):
+    """One fresh reading of an order on both sides and the path it is on."""
+
+    state: OrderState
+    walkthrough: Walkthrough
+    read_at: datetime
+
+
+class ActionRequest(_Frozen):
+    """A button press: which action, on which order (as typed), for which ticket and target."""
+
+    action: ActionId
+    order: str
+    ticket: str | None = None
+    target: str | None = None
+    options: CancelOptions | None = None
+    message: str | None = None
+
+
+class ActionResult(_Frozen):
+    """What came of an action, in merchant words, with the order read again afterwards."""
+
+    ok: bool
+    action: ActionId
+    message: str
+    lookup: Lookup | None
+    url: str | None = None
+    already_done: bool = False
+    record_id: int | None = None
+    outcome: Outcome = "ok"  # as recorded: ok, refused, error, unknown, already_done
+
+
+class ConnectionInfo(_Frozen):
+    """What the connection page shows: mode, shop, API version, scopes, suppliers configured."""
+
+    mode: Literal["sandbox", "live"]
+    shop: str
+    ok: bool
+    message: str
+    shop_name: str | None = None
+    api_version: str | None = None
+    granted_scopes: tuple[str, ...] = ()
+    missing_scopes: tuple[str, ...] = ()
+    suppliers: Mapping[str, bool] = {}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _supplier_name(supplier: str | None) -> str:
+    return _SUPPLIER_NAMES.get(supplier or "", supplier or "the supplier")
+
+
+class Assistant:
+    """Look up an order, say its path, and run the one action its walkthrough offers next."""
+
+    def __init__(
+        self,
+        *,
+        settings: AppSettings,
+        shopify: ShopifyClient,
+        suppliers: Mapping[str, SupplierClient],
+        activity: ActivityStore,
+        sandbox: Any | None = None,
+    ) -> None:
+        self.settings = settings
+        self.mode: Literal["sandbox", "live"] = "sandbox" if sandbox is not None else "live"
+        self.shop = settings.shopify.shop if settings.shopify else ""
+        self.shopify = shopify
+        self.suppliers = dict(suppliers)
+        self.activity = activity
+        self.sandbox = sandbox
+        self._secrets = settings.secrets()
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def parse(self, order: str) -> OrderRef:
+        """The order as typed (name, id, GID, admin URL of this shop) or InputError."""
+        try:
+            return parse_order_ref(order, shop=self.shop or None)
+        except OrderRefError as exc:
+            raise InputError(str(exc), system="order") from None
+
+    def look_up(self, order: str) -> Lookup:
+        """One Shopify read, the supplier reads (concurrent), then the path; raises ActionError."""
+        shop_state = self.shopify.read_order(self.parse(order))
+        return self._complete(shop_state)
+
+    def _complete(self, shop_state: ShopifyOrderState) -> Lookup:
+        refs = shop_state.supplier_refs
+        source: SupplierRefSource = refs[0].source if refs else "none"
+        if not refs:
+            refs = self.activity.supplier_refs(shop_state.id)
+            source = "entered" if refs else "none"
+        suppliers = read_supplier_orders(self.suppliers, refs) if refs else ()
+        state = OrderState(shopify=shop_state, suppliers=tuple(suppliers), supplier_refs_source=source)
+        return Lookup(state=state, walkthrough=decide(state), read_at=_now())
+
+    def remember_supplier_ref(self, order: str, ref: SupplierRef, *, ticket: str | None = None) -> Lookup:
+        """Remember a supplier order id the merchant typed for this order, then read it."""
+        ticket = validate_ticket(ticket)
+        shop_state = self.shopify.read_order(self.parse(order))
+        if shop_state.supplier_refs:
+            raise InputError(
+                f"Order {shop_state.name} already names its supplier order(s) in Shopify; "
+                "change them there if they are wrong.",
+                system="order",
+            )
+        entered = SupplierRef(supplier=ref.supplier, order_id=ref.order_id, source="entered")
+        self.activity.add_supplier_ref(shop_state.id, entered)
+        self.activity.record(
+            order_id=shop_state.id, order_name=shop_state.name, ticket=ticket, action="enter_supplier_ref",
+            options={"supplier": ref.supplier, "order_id": ref.order_id}, outcome="ok",
+            message=f"Supplier order {ref.order_id} at {_supplier_name(ref.supplier)} remembered for this order.",
+        )
+        return self._complete(shop_state)
+
+    def preview_cancel(self, lookup: Lookup, options: CancelOptions) -> CancelPreview:
+        """What exactly a Shopify cancel with these options will do."""
+        return preview_cancel(lookup.state, options)
+
+    def customer_reply(self, lookup: Lookup) -> str:
+        """The Markdown reply for the customer's ticket, from the order's outcome."""
+        return customer_reply(lookup.state, lookup.walkthrough)
+
+    def link(self, base_url: str, order: str, ticket: str | None = None) -> str:
+        """The deep link for this order (and ticket)."""
+        return deep_link(base_url, order, ticket, shop=self.shop or None)
+
+    def connection(self) -> ConnectionInfo:
+        """Check the Shopify credentials and scopes; never raises for an expected failure."""
+        suppliers = {name: not isinstance(client, UnconfiguredSupplier) for name, client in self.suppliers.items()}
+        try:
+            report = self.shopify.check_connection()
+        except ActionError as exc:
+            return ConnectionInfo(
+                mode=self.mode, shop=self.shop, ok=False, message=self._safe(str(exc)), suppliers=suppliers,
+                api_version=self.settings.shopify.api_version if self.settings.shopify else None,
+            )
+        missing = tuple(report.missing_scopes)
+        message = (
+            f"Connected to {report.shop_name} ({report.shop_domain}), API {report.api_version}."
+            if not missing
+            else f"Connected to {report.shop_name}, but the app lacks the scopes: {', '.join(missing)}."
+        )
+        return ConnectionInfo(
+            mode=self.mode, shop=report.shop_domain or self.shop, ok=not missing, message=message,
+            shop_name=report.shop_name, api_version=report.api_version,
+            granted_scopes=tuple(report.granted_scopes), missing_scopes=missing, suppliers=suppliers,
+        )
+
+    # --- acting -----------------------------------------------------------------------------
+
+    def run(self, request: ActionRequest) -> ActionResult:
+        """Re-read, check the path offers the action, claim it, act once, resolve, re-read, record.
+
+        Raises InputError only for a malformed request (ticket); every other failure is an
+        ActionResult with ok=False and a recorded outcome.
+        """
+        ticket = validate_ticket(request.ticket)
+        request = request.model_copy(update={"ticket": ticket})
+        self.parse(request.order)
+        try:
+            before = self.look_up(request.order)
+        except ActionError as exc:
+            message = f"Could not read order {request.order[:80]}: {self._safe(str(exc))}"
+            rid = self.activity.record(
+                order_id=request.order[:200], order_name=request.order[:80], ticket=ticket,
+                action=request.action.value, options=self._options(request, None), outcome="error", message=message,
+                request_id=exc.request_id,
+            )
+            return ActionResult(ok=False, action=request.action, message=message, lookup=None, record_id=rid,
+                                outcome="error")
+
+        step = self._offered(before, request)
+        if step is None:
+            return self._not_offered(before, request)
+        if request.action in _WRITES:
+            return self._write(before, request, step)
+        if request.action is ActionId.OPEN_SUPPLIER:
+            return self._open_supplier(before, request, step)
+        return self._check_supplier(before, request, step)
+
+    def _offered(self, lookup: Lookup, request: ActionRequest) -> WalkthroughStep | None:
+        """The step that offers this action now: the next step for a write; any supplier step for a look."""
+        steps = [s for s in lookup.walkthrough.steps if request.target is None or s.target == request.target]
+        for step in steps:
+            if step.action is request.action and (request.action in _ANY_STEP or step.status is StepStatus.NEXT):
+                return step
+        if request.action in _ANY_STEP:  # checking or opening a supplier order is harmless at any time
+            return next((s for s in steps if s.supplier and s.target), None)
+        return None
+
+    def _done_already(self, lookup: Lookup, request: ActionRequest) -> str | None:
+        """Why the action is already done, from the state just read (None when it is not)."""
+        state = lookup.state
+        if request.action is ActionId.CANCEL_ORDER and state.shopify.is_cancelled:
+            return f"Order {state.shopify.name} is already cancelled on Shopify."
+        if request.action is ActionId.CANCEL_SUPPLIER:
+            supplier = self._supplier_state(state, request.target)
+            if supplier is not None and supplier.status in (SupplierStatus.CANCELLED, SupplierStatus.CANCEL_REQUESTED):
+                verb = "cancelled" if supplier.status is SupplierStatus.CANCELLED else "waiting for the seller to accept the cancellation"
+                return f"Supplier order {supplier.order_id} at {_supplier_name(supplier.supplier)} is already {verb}."
+        for step in lookup.walkthrough.steps:
+            if step.action is request.action and step.status is StepStatus.DONE and (
+                request.target is None or step.target == request.target
+            ):
+                return f"{step.title}: already done. {step.reason}".strip()
+        return None
+
+    def _not_offered(self, lookup: Lookup, request: ActionRequest) -> ActionResult:
+        done = self._done_already(lookup, request)
+        if done:
+            return self._finish_unclaimed(lookup, request, "already_done", done, ok=False, already_done=True)
+        wt = lookup.walkthrough
+        same = [s for s in wt.steps if s.action is request.action and (request.target in (None, s.target))]
+        why = f" {same[0].reason}" if same and same[0].reason else ""
+        nxt = wt.next_step
+        then = f" The next step is: {nxt.title}." if nxt else ""
+        message = (
+            f"Not now: order {lookup.state.shopify.name} is on the path \u201c{wt.title}\u201d, which does not let you "
+            f"{_ACTION_WORDS[request.action]} at this point.{why}{then}"
+        )
+        return self._finish_unclaimed(lookup, request, "refused", message, ok=False)
+
+    def _finish_unclaimed(
+        self, lookup: Lookup, request: ActionRequest, outcome: Outcome, message: str, *, ok: bool,
+        already_done: bool = False, url: str | None = None, request_id: str | None = None,
+    ) -> ActionResult:
+        shop = lookup.state.shopify
+        rid = self.activity.record(
+            order_id=shop.id, order_name=shop.name, ticket=request.ticket, action=request.action.value,
+            options=self._options(request, None), outcome=outcome, message=message, request_id=request_id,
+        )
+        return ActionResult(ok=ok, action=request.action, message=message, lookup=lookup, url=url,
+                            already_done=already_done, record_id=rid, outcome=outcome)
+
+    # --- reads that act ----------------------------------------------------------------------
+
+    def _check_supplier(self, before: Lookup, request: ActionRequest, step: WalkthroughStep) -> ActionResult:
+        after = self._after(before)
+        supplier = self._supplier_state((after or before).state, step.target)
+        if supplier is None:
+            message = "Checked the supplier order again."
+        elif supplier.read_error:
+            message = f"{_supplier_name(supplier.supplier)} could not be read: {self._safe(supplier.read_error)}"
+        else:
+            raw = f" ({supplier.raw_status})" if supplier.raw_status else ""
+            message = (
+                f"Supplier order {supplier.order_id} at {_supplier_name(supplier.supplier)}: "
+                f"{supplier.status.value.replace('_', ' ')}{raw}."
+            )
+        outcome: Outcome = "error" if supplier is not None and supplier.read_error else "ok"
+        return self._finish_unclaimed(after or before, request, outcome, message, ok=outcome == "ok")
+
+    def _open_supplier(self, before: Lookup, request: ActionRequest, step: WalkthroughStep) -> ActionResult:
+        target = step.target or ""
+        supplier_name = step.supplier or ""
+        supplier = self._supplier_state(before.state, target)
+        client = self.suppliers.get(supplier_name)
+        url = (supplier.order_url if supplier and supplier.order_url else None) or (
+            client.order_url(target) if client else None
+        )
+        message = f"Open supplier order {target} on {_supplier_name(supplier_name)} and click \u201cCancel order\u201d there."
+        if self.sandbox is not None and supplier is not None and supplier.cancel_channel is CancelChannel.MANUAL:
+            try:
+                self.sandbox.simulate_manual_supplier_cancel(supplier_name, target)
+            except Exception as exc:  # the simulated website refusing is an answer, not a crash
+                message += f" (Sandbox: the simulated website did not cancel it: {self._safe(str(exc))})"
+            else:
+                message += (
+                    " Sandbox: the supplier's website is simulated, so this cancellation was made for you "
+                    "as if you had clicked it."
+                )
+        after = self._after(before)
+        return self._finish_unclaimed(after or before, request, "ok", message, ok=True, url=url)
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def _key(self, lookup: Lookup, request: ActionRequest, step: WalkthroughStep) -> str:
+        if request.action is ActionId.CANCEL_ORDER:
+            return f"cancel_order:{lookup.state.shopify.id}"
+        if request.action is ActionId.CANCEL_SUPPLIER:
+            return f"cancel_supplier:{step.supplier}:{step.target}"
+        fo = self._fulfillment_order(lookup.state, step.target)
+        status = fo.request_status.value if fo else "UNKNOWN"
+        revert = step.revert.value if step.revert else "UNKNOWN"
+        return f"revert:{step.target}:{status}:{revert}"
+
+    def _write(self, before: Lookup, request: ActionRequest, step: WalkthroughStep) -> ActionResult:
+        key = self._key(before, request, step)
+        shop = before.state.shopify
+        options = self._options(request, step)
+        claim = dict(order_id=shop.id, order_name=shop.name, ticket=request.ticket, action=request.action.value,
+                     options=options)
+        rid = self.activity.claim(key, **claim)
+        if rid is None:
+            # Someone holds the key: read again. If the action is still needed and the holder has
+            # finished (a reset sandbox, a request that came back), take the key over; else say so.
+            try:
+                fresh = self.look_up(request.order)
+            except ActionError as exc:
+                return self._finish_unclaimed(before, request, "error", f"Could not read the order again: "
+                                              f"{self._safe(str(exc))}", ok=False)
+            again = self._offered(fresh, request)
+            if again is not None and self._key(fresh, request, again) == key:
+                rid = self.activity.claim(key, replace_finished=True, **claim)
+            if rid is None:
+                holder = self.activity.holder(key)
+                done = self._done_already(fresh, request)
+                if done:
+                    message = f"{done} Someone else has just done it; nothing was sent again."
+                elif holder is not None and holder.outcome == "started":
+                    by = f" for ticket {holder.ticket}" if holder.ticket else ""
+                    message = (
+                        f"Already in progress: someone else started this at {holder.at:%H:%M:%S} UTC{by}. "
+                        "Nothing was sent again; refresh in a moment to see the result."
+                    )
+                elif holder is not None and holder.outcome == "unknown":
+                    message = (
+                        f"The last attempt, at {holder.at:%H:%M:%S} UTC, got no clear answer and may still land, "
+                        "so nothing was sent again. Check the order in the Shopify admin and refresh in a few "
+                        "minutes before trying again."
+                    )
+                    return self._finish_unclaimed(fresh, request, "refused", message, ok=False)
+                else:
+                    return self._not_offered(fresh, request)
+                return self._finish_unclaimed(fresh, request, "already_done", message, ok=False, already_done=True)
+            before, step = fresh, again  # type: ignore[assignment]
+
+        outcome: Outcome
+        request_id: str | None = None
+        release = False
+        try:
+            message, request_id = self._act(before, request, step)
+            outcome = "ok"
+        except AlreadyDone as exc:
+            outcome, message, request_id = "already_done", self._safe(str(exc)), exc.request_id
+        except (OutcomeUnknown, ServerError, TransportError) as exc:
+            unknown = not isinstance(exc, TransportError) or exc.timeout or isinstance(exc, OutcomeUnknown)
+            request_id = exc.request_id
+            if not unknown:  # could not connect at all: nothing reached the remote
+                outcome, message, release = "error", self._safe(str(exc)), True
+            else:
+                outcome, message, release = self._resolve(before, request, step, exc)
+        except Refused as exc:
+            outcome, message, request_id, release = "refused", self._safe(str(exc)), exc.request_id, True
+        except ActionError as exc:
+            outcome, message, request_id, release = "error", self._safe(str(exc)), exc.request_id, True
+        after = self._after(before)
+        if after is None:
+            message += " (The order could not be read again afterwards; refresh to see where it stands.)"
+        self.activity.finish(rid, outcome=outcome, message=message, request_id=request_id, release=release)
+        return ActionResult(
+            ok=outcome == "ok", action=request.action, message=message, lookup=after, record_id=rid,
+            already_done=outcome == "already_done", outcome=outcome,
+        )
+
+    def _act(self, lookup: Lookup, request: ActionRequest, step: WalkthroughStep) -> tuple[str, str | None]:
+        """Send the one write; return the merchant's message and the remote request id."""
+        state = lookup.state
+        if request.action is ActionId.CANCEL_ORDER:
+            options = request.options or CancelOptions()
+            result = self.shopify.cancel_order(state.shopify.id, options)
+            preview = preview_cancel(state, options)
+            refund = f"Refund: {preview.refund} to {preview.refund_method.removeprefix('the ')}." if preview.refund \
+                else preview.refund_method[:1].upper() + preview.refund_method[1:] + "."
+            if result.confirmed or result.order.is_cancelled:
+                return f"Order {state.shopify.name} is cancelled on Shopify. {refund}", result.request_id
+            raise OutcomeUnknown(
+                "Shopify accepted the cancellation and is still processing it.", system="shopify",
+                request_id=result.request_id,
+            )
+        if request.action is ActionId.REVERT_FULFILLMENT:
+            fo = self._fulfillment_order(state, step.target)
+            if fo is None:
+                raise Refused("That fulfillment request is no longer on the order.", system="shopify")
+            action = step.revert or revert_action_for(fo)
+            if action is None:
+                raise Refused("Shopify offers no way to revert this fulfillment request now.", system="shopify")
+            revert = self.shopify.revert_fulfillment(fo, action, message=request.message, order_id=state.shopify.id)
+            words = {
+                "CANCEL_FULFILLMENT_ORDER": "The fulfillment request was cancelled",
+                "REQUEST_CANCELLATION": "A cancellation request was sent to the fulfillment service; wait for its answer",
+                "MARK_AS_OPEN": "The fulfillment order was marked as open again",
+                "RELEASE_HOLD": "The hold on the fulfillment order was released",
+            }.get(revert.action.value, "The fulfillment request was reverted")
+            return f"{words} (now {revert.status.lower().replace('_', ' ')}).", revert.request_id
+        supplier_name = step.supplier or ""
+        client = self.suppliers.get(supplier_name)
+        if client is None:
+            raise Refused(f"{_supplier_name(supplier_name)} is not connected; cancel it on its website.")
+        result = client.cancel(step.target or "")
+        status = result.status.value.replace("_", " ")
+        return (
+            f"Supplier order {result.order_id} at {_supplier_name(supplier_name)}: cancellation sent (now {status}).",
+            None,
+        )
+
+    def _resolve(
+        self, before: Lookup, request: ActionRequest, step: WalkthroughStep, exc: ActionError
+    ) -> tuple[Outcome, str, bool]:
+        """A write whose result is unknown: read again and say what actually happened."""
+        system = {"shopify": "Shopify"}.get(exc.system, _supplier_name(exc.system) if exc.system else "The remote")
+        try:
+            fresh = self.look_up(request.order)
+        except ActionError:
+            return ("unknown", f"{system} did not answer in time and the order could not be read again, so it is "
+                    "unknown whether this happened. Refresh before trying again.", False)
+        happened = self._happened(before, fresh, request, step)
+        if happened:
+            return "ok", f"{system} did not answer in time, but reading the order again shows it worked: {happened}", False
+        # The key stays held: the write may still land. A retry is allowed once the claim goes stale.
+        return ("unknown", f"{self._safe(str(exc))} Reading the order again shows no change yet; it was not sent "
+                "again. Refresh in a few minutes, and check the order before trying again.", False)
+
+    def _happened(self, before: Lookup, fresh: Lookup, request: ActionRequest, step: WalkthroughStep) -> str | None:
+        if request.action is ActionId.CANCEL_ORDER:
+            return f"order {fresh.state.shopify.name} is cancelled." if fresh.state.shopify.is_cancelled else None
+        if request.action is ActionId.CANCEL_SUPPLIER:
+            supplier = self._supplier_state(fresh.state, step.target)
+            if supplier and supplier.status in (SupplierStatus.CANCELLED, SupplierStatus.CANCEL_REQUESTED):
+                return f"supplier order {supplier.order_id} is {supplier.status.value.replace('_', ' ')}."
+            return None
+        old = self._fulfillment_order(before.state, step.target)
+        new = self._fulfillment_order(fresh.state, step.target)
+        if old is not None and (new is None or (new.status, new.request_status) != (old.status, old.request_status)):
+            now = f"{new.status.value.lower()}, request {new.request_status.value.lower()}" if new else "gone"
+            return f"the fulfillment order is now {now.replace('_', ' ')}."
+        return None
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _after(self, before: Lookup) -> Lookup | None:
+        try:
+            return self._complete(self.shopify.read_order(before.state.shopify.id))
+        except ActionError:
+            return None
+
+    @staticmethod
+    def _supplier_state(state: OrderState, target: str | None) -> SupplierOrderState | None:
+        return next((s for s in state.suppliers if target is None or s.order_id == target), None)
+
+    @staticmethod
+    def _fulfillment_order(state: OrderState, target: str | None) -> FulfillmentOrderState | None:
+        return next((f for f in state.shopify.fulfillment_orders if f.id == target), None)
+
+    @staticmethod
+    def _options(request: ActionRequest, step: WalkthroughStep | None) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        if request.options is not None and request.action is ActionId.CANCEL_ORDER:
+            options.update(request.options.model_dump(mode="json"))
+        target = request.target or (step.target if step else None)
+        if target:
+            options["target"] = target
+        if step is not None and step.supplier:
+            options["supplier"] = step.supplier
+        if step is not None and step.revert:
+            options["revert"] = step.revert.value
+        if request.message:
+            options["message"] = request.message[:255]
+        return options
+
+    def _safe(self, text: str) -> str:
+        return redact(text, self._secrets)
+
+
+def _live_http() -> httpx.Client:
+    return httpx.Client(timeout=httpx.Timeout(20.0, connect=5.0), follow_redirects=False)
+
+
+def build_assistant(
+    settings: AppSettings, *, sandbox: Any | None = None, http: httpx.Client | None = None
+) -> Assistant:
+    """The assistant for these settings: a live shop when configured, else the sandbox (given or new)."""
+    if settings.mode == "live" and sandbox is None:
+        from actions.aliexpress import AliExpressClient
+        from actions.cjdropshipping import CJClient
+
+        client = http or _live_http()
+        assert settings.shopify is not None
+        activity = ActivityStore(settings.activity_path, secrets=settings.secrets())
+        suppliers: dict[str, SupplierClient] = {
+            "aliexpress": AliExpressClient(client, settings.aliexpress) if settings.aliexpress
+            else UnconfiguredSupplier("aliexpress"),
+            "cjdropshipping": CJClient(client, settings.cjdropshipping) if settings.cjdropshipping
+            else UnconfiguredSupplier("cjdropshipping"),
+        }
+        return Assistant(settings=settings, shopify=ShopifyClient(client, settings.shopify), suppliers=suppliers,
+                         activity=activity)
+
+    from actions.aliexpress import AliExpressClient
+    from actions.cjdropshipping import CJClient
+    from actions.sandbox import Sandbox
+
+    if sandbox is None:
+        persist = sandbox_path(settings) if settings.sandbox_persist else None
+        sandbox = Sandbox(faults=settings.sandbox_faults, persist_path=persist)
+    client = http or httpx.Client(transport=sandbox.transport, timeout=httpx.Timeout(20.0, connect=5.0))
+    box: AppSettings = sandbox.settings
+    assert box.shopify is not None and box.aliexpress is not None and box.cjdropshipping is not None
+    merged = box.model_copy(update={"data_dir": settings.data_dir, "sandbox_faults": settings.sandbox_faults})
+    activity = ActivityStore(settings.activity_path, secrets=(*settings.secrets(), *box.secrets()))
+    return Assistant(
+        settings=merged,
+        shopify=ShopifyClient(client, box.shopify),
+        suppliers={
+            "aliexpress": AliExpressClient(client, box.aliexpress),
+            "cjdropshipping": CJClient(client, box.cjdropshipping),
+        },
+        activity=activity,
+        sandbox=sandbox,
+    )
+
+
+def sandbox_path(settings: AppSettings) -> Path:
+    """Where the CLI keeps its sandbox so successive commands see each other's effects."""
+    return settings.data_dir / "sandbox.json"

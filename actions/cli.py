@@ -1,0 +1,279 @@
+"""`cancel-assist`: the assistant on the command line (the same look-up, decision and record as the pages).
+
+Commands:
+    cancel-assist status ORDER [--json]
+    cancel-assist link ORDER [--ticket T] [--base-url URL]
+    cancel-assist reply ORDER
+    cancel-assist cancel ORDER --reason R --refund now|later [--restock] [--notify]
+                        [--staff-note S] [--ticket T] --yes
+
+Settings come from the environment and `.streamlit/secrets.toml` in the current folder (the
+environment wins). Without Shopify credentials the CLI runs on the sandbox, kept in
+`<data_dir>/sandbox.json` so successive commands see each other's effects; the activity log is
+`<data_dir>/cancel-assist.sqlite3` (`CANCEL_ASSIST_DATA_DIR`, default `.data`).
+
+Exit status: 0 success; 1 error (a remote or the activity log failed, or the result is unknown);
+2 refused (the order's path does not allow it, it is already done, or the input is invalid).
+Expected failures print one sentence on stderr, never a traceback.
+
+`status --json` prints one object with these stable keys:
+    mode           "sandbox" | "live"
+    order          the order name, e.g. "#1001"
+    path           the path id (kb.walkthrough.PathId), e.g. "cancellable"
+    title, explanation, cites ("<guide>#<section>")
+    steps          [{"id", "title", "status" (done|next|blocked|not_needed), "action" (or null),
+                     "target" (or null), "supplier" (or null), "revert" (or null), "reason"}]
+    shopify        {"id", "name", "cancelled", "cancelled_at", "financial_status", "fulfillment_status",
+                    "total": {"amount", "currency"}, "received": {...} | null, "payment_gateways",
+                    "fulfillment_orders": [{"id", "status", "request_status", "supported_actions"}]}
+    suppliers      [{"supplier", "order_id", "status", "raw_status", "cancel_channel", "cancel_note",
+                     "order_url", "read_error"}]
+    supplier_refs_source   "metafield" | "note_attribute" | "entered" | "none"
+    warnings       [str]
+    read_at        ISO 8601 UTC
+Amounts are strings (exact decimals). New keys may be added; these will not change meaning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from actions.errors import ActionError, ConfigError, InputError, redact
+from actions.settings import AppSettings, load_settings
+from kb.state import CancelOptions, CancelReason, Money, RefundTiming
+from kb.walkthrough import ActionId
+
+__all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_REFUSED", "lookup_json", "main"]
+
+EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
+_DEFAULT_BASE_URL = "http://localhost:8501"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error with our exit status for refusals."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_REFUSED, f"cancel-assist: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cancel-assist", description="Cancel a dropshipping order correctly: supplier first, then Shopify.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    status = sub.add_parser("status", help="the order's path, steps, states and warnings")
+    status.add_argument("order", help="#1001, 1001, an order id, a GID or the order's admin URL")
+    status.add_argument("--json", action="store_true", help="print stable JSON (keys documented in --help of the module)")
+
+    link = sub.add_parser("link", help="the deep link that opens this order's walkthrough for a ticket")
+    link.add_argument("order")
+    link.add_argument("--ticket", help="support ticket id, e.g. ZD-42")
+    link.add_argument("--base-url", default=None, help=f"the app's address (default {_DEFAULT_BASE_URL})")
+
+    reply = sub.add_parser("reply", help="the customer reply text (Markdown) for this order's outcome")
+    reply.add_argument("order")
+
+    cancel = sub.add_parser("cancel", help="cancel the order on Shopify (when its path allows it)")
+    cancel.add_argument("order")
+    cancel.add_argument("--reason", required=True, type=str.upper, choices=[r.value for r in CancelReason])
+    cancel.add_argument("--refund", required=True, type=str.lower, choices=[t.value for t in RefundTiming])
+    cancel.add_argument("--restock", action="store_true", help="restock the items")
+    cancel.add_argument("--notify", action="store_true", help="let Shopify email the customer")
+    cancel.add_argument("--staff-note", default=None, help="internal note, at most 255 characters")
+    cancel.add_argument("--ticket", default=None)
+    cancel.add_argument("--yes", action="store_true", help="confirm: a cancellation cannot be undone")
+    return parser
+
+
+def _settings(env: Mapping[str, str]) -> AppSettings:
+    path = Path(".streamlit/secrets.toml")
+    secrets: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            secrets = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path} is not valid TOML: {str(exc)[:120]}", system="settings") from None
+        except OSError as exc:
+            raise ConfigError(f"{path} cannot be read ({exc.strerror})", system="settings") from None
+    return load_settings(secrets, env)
+
+
+def _assistant(settings: AppSettings) -> Any:
+    from actions.assistant import build_assistant, sandbox_path
+
+    if settings.mode == "live":
+        return build_assistant(settings)
+    from actions.sandbox import Sandbox
+
+    sandbox = Sandbox(faults=settings.sandbox_faults, persist_path=sandbox_path(settings))
+    return build_assistant(settings, sandbox=sandbox)
+
+
+def _money(value: Money | None) -> dict[str, str] | None:
+    return None if value is None else {"amount": str(value.amount), "currency": value.currency}
+
+
+def lookup_json(lookup: Any, mode: str) -> dict[str, Any]:
+    """The stable JSON of `status --json` (see the module docstring)."""
+    state, wt = lookup.state, lookup.walkthrough
+    shop = state.shopify
+    return {
+        "mode": mode,
+        "order": shop.name,
+        "path": wt.path.value,
+        "title": wt.title,
+        "explanation": wt.explanation,
+        "cites": wt.cites,
+        "steps": [
+            {
+                "id": s.step_id, "title": s.title, "status": s.status.value,
+                "action": s.action.value if s.action else None, "target": s.target, "supplier": s.supplier,
+                "revert": s.revert.value if s.revert else None, "reason": s.reason,
+            }
+            for s in wt.steps
+        ],
+        "shopify": {
+            "id": shop.id,
+            "name": shop.name,
+            "cancelled": shop.is_cancelled,
+            "cancelled_at": shop.cancelled_at.isoformat() if shop.cancelled_at else None,
+            "financial_status": shop.financial_status.value if shop.financial_status else None,
+            "fulfillment_status": shop.fulfillment_status.value,
+            "total": _money(shop.total),
+            "received": _money(shop.received),
+            "payment_gateways": list(shop.payment_gateways),
+            "fulfillment_orders": [
+                {"id": f.id, "status": f.status.value, "request_status": f.request_status.value,
+                 "supported_actions": [a.value for a in f.supported_actions]}
+                for f in shop.fulfillment_orders
+            ],
+        },
+        "suppliers": [
+            {
+                "supplier": s.supplier, "order_id": s.order_id, "status": s.status.value, "raw_status": s.raw_status,
+                "cancel_channel": s.cancel_channel.value, "cancel_note": s.cancel_note, "order_url": s.order_url,
+                "read_error": s.read_error,
+            }
+            for s in state.suppliers
+        ],
+        "supplier_refs_source": state.supplier_refs_source,
+        "warnings": list(wt.warnings),
+        "read_at": lookup.read_at.isoformat(),
+    }
+
+
+def _status_text(lookup: Any, mode: str, out: TextIO) -> None:
+    state, wt = lookup.state, lookup.walkthrough
+    shop = state.shopify
+    w = out.write
+    w(f"Order {shop.name} ({'sandbox' if mode == 'sandbox' else 'live shop'})\n")
+    w(f"Path: {wt.title} [{wt.path.value}]\n")
+    w(f"{wt.explanation}\n(guide: {wt.cites})\n\n")
+    cancelled = f"cancelled {shop.cancelled_at:%Y-%m-%d %H:%M} UTC" if shop.cancelled_at else "not cancelled"
+    payment = shop.financial_status.value.lower() if shop.financial_status else "unknown"
+    w(f"Shopify: {cancelled}; fulfillment {shop.fulfillment_status.value.lower()}; payment {payment}; "
+      f"total {shop.total}\n")
+    for fo in shop.fulfillment_orders:
+        w(f"  fulfillment order {fo.id}: {fo.status.value.lower()}, request {fo.request_status.value.lower()}\n")
+    if not state.suppliers:
+        w("Supplier: no supplier order known for this order\n")
+    for s in state.suppliers:
+        raw = f" ({s.raw_status})" if s.raw_status else ""
+        problem = f"; could not be read: {s.read_error}" if s.read_error else ""
+        w(f"Supplier {s.supplier} {s.order_id}: {s.status.value.replace('_', ' ')}{raw}; "
+          f"cancel: {s.cancel_channel.value}{problem}\n")
+    w("\nSteps:\n")
+    for step in wt.steps:
+        action = f"  -> {step.action.value}" + (f" {step.target}" if step.target else "") if step.action else ""
+        w(f"  [{step.status.value}] {step.step_id}: {step.title}{action}\n")
+        if step.reason:
+            w(f"      {step.reason}\n")
+    if wt.warnings:
+        w("\nWarnings:\n")
+        for warning in wt.warnings:
+            w(f"  ! {warning}\n")
+
+
+def _run(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    if args.command == "link":
+        from actions.links import deep_link
+
+        base = args.base_url or env.get("CANCEL_ASSIST_BASE_URL") or _DEFAULT_BASE_URL
+        settings = _settings(env)
+        shop = settings.shopify.shop if settings.mode == "live" and settings.shopify else None
+        out.write(deep_link(base, args.order, args.ticket, shop=shop) + "\n")
+        return EXIT_OK
+
+    settings = _settings(env)
+    assistant = _assistant(settings)
+    if args.command == "status":
+        lookup = assistant.look_up(args.order)
+        if args.json:
+            out.write(json.dumps(lookup_json(lookup, assistant.mode), indent=2, ensure_ascii=False) + "\n")
+        else:
+            _status_text(lookup, assistant.mode, out)
+        return EXIT_OK
+    if args.command == "reply":
+        out.write(assistant.customer_reply(assistant.look_up(args.order)))
+        return EXIT_OK
+
+    from actions.assistant import ActionRequest
+    from actions.links import validate_ticket
+
+    try:
+        options = CancelOptions(
+            reason=CancelReason(args.reason), refund=RefundTiming(args.refund), restock=args.restock,
+            notify_customer=args.notify, staff_note=args.staff_note,
+        )
+    except ValueError:
+        raise InputError("the staff note must be at most 255 characters", system="cli") from None
+    validate_ticket(args.ticket)
+    if not args.yes:
+        lookup = assistant.look_up(args.order)
+        preview = assistant.preview_cancel(lookup, options)
+        err.write("This would:\n" + "".join(f"  - {line}\n" for line in preview.summary))
+        err.write("Nothing was done. Add --yes to confirm: a cancellation cannot be undone.\n")
+        return EXIT_REFUSED
+    result = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order=args.order, ticket=args.ticket,
+                                         options=options))
+    stream = out if result.ok else err
+    stream.write(result.message + "\n")
+    if result.lookup is not None:
+        stream.write(f"Path now: {result.lookup.walkthrough.title} [{result.lookup.walkthrough.path.value}]\n")
+    if result.ok:
+        return EXIT_OK
+    return EXIT_REFUSED if result.outcome in ("refused", "already_done") else EXIT_ERROR
+
+
+def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = None) -> int:
+    """Entry point of `cancel-assist`; returns the exit status (also when installed as a script)."""
+    env = dict(os.environ if env is None else env)
+    args = _parser().parse_args(list(argv) if argv is not None else None)
+    out, err = sys.stdout, sys.stderr
+    try:
+        return _run(args, env, out, err)
+    except InputError as exc:
+        err.write(f"cancel-assist: {redact(str(exc), _env_secrets(env))}\n")
+        return EXIT_REFUSED
+    except ActionError as exc:
+        err.write(f"cancel-assist: {redact(str(exc), _env_secrets(env))}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        err.write("cancel-assist: interrupted\n")
+        return EXIT_ERROR
+
+
+def _env_secrets(env: Mapping[str, str]) -> tuple[str, ...]:
+    names = ("SHOPIFY_ACCESS_TOKEN", "ALIEXPRESS_APP_SECRET", "ALIEXPRESS_ACCESS_TOKEN", "CJ_API_KEY")
+    return tuple(env[n] for n in names if env.get(n))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,263 @@
+"""The assistant against the real clients and the real sandbox: look up, decide, act once, record."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from actions.activity import ActivityStore
+from actions.assistant import ActionRequest, Assistant, Lookup, build_assistant
+from actions.errors import InputError
+from actions.sandbox import DEMO_ORDERS, Sandbox
+from actions.settings import AppSettings
+from kb.state import CancelOptions, RefundTiming, SupplierRef
+from kb.walkthrough import ActionId, PathId
+
+try:
+    from actions.sandbox import DEMO_PATHS
+except ImportError:  # pragma: no cover - older sandbox: the path is the first word of the description
+    DEMO_PATHS = {name: text.split(":", 1)[0] for name, text in DEMO_ORDERS.items()}
+
+_PATH_IDS = {p.value for p in PathId}
+
+
+@pytest.fixture()
+def sandbox() -> Sandbox:
+    return Sandbox(service_reply_delay=0.0, seller_reply_delay=0.0)
+
+
+@pytest.fixture()
+def settings(tmp_path: Path) -> AppSettings:
+    return AppSettings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture()
+def assistant(settings: AppSettings, sandbox: Sandbox) -> Assistant:
+    return build_assistant(settings, sandbox=sandbox)
+
+
+def _order_cancels(sandbox: Sandbox) -> int:
+    return sum(1 for r in sandbox.requests if r.system == "shopify" and r.operation.lower() == "ordercancel")
+
+
+def _options(action: ActionId) -> CancelOptions | None:
+    return CancelOptions(refund=RefundTiming.NOW, restock=True) if action is ActionId.CANCEL_ORDER else None
+
+
+def _drive(assistant: Assistant, order: str, ticket: str, *, until: PathId = PathId.ALREADY_CANCELLED,
+           stop_before: ActionId | None = None) -> tuple[Lookup, list[str]]:
+    """Follow the walkthrough like a merchant: press the next step's button, or look again while waiting."""
+    lookup = assistant.look_up(order)
+    taken: list[str] = []
+    for _ in range(15):
+        if lookup.walkthrough.path is until:
+            break
+        step = lookup.walkthrough.next_step
+        assert step is not None, f"{order}: no next step on {lookup.walkthrough.path}"
+        if step.action is None:
+            taken.append(f"wait:{step.step_id}")
+            lookup = assistant.look_up(order)
+            continue
+        if step.action is stop_before:
+            break
+        result = assistant.run(ActionRequest(action=step.action, order=order, ticket=ticket, target=step.target,
+                                             options=_options(step.action)))
+        assert result.ok, result.message
+        assert result.lookup is not None
+        taken.append(step.action.value)
+        lookup = result.lookup
+    return lookup, taken
+
+
+@pytest.mark.parametrize("order", sorted(DEMO_PATHS))
+def test_every_demo_order_looks_up_to_its_path(assistant: Assistant, order: str) -> None:
+    lookup = assistant.look_up(order)
+    assert lookup.state.shopify.name == order
+    assert lookup.walkthrough.path.value == DEMO_PATHS[order]
+
+
+def test_every_demo_order_can_be_looked_up(assistant: Assistant) -> None:
+    for order in DEMO_ORDERS:
+        assert assistant.look_up(order).walkthrough.path.value in _PATH_IDS
+
+
+@pytest.mark.parametrize("order", ["#1001", "#1003", "#1009"])
+def test_following_the_steps_ends_with_the_order_cancelled_and_every_action_recorded(
+    assistant: Assistant, sandbox: Sandbox, order: str
+) -> None:
+    lookup, taken = _drive(assistant, order, "ZD-42")
+    assert lookup.walkthrough.path is PathId.ALREADY_CANCELLED
+    assert lookup.state.shopify.is_cancelled
+    assert taken[-1] == ActionId.CANCEL_ORDER.value
+    assert _order_cancels(sandbox) == 1
+    records = assistant.activity.list(order=order)
+    assert [r.action for r in records if r.outcome == "ok"][::-1] == [a for a in taken if not a.startswith("wait:")]
+    assert all(r.ticket == "ZD-42" and r.order_id == lookup.state.shopify.id for r in records)
+    cancel = next(r for r in records if r.action == "cancel_order")
+    assert cancel.options["refund"] == "now" and cancel.idempotency_key is not None
+
+
+def test_an_order_is_cancelled_on_shopify_only_after_the_supplier(assistant: Assistant, sandbox: Sandbox) -> None:
+    result = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1001", ticket="ZD-1",
+                                         options=CancelOptions()))
+    assert not result.ok and result.outcome == "refused"
+    assert result.lookup is not None and result.lookup.walkthrough.path is PathId.CANCELLABLE
+    assert _order_cancels(sandbox) == 0
+    assert assistant.activity.list(order="#1001")[0].outcome == "refused"
+
+
+def test_a_shipped_order_is_never_cancelled(assistant: Assistant, sandbox: Sandbox) -> None:
+    result = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1002", options=CancelOptions()))
+    assert not result.ok and result.outcome == "refused"
+    assert "#1002" in result.message
+    assert _order_cancels(sandbox) == 0
+
+
+def test_pressing_cancel_again_does_not_cancel_twice(assistant: Assistant, sandbox: Sandbox) -> None:
+    _drive(assistant, "#1001", "ZD-7")
+    assert _order_cancels(sandbox) == 1
+    again = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1001", ticket="ZD-7",
+                                        options=CancelOptions()))
+    assert not again.ok and again.already_done and again.outcome == "already_done"
+    assert "already cancelled" in again.message
+    assert _order_cancels(sandbox) == 1
+
+
+def test_two_sessions_cancelling_at_the_same_moment_send_one_cancel(
+    settings: AppSettings, sandbox: Sandbox
+) -> None:
+    first = build_assistant(settings, sandbox=sandbox)
+    lookup, _ = _drive(first, "#1001", "ZD-8", stop_before=ActionId.CANCEL_ORDER)
+    assert lookup.walkthrough.next_step is not None
+    assert lookup.walkthrough.next_step.action is ActionId.CANCEL_ORDER
+    sessions = [build_assistant(settings, sandbox=sandbox) for _ in range(4)]
+    barrier = threading.Barrier(len(sessions))
+    results = []
+    lock = threading.Lock()
+
+    def press(session: Assistant) -> None:
+        barrier.wait()
+        result = session.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1001", options=CancelOptions()))
+        with lock:
+            results.append(result)
+
+    threads = [threading.Thread(target=press, args=(s,)) for s in sessions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert _order_cancels(sandbox) == 1
+    assert sorted(r.ok for r in results) == [False, False, False, True]
+    assert all(r.already_done for r in results if not r.ok)
+
+
+def test_a_cancel_whose_answer_is_lost_is_resolved_by_reading(assistant: Assistant, sandbox: Sandbox) -> None:
+    _drive(assistant, "#1001", "ZD-9", stop_before=ActionId.CANCEL_ORDER)
+    sandbox.set_faults("shopify.write:timeout_after@1")
+    result = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1001", ticket="ZD-9",
+                                         options=CancelOptions()))
+    assert result.ok, result.message
+    assert result.lookup is not None and result.lookup.walkthrough.path is PathId.ALREADY_CANCELLED
+    assert _order_cancels(sandbox) == 1
+    assert assistant.activity.list(order="#1001")[0].outcome == "ok"
+
+
+def test_a_cancel_that_never_arrived_is_reported_unknown_and_not_resent(
+    assistant: Assistant, sandbox: Sandbox
+) -> None:
+    _drive(assistant, "#1001", "ZD-10", stop_before=ActionId.CANCEL_ORDER)
+    sandbox.set_faults("shopify.write:timeout")
+    result = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1001", ticket="ZD-10",
+                                         options=CancelOptions()))
+    assert not result.ok and result.outcome == "unknown"
+    assert result.lookup is not None and not result.lookup.state.shopify.is_cancelled
+    sent = _order_cancels(sandbox)
+    sandbox.set_faults("")
+    retry = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1001", ticket="ZD-10",
+                                        options=CancelOptions()))
+    assert not retry.ok and "nothing was sent again" in retry.message
+    assert _order_cancels(sandbox) == sent
+
+
+def test_an_entered_supplier_order_is_remembered_for_that_order(
+    settings: AppSettings, sandbox: Sandbox
+) -> None:
+    assistant = build_assistant(settings, sandbox=sandbox)
+    before = assistant.look_up("#1011")
+    assert before.state.suppliers == () and before.state.supplier_refs_source == "none"
+    after = assistant.remember_supplier_ref("#1011", SupplierRef(supplier="aliexpress", order_id="3041872215631011"),
+                                            ticket="ZD-11")
+    assert after.state.supplier_refs_source == "entered"
+    assert [s.order_id for s in after.state.suppliers] == ["3041872215631011"]
+    later = build_assistant(settings, sandbox=sandbox).look_up("#1011")
+    assert [(s.supplier, s.order_id) for s in later.state.suppliers] == [("aliexpress", "3041872215631011")]
+    assert assistant.activity.list(ticket="ZD-11")[0].action == "enter_supplier_ref"
+
+
+def test_a_supplier_order_named_by_shopify_cannot_be_overridden_by_hand(assistant: Assistant) -> None:
+    with pytest.raises(InputError):
+        assistant.remember_supplier_ref("#1001", SupplierRef(supplier="aliexpress", order_id="123"))
+
+
+def test_a_malformed_ticket_or_order_is_refused_before_anything_is_read(assistant: Assistant,
+                                                                        sandbox: Sandbox) -> None:
+    sent = len(sandbox.requests)
+    with pytest.raises(InputError):
+        assistant.run(ActionRequest(action=ActionId.CHECK_SUPPLIER, order="#1001", ticket="<script>"))
+    with pytest.raises(InputError):
+        assistant.look_up("gid://shopify/Customer/1")
+    assert len(sandbox.requests) == sent
+
+
+def test_an_unknown_order_is_an_error_result_not_a_crash(assistant: Assistant) -> None:
+    result = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#99999", options=CancelOptions()))
+    assert not result.ok and result.outcome == "error" and result.lookup is None
+
+
+def test_checking_a_supplier_order_reads_it_again_and_records_what_it_says(assistant: Assistant) -> None:
+    result = assistant.run(ActionRequest(action=ActionId.CHECK_SUPPLIER, order="#1002", target="3041872215631002"))
+    assert result.ok and "3041872215631002" in result.message
+    assert assistant.activity.list(order="#1002")[0].action == "check_supplier"
+
+
+def test_opening_the_supplier_in_the_sandbox_says_the_website_is_simulated(assistant: Assistant) -> None:
+    step = assistant.look_up("#1001").walkthrough.next_step
+    assert step is not None and step.action is ActionId.OPEN_SUPPLIER
+    result = assistant.run(ActionRequest(action=ActionId.OPEN_SUPPLIER, order="#1001", target=step.target))
+    assert result.ok and result.url and step.target in result.url
+    assert "simulated" in result.message.lower()
+
+
+def test_the_preview_says_what_the_cancel_will_refund_and_restock(assistant: Assistant) -> None:
+    lookup = assistant.look_up("#1001")
+    preview = assistant.preview_cancel(lookup, CancelOptions(refund=RefundTiming.NOW, restock=True))
+    assert preview.refund is not None and preview.refund.currency == lookup.state.shopify.total.currency
+    assert len(preview.restock_items) == len(lookup.state.shopify.line_items)
+
+
+def test_the_customer_reply_follows_the_outcome(assistant: Assistant) -> None:
+    lookup, _ = _drive(assistant, "#1009", "ZD-12")
+    reply = assistant.customer_reply(lookup)
+    assert "#1009" in reply and "cancelled" in reply
+    shipped = assistant.customer_reply(assistant.look_up("#1002"))
+    assert "no longer be cancelled" in shipped
+
+
+def test_no_secret_reaches_the_activity_log(settings: AppSettings, sandbox: Sandbox) -> None:
+    assistant = build_assistant(settings, sandbox=sandbox)
+    _drive(assistant, "#1001", "ZD-13")
+    raw = b"".join(p.read_bytes() for p in settings.data_dir.glob("cancel-assist.sqlite3*"))
+    for secret in sandbox.settings.secrets():
+        assert secret.encode() not in raw
+
+
+def test_the_sandbox_connection_reports_the_demo_shop(assistant: Assistant) -> None:
+    info = assistant.connection()
+    assert info.mode == "sandbox" and info.ok and info.shop.endswith(".myshopify.com")
+
+
+def test_the_store_is_the_settings_path(assistant: Assistant, settings: AppSettings) -> None:
+    assert isinstance(assistant.activity, ActivityStore)
+    assert assistant.activity.path == settings.activity_path

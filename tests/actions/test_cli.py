@@ -1,0 +1,154 @@
+"""`cancel-assist` says where an order stands, links it to a ticket, and cancels only when the path allows it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from actions.assistant import ActionRequest, build_assistant
+from actions.cli import main
+from actions.sandbox import Sandbox
+from actions.settings import AppSettings
+from kb.walkthrough import ActionId, PathId
+
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh data folder, and a working folder without any secrets.toml (never the developer's)."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    data = tmp_path / "data"
+    monkeypatch.setenv("CANCEL_ASSIST_DATA_DIR", str(data))
+    return data
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    return {"CANCEL_ASSIST_DATA_DIR": str(data_dir)}
+
+
+def _ready_to_cancel_on_shopify(data_dir: Path, order: str) -> None:
+    """Do the supplier and fulfillment steps in the CLI's persisted sandbox, as the pages would."""
+    sandbox = Sandbox(persist_path=data_dir / "sandbox.json", service_reply_delay=0.0, seller_reply_delay=0.0)
+    assistant = build_assistant(AppSettings(data_dir=data_dir), sandbox=sandbox)
+    for _ in range(10):
+        step = assistant.look_up(order).walkthrough.next_step
+        assert step is not None
+        if step.action is ActionId.CANCEL_ORDER:
+            return
+        if step.action is not None:
+            result = assistant.run(ActionRequest(action=step.action, order=order, target=step.target))
+            assert result.ok, result.message
+    raise AssertionError(f"{order} never reached the Shopify cancel step")
+
+
+def test_status_prints_the_path_the_steps_and_the_states(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", "#1001"], env=_env(data_dir)) == 0
+    out = capsys.readouterr().out
+    assert "#1001" in out and "[cancellable]" in out
+    assert "supplier-cancel" in out and "[next]" in out
+    assert "Supplier aliexpress" in out
+
+
+def test_status_json_is_stable_and_complete(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", "1002", "--json"], env=_env(data_dir)) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["path"] == PathId.SUPPLIER_SHIPPED.value and doc["mode"] == "sandbox" and doc["order"] == "#1002"
+    assert {"id", "title", "status", "action", "target", "reason"} <= set(doc["steps"][0])
+    assert {s["status"] for s in doc["steps"]} <= {"done", "next", "blocked", "not_needed"}
+    assert doc["shopify"]["cancelled"] is False and doc["shopify"]["total"]["currency"]
+    assert doc["suppliers"][0]["supplier"] == "aliexpress" and doc["suppliers"][0]["status"] == "shipped"
+    assert isinstance(doc["warnings"], list)
+
+
+def test_link_gives_the_deep_link_for_the_ticket(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["link", "#1001", "--ticket", "ZD-42", "--base-url", "https://assist.example"], env=_env(data_dir)) == 0
+    assert capsys.readouterr().out.strip() == "https://assist.example/?order=1001&ticket=ZD-42"
+
+
+def test_link_refuses_a_malformed_ticket_without_a_traceback(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["link", "#1001", "--ticket", "ZD 42; rm"], env=_env(data_dir)) == 2
+    err = capsys.readouterr().err
+    assert "not a ticket id" in err and "Traceback" not in err
+
+
+def test_cancel_without_yes_shows_what_would_happen_and_does_nothing(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["cancel", "#1001", "--reason", "customer", "--refund", "now"], env=_env(data_dir)) == 2
+    err = capsys.readouterr().err
+    assert "--yes" in err and "cannot be undone" in err and "Refund" in err
+    assert main(["status", "#1001", "--json"], env=_env(data_dir)) == 0
+    assert json.loads(capsys.readouterr().out)["shopify"]["cancelled"] is False
+
+
+def test_cancel_is_refused_when_the_supplier_has_not_been_cancelled_first(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["cancel", "#1001", "--reason", "CUSTOMER", "--refund", "now", "--yes", "--ticket", "ZD-1"],
+                env=_env(data_dir))
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "Not now" in err and "Traceback" not in err
+    store = build_assistant(AppSettings(data_dir=data_dir), sandbox=Sandbox()).activity
+    assert store.list(ticket="ZD-1")[0].outcome == "refused"
+
+
+def test_cancel_succeeds_once_and_then_says_it_is_already_done(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _ready_to_cancel_on_shopify(data_dir, "#1009")
+    args = ["cancel", "#1009", "--reason", "customer", "--refund", "now", "--restock", "--notify",
+            "--staff-note", "customer asked by email", "--ticket", "ZD-9", "--yes"]
+    assert main(args, env=_env(data_dir)) == 0
+    out = capsys.readouterr().out
+    assert "cancelled on Shopify" in out and "[already_cancelled]" in out
+    assert main(args, env=_env(data_dir)) == 2
+    assert "already cancelled" in capsys.readouterr().err
+    store = build_assistant(AppSettings(data_dir=data_dir), sandbox=Sandbox()).activity
+    records = store.list(ticket="ZD-9")
+    assert [r.outcome for r in records] == ["already_done", "ok"]
+    assert records[1].options["staff_note"] == "customer asked by email" and records[1].options["notify_customer"]
+
+
+def test_a_corrupt_activity_log_is_a_clear_error(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "cancel-assist.sqlite3").write_bytes(b"not a database " * 500)
+    assert main(["status", "#1001"], env=_env(data_dir)) == 1
+    err = capsys.readouterr().err
+    assert "corrupt" in err and "Traceback" not in err
+
+
+def test_an_unknown_order_is_a_clear_error(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", "#424242"], env=_env(data_dir)) != 0
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_module_runs_as_a_program(data_dir: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "CANCEL_ASSIST_DATA_DIR": str(data_dir), "PYTHONPATH": str(_ROOT)}
+    for var in ("SHOPIFY_SHOP", "SHOPIFY_ACCESS_TOKEN"):
+        env.pop(var, None)
+    status = subprocess.run([sys.executable, "-m", "actions.cli", "status", "#1003", "--json"], env=env,
+                            cwd=tmp_path / "work", capture_output=True, text=True, timeout=120)
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["path"] == PathId.FULFILLMENT_IN_PROGRESS.value
+    refused = subprocess.run(
+        [sys.executable, "-m", "actions.cli", "cancel", "#1002", "--reason", "customer", "--refund", "later", "--yes"],
+        env=env, cwd=tmp_path / "work", capture_output=True, text=True, timeout=120,
+    )
+    assert refused.returncode == 2
+    assert refused.stderr.strip() and "Traceback" not in refused.stderr
+
+
+def test_a_reason_shopify_does_not_know_is_a_usage_error(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["cancel", "#1001", "--reason", "bored", "--refund", "now", "--yes"], env=_env(data_dir))
+    assert exit_.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
