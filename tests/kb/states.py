@@ -191,15 +191,16 @@ def shopify_order(
     financial: DisplayFinancialStatus | None = DisplayFinancialStatus.PAID,
     return_status: str | None = "NO_RETURN",
     name: str = "#1001",
+    order_id: str = ORDER_GID,
 ) -> ShopifyOrderState:
     """A paid Shopify order with one line item and the fulfillment orders its display status implies."""
     fos = tuple(fulfillment_orders) if fulfillment_orders is not None else fulfillment_orders_for(display)
     if cancelled:
         fos = tuple(fo.model_copy(update={"status": FS.CLOSED, "supported_actions": ()}) for fo in fos)
     return ShopifyOrderState(
-        id=ORDER_GID,
+        id=order_id,
         name=name,
-        legacy_id=5500000001001,
+        legacy_id=int(order_id.rsplit("/", 1)[-1]),
         created_at=datetime(2026, 3, 1, 14, 5, tzinfo=UTC),
         cancelled_at=CANCELLED_AT if cancelled else None,
         cancel_reason="CUSTOMER" if cancelled else None,
@@ -230,8 +231,9 @@ def order(shopify: ShopifyOrderState | None = None, *suppliers: SupplierOrderSta
 
 
 def random_order_state(rng: random.Random) -> OrderState:
-    """Any combination the vocabulary allows, weighted towards none: for properties and the benchmark."""
+    """Any combination the vocabulary allows, with fresh ids: for properties and the benchmark."""
     display = rng.choice(list(D))
+    number = rng.randrange(1000, 99999)
     fos = []
     for number in range(1, rng.randint(0, 3) + 1):
         kind = rng.random()
@@ -250,11 +252,14 @@ def random_order_state(rng: random.Random) -> OrderState:
         cancelled=rng.random() < 0.3,
         financial=rng.choice([*DisplayFinancialStatus, None]),
         return_status=rng.choice([None, "NO_RETURN", "NO_RETURN", "IN_PROGRESS", "RETURN_REQUESTED"]),
+        name=f"#{number}",
+        order_id=f"gid://shopify/Order/55000{number:05d}",
     )
     suppliers = []
     for i in range(rng.choice([0, 1, 1, 1, 2, 3])):
         supplier: SupplierName = rng.choice(["aliexpress", "cjdropshipping"])
         suppliers.append(supplier_order(
-            rng.choice(list(S)), supplier=supplier, order_id=f"{'8' if supplier == 'aliexpress' else 'CJ'}10{i}",
+            rng.choice(list(S)), supplier=supplier,
+            order_id=f"{'81' if supplier == 'aliexpress' else 'CJ'}{rng.randrange(10**9, 10**10)}{i}",
             read_error="timed out" if rng.random() < 0.05 else None))
     return order(shopify, *suppliers)
