@@ -106,6 +106,9 @@ PATH_TITLES: Mapping[PathId, str] = MappingProxyType(
     }
 )
 
+# Paths that end with cancelling on Shopify: the cancel's own warnings belong to them.
+_CANCEL_PATHS = frozenset({PathId.CANCELLABLE, PathId.FULFILLMENT_IN_PROGRESS, PathId.CANCELLATION_PENDING})
+
 # How long to wait before checking a pending answer again.
 _SERVICE_RECHECK = timedelta(hours=1)
 _SUPPLIER_RECHECK = timedelta(hours=24)
@@ -154,12 +157,12 @@ _DISPLAY_WORDS = {
     _D.UNKNOWN: "an unknown fulfillment status",
 }
 
-_REVERT_WORDS = {
+_REVERT_WORDS = {  # what the revert does, completed by "for <the fulfillment ...>"
     FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER: (
-        "cancel the fulfillment request (it was not accepted yet, so this is immediate)"),
+        "cancel the fulfillment request (not accepted yet, so this is immediate)"),
     FulfillmentOrderAction.REQUEST_CANCELLATION: "ask the fulfillment service to cancel the request it accepted",
-    FulfillmentOrderAction.RELEASE_HOLD: "release the hold on the fulfillment",
-    FulfillmentOrderAction.MARK_AS_OPEN: "mark the fulfillment as open again",
+    FulfillmentOrderAction.RELEASE_HOLD: "release the hold",
+    FulfillmentOrderAction.MARK_AS_OPEN: "mark it as open again",
 }
 
 
@@ -279,18 +282,17 @@ def _shopify_oddities(state: OrderState, *, has_shipped: bool) -> Iterable[str]:
         yield ("the fulfillment service declined the fulfillment request (Request declined): look at the order "
                "in Shopify admin and decide whether to fulfill it another way or cancel it")
     for fo in shopify.fulfillment_orders:
-        where = _fo_words(fo)
         if fo.status is _FOS.UNKNOWN:
-            yield f"{where} has a status we do not know"
-        elif fo.status in _FINISHED_FO:
+            yield f"{_fo_words(fo)} has a status we do not know"
+        elif fo.status in _FINISHED_FO or fo.request_status not in _ODD_REQUESTS:
             continue
         elif fo.request_status is _FOR.REJECTED:
-            yield f"{where}: the fulfillment service rejected the fulfillment request"
+            yield f"{_fo_words(fo)}: the fulfillment service rejected the fulfillment request"
         elif fo.request_status is _FOR.CANCELLATION_REJECTED:
-            yield (f"{where}: the fulfillment service refused to cancel the fulfillment, so it may still "
+            yield (f"{_fo_words(fo)}: the fulfillment service refused to cancel the fulfillment, so it may still "
                    "ship; contact the service")
-        elif fo.request_status is _FOR.UNKNOWN:
-            yield f"{where} has a request status we do not know"
+        else:
+            yield f"{_fo_words(fo)} has a request status we do not know"
     read = {so.order_id for so in state.suppliers}
     for ref in shopify.supplier_refs:
         if ref.order_id not in read:
@@ -464,13 +466,13 @@ def _supplier_steps(so: SupplierOrderState, f: _Facts) -> list[_Draft]:
     name = _order_words(so)
     group = _group(so)
     ids = {"target": so.order_id, "supplier": so.supplier}
-    where = f"{_SUPPLIER_NAMES[so.supplier]} says: {_raw(so)} ({_SUPPLIER_STATUS_WORDS[so.status]})."
 
     if group == "o":
         check = _Draft("supplier-check-status", _Todo.TODO, _supplier_oddity(so) + ".",
                        action=ActionId.CHECK_SUPPLIER, **ids)
     else:
-        check = _Draft("supplier-check-status", _Todo.DONE, where, **ids)
+        check = _Draft("supplier-check-status", _Todo.DONE,
+                       f"{_SUPPLIER_NAMES[so.supplier]} says: {_raw(so)} ({_SUPPLIER_STATUS_WORDS[so.status]}).", **ids)
 
     if group == "a":
         action = ActionId.CANCEL_SUPPLIER if so.cancel_channel is CancelChannel.API else ActionId.OPEN_SUPPLIER
@@ -566,7 +568,7 @@ def _revert_steps(f: _Facts, path: PathId) -> list[_Draft]:
                 "shopify-revert-fulfillment", _Todo.BLOCKED,
                 f"First finish at the supplier ({_list(_describe(so) for so in _not_cancelled(f))}): if the "
                 f"supplier ships after all, you still want Shopify to track the fulfillment. Then "
-                f"{_REVERT_WORDS[action]} ({where}).", target=fo.id))
+                f"{_REVERT_WORDS[action]} for {where}.", target=fo.id))
         else:
             drafts.append(_Draft(
                 "shopify-revert-fulfillment", _Todo.TODO,
@@ -610,7 +612,7 @@ def _shopify_block_words(f: _Facts, path: PathId) -> str:
         reasons.append("the fulfillment service has not yet accepted the cancellation request")
     if not reasons:
         reasons.append(_path_block_words(path))
-    return "Not yet: " + "; ".join(reasons) + "."
+    return "Not now: " + "; ".join(reasons) + "."
 
 
 def _path_block_words(path: PathId) -> str:
@@ -714,9 +716,9 @@ def _explain(f: _Facts, path: PathId, odd: tuple[str, ...]) -> str:
     if path is PathId.FULFILLMENT_IN_PROGRESS:
         reverts = _list(f"{_REVERT_WORDS[a]} for {_fo_words(fo)}" for fo, a in f.to_revert if a is not None)
         first = (f"First cancel {active} at the supplier; then " if f.active else "Revert it first: ")
-        return (f"Shopify shows {name} {display}: a fulfillment request is open, and Shopify does not let you cancel "
-                f"an order while it is. {first}{reverts}. Once the order shows Unfulfilled again, cancel it on "
-                "Shopify.")
+        return (f"Shopify shows {name} {display}: a fulfillment is requested, held or in progress, and Shopify does "
+                f"not let you cancel an order until it is taken back. {first}{reverts}. Once the order shows "
+                "Unfulfilled again, cancel it on Shopify.")
     if path is PathId.CANCELLATION_PENDING:
         waits = [f"the seller of {_order_words(so)} has not answered the cancellation request yet" for so in f.pending]
         waits += [f"the fulfillment service has not accepted the cancellation of {_fo_words(fo)} yet"
@@ -783,7 +785,7 @@ def _warnings(f: _Facts, path: PathId) -> tuple[str, ...]:
     if not f.cancelled:
         if shopify.fulfillment_status is _D.PARTIALLY_FULFILLED:
             out.append("Part of the order is already fulfilled: those items cannot be cancelled, only returned.")
-        fin = shopify.financial_status
+        fin = shopify.financial_status if path in _CANCEL_PATHS else None
         if fin is DisplayFinancialStatus.AUTHORIZED:
             out.append("The payment is only authorized: cancelling voids the authorization, so the customer is not "
                        "charged and there is nothing to refund.")
@@ -792,7 +794,7 @@ def _warnings(f: _Facts, path: PathId) -> tuple[str, ...]:
                        "left.")
         elif fin is DisplayFinancialStatus.EXPIRED:
             out.append("The payment authorization expired: nothing was charged, so there is nothing to refund.")
-        if path in (PathId.CANCELLABLE, PathId.FULFILLMENT_IN_PROGRESS, PathId.CANCELLATION_PENDING):
+        if path in _CANCEL_PATHS:
             out.append("A refund can only go to the original payment method; a customer who no longer has it must "
                        "claim the funds from their bank or payment provider.")
             out.append("Cancelling on Shopify cannot be undone.")
