@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 from pydantic import BaseModel, ConfigDict
@@ -46,6 +46,9 @@ from kb.state import (
     SupplierStatus,
 )
 from kb.walkthrough import ActionId, StepStatus, Walkthrough, WalkthroughStep
+
+if TYPE_CHECKING:  # the sandbox is imported only when it is used (never in live mode)
+    from actions.sandbox import Sandbox
 
 __all__ = [
     "ActionRequest",
@@ -139,7 +142,7 @@ class Assistant:
         shopify: ShopifyClient,
         suppliers: Mapping[str, SupplierClient],
         activity: ActivityStore,
-        sandbox: Any | None = None,
+        sandbox: Sandbox | None = None,
     ) -> None:
         self.settings = settings
         self.mode: Literal["sandbox", "live"] = "sandbox" if sandbox is not None else "live"
@@ -425,6 +428,10 @@ class Assistant:
             outcome, message, request_id, release = "refused", self._safe(str(exc)), exc.request_id, True
         except ActionError as exc:
             outcome, message, request_id, release = "error", self._safe(str(exc)), exc.request_id, True
+        except BaseException as exc:  # a bug or an interrupt: never leave the claim dangling as "started"
+            self.activity.finish(rid, outcome="unknown", message=self._safe(
+                f"Stopped by an unexpected {type(exc).__name__}; check the order before trying again."))
+            raise
         after = self._after(before)
         if after is None:
             message += " (The order could not be read again afterwards; refresh to see where it stands.)"
@@ -548,7 +555,7 @@ def _live_http() -> httpx.Client:
 
 
 def build_assistant(
-    settings: AppSettings, *, sandbox: Any | None = None, http: httpx.Client | None = None
+    settings: AppSettings, *, sandbox: Sandbox | None = None, http: httpx.Client | None = None
 ) -> Assistant:
     """The assistant for these settings: a live shop when configured, else the sandbox (given or new)."""
     if settings.mode == "live" and sandbox is None:

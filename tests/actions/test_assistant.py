@@ -261,3 +261,17 @@ def test_the_sandbox_connection_reports_the_demo_shop(assistant: Assistant) -> N
 def test_the_store_is_the_settings_path(assistant: Assistant, settings: AppSettings) -> None:
     assert isinstance(assistant.activity, ActivityStore)
     assert assistant.activity.path == settings.activity_path
+
+
+def test_an_unexpected_failure_never_leaves_the_action_marked_in_progress(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _drive(assistant, "#1001", "ZD-14", stop_before=ActionId.CANCEL_ORDER)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(assistant.shopify, "cancel_order", broken)
+    with pytest.raises(RuntimeError):
+        assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1001", options=CancelOptions()))
+    assert assistant.activity.list(order="#1001")[0].outcome == "unknown"
