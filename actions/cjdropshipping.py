@@ -87,6 +87,7 @@ class CJClient:
         self._count = RequestCounter()
         self._token: _Token | None = None
         self._token_lock = threading.Lock()
+        self._seen_tokens: list[SecretStr] = []  # every token CJ gave us, redacted from anything we say
         self.token_fetches = 0  # getAccessToken + refreshAccessToken calls, for tests and the bench
         self.last_request_id: str | None = None
 
@@ -179,13 +180,8 @@ class CJClient:
     # --- tokens -------------------------------------------------------------------------
 
     def _secrets(self) -> tuple[str, ...]:
-        values = [self._settings.api_key.get_secret_value()]
-        token = self._token
-        if token is not None:
-            values.append(token.access.get_secret_value())
-            if token.refresh is not None:
-                values.append(token.refresh.get_secret_value())
-        return tuple(values)
+        seen = sorted({t.get_secret_value() for t in self._seen_tokens}, key=len, reverse=True)
+        return (self._settings.api_key.get_secret_value(), *seen)
 
     def _access_token(self, *, stale: str | None = None) -> str:
         """A working token: the cached one, a refreshed one, or a new one from the API key.
@@ -218,6 +214,7 @@ class CJClient:
             raise malformed(_SYSTEM, "no access token in the answer", request_id=self.last_request_id)
         now = self._clock()
         refresh = _text(data.get("refreshToken"))
+        self._seen_tokens += [SecretStr(t) for t in (str(data["accessToken"]), refresh) if t]
         return _Token(
             access=SecretStr(str(data["accessToken"])),
             expires_at=_expiry(data.get("accessTokenExpiryDate"), now),
