@@ -53,7 +53,7 @@ _RESPONSE_KEY = "aliexpress_trade_ds_order_get_response"
 _PERMISSION = {"isv.insufficient-permission", "insufficientpermission"}
 _NOT_YOURS = {"isv.invalid-authorization"}
 _UNAVAILABLE = {"isp.service-unavailable", "internalerror", "isp.internal-error", "isp.unknown-error", "servicetimeout"}
-_RATE_LIMIT = {"apicalllimit", "accessoutoffrequencylimit", "isv.call-limited", "frequencylimit", "applimit"}
+_RATE_LIMIT = {"apicalllimit", "isp.call-limited", "accessoutoffrequencylimit", "isv.call-limited", "frequencylimit", "applimit"}
 # Codes about the token, the app key or the signature: the credentials are wrong or expired.
 _AUTH_WORDS = ("token", "session", "signature", "appkey", "app_key", "illegalaccess", "invalidapp")
 

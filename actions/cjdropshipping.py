@@ -51,7 +51,8 @@ TOKEN_MARGIN_SECONDS = 300.0  # a token this close to its expiry is renewed befo
 _FALLBACK_LIFETIME = 3600.0  # when CJ's expiry date cannot be read, assume an hour rather than 15 days
 _CURRENCY = "USD"  # CJ bills in US dollars; its order amounts carry no currency
 
-_AUTH_CODES = {1600001, 1600002, 1600003, 1601000, 1601001, 1601002}
+_AUTH_CODES = {1600001, 1601000}  # invalid key or token; "User not find" for an unknown API key
+_SERVER_CODES = {1600000}  # "Interface internal error, please try again later"
 _NOT_FOUND_CODES = {1600300}
 _RATE_CODES = {1600200, 1600429}
 
@@ -284,14 +285,15 @@ class CJClient:
         if status == 429 or code in _RATE_CODES or "too many requests" in lowered:
             return RateLimited("CJ Dropshipping is limiting how often we can ask; try again in a minute",
                                retry_after=_retry_after(response), **common)
-        if status >= 500 and code in (None, status):
-            return ServerError(f"CJ Dropshipping had a server error (HTTP {status}); try again later", **common)
+        if status >= 500 or code in _SERVER_CODES or "internal error" in lowered:
+            what = message or f"HTTP {status}"
+            return ServerError(f"CJ Dropshipping had a server error ({what}); try again later", **common)
+        if status == 403 and code not in _AUTH_CODES:
+            return PermissionDenied("CJ Dropshipping does not allow this account to do that", **common)
         if status == 401 or code in _AUTH_CODES or ("token" in lowered and ("invalid" in lowered or "expire" in lowered)):
             what = "the CJ API key" if auth_call else "our CJ access token"
             return AuthenticationError(
                 f"CJ Dropshipping refused {what}: check the API key in the CJ settings", **common)
-        if status == 403:
-            return PermissionDenied("CJ Dropshipping does not allow this account to do that", **common)
         if code in _NOT_FOUND_CODES or status == 404:
             which = f"order {order_id}" if order_id else "that order"
             return NotFoundError(f"CJ has no {which} in this account: check the supplier order number", **common)

@@ -312,3 +312,17 @@ def test_cancelling_points_to_the_order_page_because_aliexpress_has_no_cancel_ap
 def test_the_order_url_is_the_order_detail_page() -> None:
     client = client_for(answering({}))
     assert client.order_url(ORDER_ID) == f"https://www.aliexpress.com/p/order/detail.html?orderId={ORDER_ID}"
+
+
+def test_an_http_401_with_an_illegal_token_envelope_is_an_authentication_error() -> None:
+    body = {"error_response": {"code": "IllegalAccessToken", "type": "ISV", "msg": "The specified access token is invalid",
+                               "request_id": "rid-401"}}
+    with pytest.raises(AuthenticationError) as info:
+        client_for(answering(httpx.Response(401, json=body))).read_order(ORDER_ID)
+    assert info.value.status == 401 and info.value.request_id == "rid-401"
+
+
+def test_a_call_limit_is_a_rate_limit() -> None:
+    recorder = answering(ae_error("isp.call-limited", code="ApiCallLimit", sub_msg="The API call frequency exceeds the limit"))
+    with pytest.raises(RateLimited):
+        client_for(recorder).read_order(ORDER_ID)

@@ -16,6 +16,7 @@ from actions.errors import (
     InputError,
     NotFoundError,
     OutcomeUnknown,
+    PermissionDenied,
     RateLimited,
     ServerError,
     TransportError,
@@ -377,3 +378,20 @@ def test_reads_after_a_transport_failure_still_retry() -> None:
     with pytest.raises(TransportError):
         cj.client().read_order(ORDER_ID)
     assert cj.calls().count("GET getOrderDetail") == 3
+
+
+def test_an_internal_error_is_retried_then_reported_as_a_server_error() -> None:
+    cj = FakeCJ()
+    cj.detail_faults = [httpx.Response(503, json=cj_error(1600000, "Interface internal error, please try again later"))] * 3
+    with pytest.raises(ServerError) as info:
+        cj.client().read_order(ORDER_ID)
+    assert "try again later" in str(info.value)
+    assert cj.calls().count("GET getOrderDetail") == 3
+
+
+def test_a_forbidden_answer_is_a_permission_problem_not_a_token_problem() -> None:
+    cj = FakeCJ()
+    cj.detail_faults = [httpx.Response(403, json=cj_error(1600002, "Permission denied"))]
+    with pytest.raises(PermissionDenied):
+        cj.client().read_order(ORDER_ID)
+    assert cj.calls().count("POST getAccessToken") == 1

@@ -273,3 +273,24 @@ def test_the_secret_scenarios_really_produce_errors_and_results() -> None:
     with pytest.raises(ActionError) as info:
         client.read_order(CJ_ID)
     assert "Param error" in str(info.value) and "[redacted]" in str(info.value)
+
+
+# --- the same adapters against the sandbox (the simulated suppliers check signatures and tokens) -----
+
+
+def test_the_adapters_read_and_cancel_through_the_sandbox_suppliers() -> None:
+    from actions.sandbox import Sandbox
+
+    sandbox = Sandbox()
+    http = httpx.Client(transport=sandbox.transport)
+    settings = sandbox.settings
+    assert settings.aliexpress is not None and settings.cjdropshipping is not None
+    clients = {"aliexpress": AliExpressClient(http, settings.aliexpress, sleep=lambda _: None),
+               "cjdropshipping": CJClient(http, settings.cjdropshipping, sleep=lambda _: None)}
+    refs = [SupplierRef(supplier="aliexpress", order_id="3041872215631001"),
+            SupplierRef(supplier="cjdropshipping", order_id="CJ2604221009")]
+    ae, cj = read_supplier_orders(clients, refs)  # type: ignore[arg-type]
+    assert (ae.read_error, cj.read_error) == (None, None)
+    assert ae.status is S.AWAITING_SHIPMENT and ae.cancel_channel is CancelChannel.MANUAL
+    assert cj.status is S.PLACED_UNPAID and cj.cancel_channel is CancelChannel.API
+    assert clients["cjdropshipping"].cancel("CJ2604221009").status is S.CANCELLED
