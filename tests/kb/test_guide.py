@@ -93,7 +93,9 @@ def test_the_cancel_guide_has_its_sections_in_the_agreed_order(cancel: Guide) ->
     ("section_id", "step_id", "kind"),
     [(section_id, step_id, kind) for section_id, steps in CANCEL_LAYOUT for step_id, kind in steps],
 )
-def test_every_cancel_step_sits_in_its_section_with_its_kind(cancel: Guide, section_id: str, step_id: str, kind: str) -> None:
+def test_every_cancel_step_sits_in_its_section_with_its_kind(
+    cancel: Guide, section_id: str, step_id: str, kind: str
+) -> None:
     step = cancel.step(step_id)
     assert (step.section_id, step.kind) == (section_id, kind)
     assert step in cancel.section(section_id).steps
@@ -178,7 +180,8 @@ def test_the_supplier_can_cancel_only_while_placed_and_not_shipped(cancel: Guide
 
 def test_the_aliexpress_cancel_is_spelled_out_click_by_click(cancel: Guide) -> None:
     text = _text(cancel.step("supplier-cancel").body)
-    positions = [text.index(word) for word in ("my orders", "order details", "cancel order", "reason", "submit", "confirm")]
+    clicks = ("my orders", "order details", "cancel order", "reason", "submit", "confirm")
+    positions = [text.index(word) for word in clicks]
     assert positions == sorted(positions)
 
 
@@ -272,7 +275,9 @@ def test_the_customer_is_told_how_the_money_comes_back(cancel: Guide) -> None:
         ("revert-confirm-unfulfilled", ("unfulfilled", "cancel order")),
     ],
 )
-def test_each_revert_step_says_when_it_applies_and_what_it_does(revert: Guide, step_id: str, words: tuple[str, ...]) -> None:
+def test_each_revert_step_says_when_it_applies_and_what_it_does(
+    revert: Guide, step_id: str, words: tuple[str, ...]
+) -> None:
     text = _text(revert.step(step_id).body)
     for word in words:
         assert word in text
@@ -313,7 +318,11 @@ _HEAD = "# Broken\n\nIntro.\n\n## Part {#part}\n\n"
 @pytest.mark.parametrize(
     ("markdown", "line", "message"),
     [
-        (_HEAD + "### One {#same .action}\n\n### Two {#same .manual}\n", 9, "duplicate id 'same' (first used on line 7)"),
+        (
+            _HEAD + "### One {#same .action}\n\n### Two {#same .manual}\n",
+            9,
+            "duplicate id 'same' (first used on line 7)",
+        ),
         (_HEAD + "### One {#part .action}\n", 7, "duplicate id 'part'"),
         ("# Broken\n\nIntro.\n\n### Lost {#lost .manual}\n", 5, "step 'lost' is outside a section"),
         (_HEAD + "### No id here\n", 7, "has no id"),
