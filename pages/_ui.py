@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from actions.errors import ActionError, InputError
@@ -19,9 +20,22 @@ from kb.order_ref import OrderRefError, parse_order_ref
 
 if TYPE_CHECKING:  # the pages get the assistant from session state; importing it here is for types only
     from actions.assistant import Assistant, Lookup
+    from kb.walkthrough import WalkthroughStep
 
 __all__ = [
+    "ACTIVITY_EXPORT",
+    "ACTIVITY_ORDER",
+    "ACTIVITY_TICKET",
     "ASSISTANT_KEY",
+    "CONNECTION_CHECK",
+    "INPUT_ERROR",
+    "LOOK_UP",
+    "ORDER_BOX",
+    "TICKET_BOX",
+    "action_key",
+    "cancel_option_key",
+    "progress_key",
+    "step_key",
     "CONTEXT_ERROR_KEY",
     "CONTEXT_KEY",
     "Context",
@@ -54,6 +68,36 @@ k = state_key  # the short name the style guide uses
 ASSISTANT_KEY = state_key("assistant")
 CONTEXT_KEY = state_key("context")
 CONTEXT_ERROR_KEY = state_key("context-error")
+
+# Widget keys the pages use (here, so tests can drive the widgets without importing a page script).
+ORDER_BOX = state_key("order-box")
+TICKET_BOX = state_key("ticket-box")
+LOOK_UP = state_key("look-up")
+INPUT_ERROR = state_key("input-error")
+ACTIVITY_ORDER = state_key("activity", "order")
+ACTIVITY_TICKET = state_key("activity", "ticket")
+ACTIVITY_EXPORT = state_key("activity", "export")
+CONNECTION_CHECK = state_key("connection", "check")
+
+
+def step_key(step: WalkthroughStep) -> str:
+    """A step of one order, as the activity store keeps its progress (`step-id` or `step-id:target`)."""
+    return f"{step.step_id}:{step.target}" if step.target else step.step_id
+
+
+def action_key(order: str, step: WalkthroughStep) -> str:
+    """The widget key of a step's action button (stable, so tests and people can find it)."""
+    return state_key("act", order, step.step_id, step.target or "-")
+
+
+def cancel_option_key(order: str, option: str) -> str:
+    """The widget key of one option (or the Confirm button) in the cancel dialog."""
+    return state_key("cancel", order, option)
+
+
+def progress_key(order_id: str, step: WalkthroughStep) -> str:
+    """The widget key of a manual step's checkbox (namespaced by the order's id)."""
+    return state_key("progress", order_id, step_key(step))
 
 # Markdown (and the HTML Markdown allows) is escaped in anything that comes from outside.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
@@ -117,7 +161,17 @@ def page_query() -> dict[str, str]:
 
 
 def get_assistant() -> Assistant:
-    """The session's assistant (the entry file builds it once per session)."""
+    """The session's assistant (the entry file builds it once per session).
+
+    A page served without the entry file (a fresh server opened on `/activity` goes through
+    Streamlit's legacy `pages/` discovery) is sent through the entry file first.
+    """
+    if ASSISTANT_KEY not in st.session_state:
+        try:
+            st.switch_page("streamlit_app.py")
+        except StreamlitAPIException:
+            st.error("Open the app from its start page: the frame that sets it up did not run.")
+            st.stop()
     return st.session_state[ASSISTANT_KEY]
 
 

@@ -9,22 +9,19 @@ from __future__ import annotations
 import streamlit as st
 
 from actions.errors import ActionError, InputError
-from pages._ui import Context, current_context, get_assistant, state_key
+from pages._ui import ACTIVITY_EXPORT, ACTIVITY_ORDER, ACTIVITY_TICKET, Context, current_context, get_assistant
 
-ORDER_FILTER = state_key("activity", "order")
-TICKET_FILTER = state_key("activity", "ticket")
-EXPORT = state_key("activity", "export")
 
 
 def _filters(ctx: Context) -> tuple[Context | None, str | None]:
     """The validated filters (None and a message when what was typed cannot be an order or ticket)."""
-    st.session_state.setdefault(ORDER_FILTER, ctx.query_params().get("order", ""))
-    st.session_state.setdefault(TICKET_FILTER, ctx.ticket or "")
+    st.session_state.setdefault(ACTIVITY_ORDER, ctx.query_params().get("order", ""))
+    st.session_state.setdefault(ACTIVITY_TICKET, ctx.ticket or "")
     left, right = st.columns(2)
-    left.text_input("Order", key=ORDER_FILTER, placeholder="#1001 (all orders when empty)", max_chars=200)
-    right.text_input("Ticket", key=TICKET_FILTER, placeholder="ZD-42 (all tickets when empty)", max_chars=64)
+    left.text_input("Order", key=ACTIVITY_ORDER, placeholder="#1001 (all orders when empty)", max_chars=200)
+    right.text_input("Ticket", key=ACTIVITY_TICKET, placeholder="ZD-42 (all tickets when empty)", max_chars=64)
     try:
-        return Context.from_input(st.session_state[ORDER_FILTER], st.session_state[TICKET_FILTER],
+        return Context.from_input(st.session_state[ACTIVITY_ORDER], st.session_state[ACTIVITY_TICKET],
                                   shop=get_assistant().shop or None), None
     except InputError as exc:
         return None, str(exc)
@@ -47,26 +44,21 @@ def _show() -> None:
         st.info("Nothing recorded yet for these filters.")
         return
     st.caption(f"{len(records)} record{'s' if len(records) != 1 else ''}, newest first.")
-    st.dataframe(
-        [
-            {
-                "When (UTC)": f"{rec.at:%Y-%m-%d %H:%M:%S}",
-                "Order": rec.order_name,
-                "Ticket": rec.ticket or "",
-                "Action": rec.action.replace("_", " "),
-                "Outcome": rec.outcome.replace("_", " "),
-                "Message": rec.message,
-                "Request id": rec.request_id or "",
-            }
-            for rec in records
-        ],
-        hide_index=True,
-        use_container_width=True,
-        key=state_key("activity", "table"),
-    )
+    st.table([
+        {
+            "When (UTC)": f"{rec.at:%Y-%m-%d %H:%M:%S}",
+            "Order": rec.order_name,
+            "Ticket": rec.ticket or "",
+            "Action": rec.action.replace("_", " "),
+            "Outcome": rec.outcome.replace("_", " "),
+            "Message": rec.message,
+            "Request id": rec.request_id or "",
+        }
+        for rec in records
+    ])
     st.download_button(
         "Export CSV", data=get_assistant().activity.to_csv(records), file_name="cancel-assist-activity.csv",
-        mime="text/csv", key=EXPORT, icon="⬇️",
+        mime="text/csv", key=ACTIVITY_EXPORT, icon="⬇️",
     )
 
 

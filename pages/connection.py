@@ -9,9 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from actions.shopify import REQUIRED_SCOPES
-from pages._ui import escape_md, get_assistant, state_key
+from pages._ui import CONNECTION_CHECK, escape_md, get_assistant, state_key
 
-CHECK = state_key("connection", "check")
 _RESULT = state_key("connection", "result")
 _SUPPLIERS = {"aliexpress": "AliExpress", "cjdropshipping": "CJ Dropshipping"}
 
@@ -56,7 +55,7 @@ def _show() -> None:
         for name, present in info.suppliers.items()
     ])
     st.caption("Secrets are never shown here; only whether they are configured.")
-    st.button("Check again", key=CHECK, icon="🔄", on_click=_check_again)
+    st.button("Check again", key=CONNECTION_CHECK, icon="🔄", on_click=_check_again)
 
 
 _show()

@@ -18,8 +18,14 @@ from kb.guide import load_guide
 from kb.state import CancelOptions, CancelReason, FulfillmentOrderAction, RefundTiming, SupplierRef
 from kb.walkthrough import ActionId, StepStatus, WalkthroughStep
 from pages._ui import (
+    INPUT_ERROR,
+    LOOK_UP,
+    ORDER_BOX,
+    TICKET_BOX,
     Context,
     Failure,
+    action_key,
+    cancel_option_key,
     cached_lookup,
     current_context,
     escape_md,
@@ -27,9 +33,11 @@ from pages._ui import (
     get_assistant,
     is_done,
     page_query,
+    progress_key,
     run_once,
     set_context,
     state_key,
+    step_key,
     store_lookup,
 )
 
@@ -56,10 +64,6 @@ _REASON_WORDS = {
     CancelReason.OTHER: "Other",
 }
 
-ORDER_BOX = state_key("order-box")
-TICKET_BOX = state_key("ticket-box")
-LOOK_UP = state_key("look-up")
-INPUT_ERROR = state_key("input-error")
 
 
 # --- keys per order -------------------------------------------------------------------------------
@@ -71,25 +75,6 @@ def _result_key(order: str) -> str:
 
 def _dialog_key(order: str) -> str:
     return state_key("dialog", order)
-
-
-def action_key(order: str, step: WalkthroughStep) -> str:
-    """The widget key of a step's action button (stable, so tests and people can find it)."""
-    return state_key("act", order, step.step_id, step.target or "-")
-
-
-def cancel_option_key(order: str, option: str) -> str:
-    """The widget key of one option in the cancel dialog."""
-    return state_key("cancel", order, option)
-
-
-def progress_key(order_id: str, step: WalkthroughStep) -> str:
-    """The widget key of a manual step's checkbox (namespaced by the order's id)."""
-    return state_key("progress", order_id, _step_key(step))
-
-
-def _step_key(step: WalkthroughStep) -> str:
-    return f"{step.step_id}:{step.target}" if step.target else step.step_id
 
 
 def _op(order: str, lookup: Lookup, action: ActionId, target: str | None) -> str:
@@ -288,7 +273,7 @@ def _checklist(ctx: Context, order: str, lookup: Lookup) -> None:
             st.error(str(exc))
             ticked = frozenset()
         for s in manual:
-            st.session_state.setdefault(progress_key(order_id, s), _step_key(s) in ticked)
+            st.session_state.setdefault(progress_key(order_id, s), step_key(s) in ticked)
     for step in lookup.walkthrough.steps:
         with st.container(border=True):
             badge, body = st.columns([1, 5])
@@ -305,7 +290,7 @@ def _checklist(ctx: Context, order: str, lookup: Lookup) -> None:
             if step in manual:
                 key = progress_key(order_id, step)
                 body.checkbox("Done by hand", key=key, on_change=_toggle_progress,
-                              args=(order_id, _step_key(step), key))
+                              args=(order_id, step_key(step), key))
     if st.session_state.get(state_key("progress-error", order_id)):
         st.error(st.session_state.pop(state_key("progress-error", order_id)))
 

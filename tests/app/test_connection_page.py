@@ -1,0 +1,75 @@
+"""The connection page: mode, shop, API version, scopes granted versus needed, supplier credentials; no secret."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from actions.shopify import REQUIRED_SCOPES
+from pages._ui import CONNECTION_CHECK as CHECK
+from tests.app.conftest import all_text, new_assistant
+
+
+def _connection(open_app, assistant) -> AppTest:
+    at = open_app(assistant=assistant)
+    at.switch_page("pages/connection.py").run()
+    assert not at.exception
+    return at
+
+
+def _table(at: AppTest, index: int) -> list[dict]:
+    return at.table[index].value.to_dict("records")
+
+
+def test_it_shows_the_sandbox_mode_shop_and_api_version(open_app) -> None:
+    assistant = new_assistant()
+    at = _connection(open_app, assistant)
+    settings = dict((row["Setting"], row["Value"]) for row in _table(at, 0))
+    assert settings["Mode"].startswith("Sandbox")
+    assert settings["Shop"] == assistant.shop == "cancel-assist-demo.myshopify.com"
+    assert settings["API version"] == assistant.settings.shopify.api_version
+    assert any("Connected" in s.value for s in at.success)
+
+
+def test_every_required_scope_is_listed_as_granted_or_missing(open_app) -> None:
+    at = _connection(open_app, new_assistant())
+    scopes = {row["Scope"]: row["Granted"] for row in _table(at, 1)}
+    assert list(scopes) == list(REQUIRED_SCOPES)
+    assert all(value == "✅ granted" for value in scopes.values())
+
+
+def test_a_missing_scope_is_shown_as_missing(open_app) -> None:
+    assistant = new_assistant()
+    real = assistant.connection
+    missing = REQUIRED_SCOPES[1]
+
+    def lacking():
+        info = real()
+        return info.model_copy(update={"ok": False, "missing_scopes": (missing,),
+                                       "granted_scopes": tuple(s for s in info.granted_scopes if s != missing),
+                                       "message": f"Connected, but the app lacks the scopes: {missing}."})
+
+    assistant.connection = lacking
+    at = _connection(open_app, assistant)
+    scopes = {row["Scope"]: row["Granted"] for row in _table(at, 1)}
+    assert scopes[missing] == "❌ missing"
+    assert any(missing.replace("_", "\\_") in e.value for e in at.error)
+
+
+def test_supplier_credentials_are_shown_present_and_never_their_values(open_app) -> None:
+    assistant = new_assistant()
+    at = _connection(open_app, assistant)
+    suppliers = {row["Supplier"]: row["Credentials"] for row in _table(at, 2)}
+    assert suppliers == {"AliExpress": "✅ configured", "CJ Dropshipping": "✅ configured"}
+    shown = all_text(at)
+    for secret in assistant.settings.secrets():
+        assert secret not in shown
+
+
+def test_the_check_runs_once_and_again_only_when_asked(open_app) -> None:
+    assistant = new_assistant()
+    at = _connection(open_app, assistant)
+    sent = len(assistant.sandbox.requests)
+    at.run()
+    assert len(assistant.sandbox.requests) == sent
+    at.button(key=CHECK).click().run()
+    assert len(assistant.sandbox.requests) > sent

@@ -1,0 +1,297 @@
+"""The walkthrough page: the order's path, the guide's checklist, and buttons that act exactly once."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from actions.sandbox.seed import DEMO_PATHS
+from kb.paths import PATH_TITLES
+from kb.state import RefundTiming
+from kb.walkthrough import ActionId, PathId, StepStatus
+from pages._ui import (
+    LOOK_UP,
+    ORDER_BOX,
+    TICKET_BOX,
+    action_key,
+    cancel_option_key,
+    escape_md,
+    progress_key,
+    state_key,
+)
+from tests.app.conftest import all_text, new_assistant
+
+DEMO = [f"#{n}" for n in range(1001, 1011)]
+_BADGE = {StepStatus.DONE: "✅", StepStatus.NEXT: "➡️", StepStatus.BLOCKED: "⛔", StepStatus.NOT_NEEDED: "➖"}
+
+
+def _lookup(at: AppTest, order: str):
+    """The reading the page is showing (kept in session state, namespaced by order)."""
+    return at.session_state[state_key("lookup", order)]
+
+
+def _reads(assistant) -> Counter:
+    """Requests the sandbox received that read an order, per system."""
+    return Counter(r.system for r in assistant.sandbox.requests if not r.is_write and "token" not in r.operation.lower())
+
+
+def _writes(assistant, operation: str | None = None) -> int:
+    """Writes the sandbox received (of one operation, e.g. the `OrderCancel` mutation)."""
+    return sum(1 for r in assistant.sandbox.requests if r.is_write and operation in (None, r.operation))
+
+
+def _press_next(at: AppTest, order: str, *, refund: RefundTiming = RefundTiming.NOW) -> ActionId:
+    """Press the button of the next step (through the confirmation dialog when it has one)."""
+    step = _lookup(at, order).walkthrough.next_step
+    assert step is not None and step.action is not None, "the next step offers a button"
+    at.button(key=action_key(order, step)).click().run()
+    if step.action is ActionId.CANCEL_ORDER:
+        at.radio(key=cancel_option_key(order, "refund")).set_value(refund).run()
+        at.button(key=cancel_option_key(order, "confirm")).click().run()
+    elif step.action is ActionId.CANCEL_SUPPLIER:
+        at.button(key=state_key("confirm-supplier", order, step.target)).click().run()
+    assert not at.exception
+    return step.action
+
+
+@pytest.mark.parametrize("order", DEMO)
+def test_every_demo_order_shows_its_path_title_next_step_and_checklist(open_app, order: str) -> None:
+    assistant = new_assistant()
+    expected = assistant.look_up(order).walkthrough
+    at = open_app({"order": order.lstrip("#"), "ticket": "ZD-42"}, assistant=assistant)
+
+    assert not at.exception
+    assert [h.value for h in at.header] == [PATH_TITLES[expected.path]]
+    if order in DEMO_PATHS:  # the seed says which path each demo order is there to show
+        assert expected.path.value == DEMO_PATHS[order]
+    infos = [i.value for i in at.info]
+    if expected.next_step is not None:
+        assert f"**Next step:** {escape_md(expected.next_step.title)}" in infos
+    else:
+        assert not any(v.startswith("**Next step:**") for v in infos)
+    badges = [m.value.strip("*").split()[0] for m in at.markdown if m.value.startswith("**") and
+              m.value.strip("*").split()[0] in _BADGE.values()]
+    assert badges == [_BADGE[s.status] for s in expected.steps]
+
+
+def test_the_sandbox_is_shown_prominently(open_app) -> None:
+    at = open_app({"order": "1001"})
+    assert any("Sandbox" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("order", ["#1001", "#1003", "#1009"])
+def test_pressing_the_actions_in_order_ends_already_cancelled_with_the_activity_recorded(open_app, order: str) -> None:
+    assistant = new_assistant()
+    at = open_app({"order": order.lstrip("#"), "ticket": "ZD-42"}, assistant=assistant)
+    pressed = []
+    while _lookup(at, order).walkthrough.path is not PathId.ALREADY_CANCELLED:
+        assert len(pressed) < 8, f"{order} reached no end: pressed {pressed}"
+        pressed.append(_press_next(at, order, refund=RefundTiming.LATER))
+
+    assert pressed[-1] is ActionId.CANCEL_ORDER
+    assert [h.value for h in at.header] == [PATH_TITLES[PathId.ALREADY_CANCELLED]]
+    assert any("cancelled on Shopify" in s.value for s in at.success)
+    records = assistant.activity.list(order=order)
+    assert {r.ticket for r in records} == {"ZD-42"}
+    cancels = [r for r in records if r.action == ActionId.CANCEL_ORDER.value]
+    assert [(r.outcome, r.options["refund"]) for r in cancels] == [("ok", "later")]
+    assert _writes(assistant, "OrderCancel") == 1
+
+
+def test_a_rerun_after_an_action_does_not_act_again(open_app) -> None:
+    assistant = new_assistant()
+    at = open_app({"order": "1003", "ticket": "ZD-7"}, assistant=assistant)
+    assert _press_next(at, "#1003") is ActionId.REVERT_FULFILLMENT
+    assert _writes(assistant) == 1
+    at.run()
+    at.run()
+    assert not at.exception
+    assert _writes(assistant) == 1
+    reverts = [r for r in assistant.activity.list(order="#1003") if r.action == ActionId.REVERT_FULFILLMENT.value]
+    assert [(r.outcome, r.ticket) for r in reverts] == [("ok", "ZD-7")]
+
+
+def test_a_second_click_from_a_stale_page_does_not_act_twice(open_app) -> None:
+    """Two tabs show the same order; both press Revert: the second is re-decided and sends nothing."""
+    assistant = new_assistant()
+    first = open_app({"order": "1003", "ticket": "ZD-7"}, assistant=assistant)
+    second = open_app({"order": "1003", "ticket": "ZD-7"}, assistant=assistant)
+    step = _lookup(second, "#1003").walkthrough.next_step
+    assert step is not None and step.action is ActionId.REVERT_FULFILLMENT
+
+    _press_next(first, "#1003")
+    second.button(key=action_key("#1003", step)).click().run()
+    assert not second.exception
+    assert _writes(assistant) == 1
+    assert not second.success, "the stale click is not reported as a success"
+    assert _lookup(second, "#1003").walkthrough.next_step.action is not ActionId.REVERT_FULFILLMENT
+
+
+def test_a_confirmation_pressed_in_two_tabs_cancels_at_the_supplier_once(open_app) -> None:
+    assistant = new_assistant()
+    tabs = [open_app({"order": "1009"}, assistant=assistant) for _ in range(2)]
+    step = _lookup(tabs[0], "#1009").walkthrough.next_step
+    assert step is not None and step.action is ActionId.CANCEL_SUPPLIER
+    for at in tabs:
+        at.button(key=action_key("#1009", step)).click().run()
+    assert _writes(assistant) == 0, "opening the confirmation sends nothing"
+
+    for at in tabs:
+        at.button(key=state_key("confirm-supplier", "#1009", step.target)).click().run()
+        assert not at.exception
+    assert _writes(assistant) == 1
+    assert any("cancellation sent" in s.value for s in tabs[0].success)
+    assert not tabs[1].success
+
+
+def test_the_run_once_helper_ignores_a_click_on_a_disabled_button() -> None:
+    """The guard itself: callback, flag set before the call, result kept, button disabled after."""
+
+    def app() -> None:
+        import streamlit as st
+
+        from pages._ui import is_done, run_once
+
+        calls = st.session_state.setdefault("calls", [])
+        act = ("op", lambda: calls.append(1) or len(calls), "result")
+        st.button("Act", key="act", disabled=is_done("op"), on_click=run_once, args=act)
+        st.button("Act (as the page showed it before)", key="stale", on_click=run_once, args=act)
+        st.text(f"result={st.session_state.get('result')}")
+
+    at = AppTest.from_function(app, default_timeout=10).run()
+    at.button(key="act").click().run()
+    assert at.button(key="act").disabled
+    at.button(key="stale").click().run()  # a second click that reaches the server anyway
+    at.run()
+    assert not at.exception
+    assert at.session_state["calls"] == [1]
+    assert at.text[0].value == "result=1"
+
+
+def test_the_cancel_dialog_shows_exactly_what_will_happen_before_anything_is_sent(open_app) -> None:
+    assistant = new_assistant()
+    at = open_app({"order": "1009"}, assistant=assistant)
+    while (step := _lookup(at, "#1009").walkthrough.next_step).action is not ActionId.CANCEL_ORDER:
+        _press_next(at, "#1009")
+    at.button(key=action_key("#1009", step)).click().run()
+    at.radio(key=cancel_option_key("#1009", "refund")).set_value(RefundTiming.NOW).run()
+    at.checkbox(key=cancel_option_key("#1009", "restock")).check().run()
+
+    preview = assistant.preview_cancel(_lookup(at, "#1009"), _cancel_options(at, "#1009"))
+    shown = "\n".join(m.value for m in at.markdown)
+    for line in preview.summary:
+        assert escape_md(line) in shown
+    assert preview.refund is not None and str(preview.refund) in "\n".join(preview.summary)
+    assert _writes(assistant, "OrderCancel") == 0
+
+
+def _cancel_options(at: AppTest, order: str):
+    from kb.state import CancelOptions
+
+    return CancelOptions(
+        refund=at.radio(key=cancel_option_key(order, "refund")).value,
+        reason=at.selectbox(key=cancel_option_key(order, "reason")).value,
+        restock=at.checkbox(key=cancel_option_key(order, "restock")).value,
+        notify_customer=at.checkbox(key=cancel_option_key(order, "notify")).value,
+    )
+
+
+def test_bad_order_input_gives_a_clear_message_and_changes_nothing(open_app) -> None:
+    at = open_app({"order": "1001"})
+    title = at.header[0].value
+    at.text_input(key=ORDER_BOX).input("gid://shopify/Customer/7")
+    at.button(key=LOOK_UP).click().run()
+
+    assert not at.exception
+    assert any("not an order" in e.value or "of a Customer" in e.value for e in at.error)
+    assert [h.value for h in at.header] == [title]
+
+
+def test_a_bad_deep_link_is_refused_with_a_clear_message(open_app) -> None:
+    at = open_app({"order": "1001", "ticket": "<script>"})
+    assert not at.exception
+    assert any("The link could not be opened" in e.value and "ticket" in e.value for e in at.error)
+    assert not at.header
+
+
+def test_an_order_typed_in_the_box_becomes_the_context(open_app) -> None:
+    at = open_app()
+    at.text_input(key=ORDER_BOX).input("#1006")
+    at.text_input(key=TICKET_BOX).input("ZD-9")
+    at.button(key=LOOK_UP).click().run()
+    assert not at.exception
+    assert [h.value for h in at.header] == [PATH_TITLES[PathId.FULFILLED]]
+    assert any("?order=1006&ticket=ZD-9" in c.value for c in at.code)
+
+
+def test_a_look_up_reads_once_and_a_checkbox_click_reads_nothing(open_app) -> None:
+    assistant = new_assistant()
+    at = open_app({"order": "1010"}, assistant=assistant)
+    lookup = _lookup(at, "#1010")
+    assert _reads(assistant) == Counter({"shopify": 1, "aliexpress": 1, "cj": 1})
+
+    manual = next(s for s in lookup.walkthrough.steps if s.action is None and s.status is not StepStatus.NOT_NEEDED)
+    at.checkbox(key=progress_key(lookup.state.shopify.id, manual)).check().run()
+    assert _reads(assistant) == Counter({"shopify": 1, "aliexpress": 1, "cj": 1})
+    assert manual.step_id in {k.split(":")[0] for k in assistant.activity.progress(lookup.state.shopify.id)}
+
+    at.button(key=state_key("refresh", "#1010")).click().run()
+    assert _reads(assistant) == Counter({"shopify": 2, "aliexpress": 2, "cj": 2})
+
+
+def test_manual_progress_is_remembered_per_order_in_the_activity_store(open_app) -> None:
+    assistant = new_assistant()
+    at = open_app({"order": "1002"}, assistant=assistant)
+    lookup = _lookup(at, "#1002")
+    manual = next(s for s in lookup.walkthrough.steps if s.action is None and s.status is not StepStatus.NOT_NEEDED)
+    key = progress_key(lookup.state.shopify.id, manual)
+    at.checkbox(key=key).check().run()
+
+    again = open_app({"order": "1002"}, assistant=assistant)  # a new session on the same store
+    assert again.checkbox(key=key).value is True
+    other = open_app({"order": "1006"}, assistant=assistant)
+    assert all(not box.value for box in other.checkbox if box.key and box.key.startswith(state_key("progress")))
+
+
+def test_the_ticket_gets_a_deep_link_and_a_customer_reply(open_app) -> None:
+    assistant = new_assistant()
+    at = open_app({"order": "1004", "ticket": "ZD-42"}, assistant=assistant)
+    codes = [c.value for c in at.code]
+    assert any(c.endswith("?order=1004&ticket=ZD-42") for c in codes)
+    assert assistant.customer_reply(_lookup(at, "#1004")).strip() in codes
+
+
+def test_an_order_without_a_supplier_order_asks_for_its_number(open_app) -> None:
+    assistant = new_assistant()
+    at = open_app({"order": "1011", "ticket": "ZD-5"}, assistant=assistant)
+    assert not _lookup(at, "#1011").state.suppliers
+    at.selectbox(key=state_key("ref-supplier", "#1011")).set_value("aliexpress")
+    at.text_input(key=state_key("ref-id", "#1011")).input("3041872215631099")
+    at.button(key=state_key("ref-save", "#1011")).click().run()
+
+    assert not at.exception
+    assert [s.order_id for s in _lookup(at, "#1011").state.suppliers] == ["3041872215631099"]
+    assert [r.action for r in assistant.activity.list(ticket="ZD-5")] == ["enter_supplier_ref"]
+
+
+def test_sandbox_reset_brings_the_demo_orders_back(open_app) -> None:
+    assistant = new_assistant()
+    at = open_app({"order": "1003"}, assistant=assistant)
+    first = at.header[0].value
+    assert _press_next(at, "#1003") is ActionId.REVERT_FULFILLMENT
+    assert _lookup(at, "#1003").walkthrough.next_step.action is not ActionId.REVERT_FULFILLMENT
+
+    at.button(key=state_key("sandbox", "reset")).click().run()
+    assert not at.exception
+    assert at.header[0].value == first
+    assert _lookup(at, "#1003").walkthrough.next_step.action is ActionId.REVERT_FULFILLMENT
+
+
+def test_no_secret_is_ever_shown(open_app) -> None:
+    assistant = new_assistant()
+    at = open_app({"order": "1001", "ticket": "ZD-42"}, assistant=assistant)
+    shown = all_text(at)
+    for secret in assistant.settings.secrets():
+        assert secret not in shown
