@@ -8,6 +8,7 @@ stand in for what the merchant, a seller or a fulfillment service does outside t
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 from collections.abc import Callable
@@ -161,8 +162,6 @@ class Sandbox:
 
     def snapshot(self) -> dict[str, object]:
         """A copy of the raw world (for the sandbox panel and tests)."""
-        import copy
-
         with self._world.lock:
             self._world.tick()
             return copy.deepcopy(self._world.state)

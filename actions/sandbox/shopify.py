@@ -9,10 +9,12 @@ Every response carries `extensions.cost` from a leaky bucket driven by the injec
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import uuid
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -40,6 +42,7 @@ from graphql import (
 )
 from graphql.language.ast import DocumentNode
 
+from actions.sandbox.seed import SANDBOX_ACCESS_SCOPES
 from actions.sandbox.world import World, display_fulfillment_status, supported_actions
 
 __all__ = [
@@ -255,7 +258,7 @@ class ShopifySimulator:
             "currentAppInstallation": {
                 "__typename": "AppInstallation",
                 "id": "gid://shopify/AppInstallation/55000002",
-                "accessScopes": [{"handle": s, "description": s.replace("_", " ")} for s in _scopes()],
+                "accessScopes": [{"handle": s, "description": s.replace("_", " ")} for s in SANDBOX_ACCESS_SCOPES],
             },
         }
 
@@ -401,8 +404,6 @@ def _money_bag(amount: str, currency: str) -> dict[str, Any]:
 
 
 def _refunded(order: dict[str, Any]) -> str:
-    from decimal import Decimal
-
     total = sum((Decimal(r["amount"]) for r in order["refunds"]), start=Decimal("0"))
     return f"{total:.2f}"
 
@@ -453,7 +454,7 @@ def _job_view(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def _connection(nodes: list[dict[str, Any]], *, has_next: bool) -> dict[str, Any]:
-    cursors = [f"cursor:{n['id']}" for n in nodes]
+    cursors = [base64.b64encode(json.dumps({"last_id": n["id"]}).encode()).decode() for n in nodes]
     return {
         "nodes": nodes,
         "edges": [{"node": n, "cursor": c} for n, c in zip(nodes, cursors, strict=True)],
@@ -464,12 +465,6 @@ def _connection(nodes: list[dict[str, Any]], *, has_next: bool) -> dict[str, Any
             "endCursor": cursors[-1] if cursors else None,
         },
     }
-
-
-def _scopes() -> tuple[str, ...]:
-    from actions.sandbox.seed import SANDBOX_ACCESS_SCOPES
-
-    return SANDBOX_ACCESS_SCOPES
 
 
 def _gid_number(value: str, kind: str) -> int:
