@@ -47,6 +47,7 @@ _BADGES = {
     StepStatus.BLOCKED: "⛔ blocked",
     StepStatus.NOT_NEEDED: "➖ not needed",
 }
+_OPEN = (StepStatus.NEXT, StepStatus.BLOCKED)  # manual steps the merchant can tick off
 _REVERT_LABELS = {
     FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER: "Cancel the fulfillment request",
     FulfillmentOrderAction.REQUEST_CANCELLATION: "Ask the fulfillment service to cancel",
@@ -254,6 +255,13 @@ def _toggle_progress(order_id: str, step_key: str, widget_key: str) -> None:
         st.session_state[state_key("progress-error", order_id)] = str(exc)
 
 
+def _kind(step_id: str) -> str | None:
+    try:
+        return load_guide("cancel-an-order").step(step_id).kind
+    except (KeyError, OSError, ValueError):
+        return None
+
+
 def _step_body(step_id: str) -> str | None:
     try:
         return load_guide("cancel-an-order").step(step_id).body
@@ -265,7 +273,7 @@ def _checklist(ctx: Context, order: str, lookup: Lookup) -> None:
     assistant = get_assistant()
     order_id = lookup.state.shopify.id
     st.subheader("Checklist")
-    manual = [s for s in lookup.walkthrough.steps if s.action is None and s.status is not StepStatus.NOT_NEEDED]
+    manual = [s for s in lookup.walkthrough.steps if s.status in _OPEN and _kind(s.step_id) == "manual"]
     if any(progress_key(order_id, s) not in st.session_state for s in manual):
         try:
             ticked = assistant.activity.progress(order_id)
