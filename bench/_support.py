@@ -1,0 +1,43 @@
+"""Shared set-up for the benchmarks: a sandbox assistant in a throw-away data dir, and request counting.
+
+Not a benchmark itself (the runner only runs `bench_*` modules). Everything runs against the
+sandbox, so `make bench` needs no credentials and never touches the network.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from actions.assistant import Assistant, build_assistant
+from actions.sandbox import Sandbox, SandboxRequest
+from actions.settings import AppSettings
+
+__all__ = ["DEMO", "AUTH_OPERATIONS", "is_auth", "new_assistant", "order_reads", "scratch_dir"]
+
+DEMO: tuple[str, ...] = tuple(f"#{n}" for n in range(1001, 1015))
+# CJ sells an access token for the API key, once per client (CJ allows one every 5 minutes);
+# it is an authentication exchange, not a read of an order, and is counted apart.
+AUTH_OPERATIONS = frozenset({"/authentication/getAccessToken", "/authentication/refreshAccessToken"})
+
+
+def scratch_dir() -> Path:
+    """A fresh temporary data dir (the activity log of a benchmark never mixes with the app's)."""
+    return Path(tempfile.mkdtemp(prefix="cancel-assist-bench-"))
+
+
+def new_assistant(*, latency: float = 0.0, data_dir: Path | None = None) -> Assistant:
+    """The product's own wiring (`build_assistant`) over a fresh sandbox whose simulated people answer at once."""
+    sandbox = Sandbox(service_reply_delay=0.0, seller_reply_delay=0.0, latency=latency)
+    return build_assistant(AppSettings(data_dir=data_dir or scratch_dir()), sandbox=sandbox)
+
+
+def is_auth(request: SandboxRequest) -> bool:
+    return request.operation in AUTH_OPERATIONS
+
+
+def order_reads(requests: Sequence[SandboxRequest] | Iterable[SandboxRequest]) -> Counter[str]:
+    """Requests per system that were not an authentication exchange."""
+    return Counter(r.system for r in requests if not is_auth(r))
