@@ -4,6 +4,12 @@ The real clients run unchanged against it: build them with `httpx.Client(transpo
 and `sandbox.settings`. State lives in the `Sandbox` instance (one per app session), never in the
 module, and can be persisted under `.data/`. Controls such as `simulate_manual_supplier_cancel`
 stand in for what the merchant, a seller or a fulfillment service does outside the app.
+
+A persisted sandbox is shared: every `Sandbox` (in this process or another) on the same file sees
+the others' writes at its next request, because each request and each control runs in one world
+transaction (file lock, reload if changed, save once). Its write requests are also kept in the
+file (`snapshot()["write_log"]`), so writes sent by several processes can be counted. Fault rules,
+the request log and the throttle bucket stay per instance.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 from pydantic import SecretStr
@@ -22,7 +29,7 @@ from actions.sandbox.cjdropshipping import SANDBOX_CJ_API_KEY, CJSimulator
 from actions.sandbox.faults import FaultPlan, FaultRule, FaultSpecError, parse_faults
 from actions.sandbox.seed import DEMO_ORDERS, DEMO_PATHS, order_gid
 from actions.sandbox.shopify import SANDBOX_API_VERSION, SANDBOX_SHOP, SANDBOX_TOKEN, ShopifySimulator
-from actions.sandbox.transport import HOSTS, SandboxRequest, SandboxTransport
+from actions.sandbox.transport import HOSTS, SandboxRequest, SandboxTransport, SystemName
 from actions.sandbox.world import World, WorldError
 from actions.settings import AliExpressSettings, AppSettings, CJSettings, ShopifySettings
 
@@ -89,12 +96,15 @@ class Sandbox:
             job_polls_before_done=job_polls_before_done,
         )
         self.latency = latency
+        simulators: dict[SystemName, _Simulator] = {
+            "shopify": ShopifySimulator(self._world),
+            "aliexpress": AliExpressSimulator(self._world),
+            "cj": CJSimulator(self._world),
+        }
+        if persist_path is not None:  # in memory, the simulators' own locking is all there is to do
+            simulators = {name: _Shared(name, sim, self._world) for name, sim in simulators.items()}
         self.transport: SandboxTransport = SandboxTransport(
-            {
-                "shopify": ShopifySimulator(self._world),
-                "aliexpress": AliExpressSimulator(self._world),
-                "cj": CJSimulator(self._world),
-            },
+            simulators,
             self._faults,
             latency=lambda: self.latency,
             sleep=sleep,
@@ -160,11 +170,41 @@ class Sandbox:
             raise WorldError("CJ orders have no cancellation waiting for a seller")
         self._world.aliexpress_seller_reply(order_id, accept=accept)
 
+    @property
+    def persist_path(self) -> Path | None:
+        """The file this sandbox is saved in and shared through (None: in memory only)."""
+        return self._world.persist_path
+
     def snapshot(self) -> dict[str, object]:
-        """A copy of the raw world (for the sandbox panel and tests)."""
-        with self._world.lock:
+        """A copy of the raw world as it is now, other processes' writes included (for the panel and tests)."""
+        with self._world.transaction():
             self._world.tick()
             return copy.deepcopy(self._world.state)
+
+
+class _Simulator(Protocol):
+    def classify(self, request: httpx.Request) -> tuple[str, bool]: ...
+    def handle(self, request: httpx.Request) -> httpx.Response: ...
+
+
+class _Shared:
+    """A simulator on a persisted world: each request is one transaction, and its writes are logged in the file."""
+
+    def __init__(self, system: str, simulator: _Simulator, world: World) -> None:
+        self._system = system
+        self._simulator = simulator
+        self._world = world
+
+    def classify(self, request: httpx.Request) -> tuple[str, bool]:
+        return self._simulator.classify(request)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        with self._world.transaction():
+            response = self._simulator.handle(request)
+            operation, is_write = self._simulator.classify(request)
+            if is_write:
+                self._world.record_write(self._system, operation)
+            return response
 
 
 def _supplier(name: str) -> str:

@@ -3,6 +3,10 @@
 One `World` per `Sandbox` (never module-level state: Streamlit shares modules between users).
 Everything is plain JSON-serializable data behind one re-entrant lock, so concurrent supplier
 reads are safe and the whole world can be saved atomically after each write.
+A persisted world is shared by every process that opens the same file (two CLI commands at the
+same moment, several app servers): each request runs in a `transaction()` that takes an
+inter-process lock, reloads the file if another process changed it, and saves once at the end,
+so no process ever acts on a stale copy.
 Delayed transitions (a cancel job finishing, a fulfillment service or a seller answering) are
 applied lazily by `tick()` on the next request, reading the injected clock.
 """
@@ -18,9 +22,14 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from actions.sandbox.seed import build_seed
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: threads are still serialized, processes are not
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["World", "WorldError", "cj_time", "display_fulfillment_status", "supported_actions"]
 
@@ -34,6 +43,10 @@ _CJ_DELETABLE = ("CREATED", "IN_CART", "UNPAID")
 _CJ_TZ = timezone(timedelta(hours=8))
 _BUCKET_MAX = 2000.0
 _RESTORE_RATE = 100.0
+_WRITE_LOG_MAX = 1000
+
+_Stamp = tuple[int, int, int, int]
+_STALE: Final[_Stamp] = (-1, -1, -1, -1)  # never equal to a real file's stamp: reload next time
 
 
 class WorldError(ValueError):
@@ -113,48 +126,144 @@ class World:
         self.seller_reply_delay = seller_reply_delay
         self.job_delay = job_delay
         self.job_polls_before_done = job_polls_before_done
-        self.state: dict[str, Any] = self._load() or build_seed()
+        self._depth = 0  # transactions entered by the thread holding `lock`
+        self._dirty = False
+        self._stamp: _Stamp | None = None  # the saved file this state was read from or written to
+        loaded, self._stamp = self._read_disk()
+        self.state: dict[str, Any] = loaded or build_seed()
         self._bucket = _BUCKET_MAX
         self._bucket_at = clock()
 
     # --- persistence -------------------------------------------------------------------------
 
-    def _load(self) -> dict[str, Any] | None:
-        if self.persist_path is None or not self.persist_path.exists():
-            return None
-        try:
-            data = json.loads(self.persist_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None  # a corrupt save is replaced by the seed, never a crash
-        return data if isinstance(data, dict) and data.get("version") == 1 else None
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the world for one request (or control): see every other process's writes, save ours once.
+
+        In memory this is the thread lock alone. Persisted, the outermost transaction also takes an
+        exclusive `flock` on `<file>.lock`, reloads the file when its stamp (inode, size, mtime,
+        ctime) differs from the one last read or written, and, if anything changed, saves it
+        atomically before letting the next process in. A failure part-way leaves memory suspect,
+        so the next transaction reloads from disk.
+        """
+        with self.lock:
+            if self.persist_path is None or self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            handle = self._lock_file()
+            self._depth = 1
+            try:
+                self._refresh()
+                try:
+                    yield
+                except BaseException:
+                    self._stamp = _STALE
+                    raise
+                if self._dirty:
+                    self._write()
+            finally:
+                self._depth, self._dirty = 0, False
+                _unlock(handle)
 
     def save(self) -> None:
-        """Write the world atomically (temp file + rename) when persistence is on."""
+        """Record that the world changed: saved when the transaction ends (at once outside one)."""
         if self.persist_path is None:
             return
         with self.lock:
-            self.persist_path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".sandbox-", suffix=".json", dir=self.persist_path.parent)
+            if self._depth:
+                self._dirty = True
+                return
+            handle = self._lock_file()
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(self.state, handle, sort_keys=True)
-                os.replace(tmp, self.persist_path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+                self._write()
+            finally:
+                _unlock(handle)
+
+    def record_write(self, system: str, operation: str) -> None:
+        """Keep a write request in the saved world, so every process's writes can be counted."""
+        with self.transaction():
+            log = self.state.setdefault("write_log", [])
+            log.append({"system": system, "operation": operation, "at": self.clock()})
+            del log[:-_WRITE_LOG_MAX]
+            self.save()
+
+    def _read_disk(self) -> tuple[dict[str, Any] | None, _Stamp | None]:
+        """The saved world (None when missing, corrupt or of another version) and the file's stamp."""
+        if self.persist_path is None:
+            return None, None
+        try:
+            with open(self.persist_path, "rb") as handle:
+                stamp = _stamp(os.fstat(handle.fileno()))
+                raw = handle.read()
+        except OSError:
+            return None, None
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return None, stamp  # a corrupt save is replaced by the seed, never a crash
+        return (data if isinstance(data, dict) and data.get("version") == 1 else None), stamp
+
+    def _refresh(self) -> None:
+        """Reload if another process saved since we last read or wrote (the caller holds the file lock)."""
+        assert self.persist_path is not None
+        try:
+            current: _Stamp | None = _stamp(os.stat(self.persist_path))
+        except OSError:
+            current = None
+        if current == self._stamp:
+            return
+        data, self._stamp = self._read_disk()
+        if data is not None:
+            self.state = data
+
+    def _write(self) -> None:
+        """Temp file + rename, so a reader sees the old world or the new one, never half of one."""
+        assert self.persist_path is not None
+        self.persist_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".sandbox-", suffix=".json", dir=self.persist_path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(self.state, handle, sort_keys=True)
+            os.replace(tmp, self.persist_path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            self._stamp = _STALE
+            raise
+        self._stamp = _stamp(os.stat(self.persist_path))
+
+    def _lock_file(self) -> int | None:
+        """An exclusive lock on `<file>.lock`, shared by every process using this file (blocks)."""
+        if fcntl is None or self.persist_path is None:
+            return None
+        path = self.persist_path.with_name(self.persist_path.name + ".lock")
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
 
     def reset(self) -> None:
         """Back to the seed (and a full throttle bucket)."""
-        with self.lock:
+        with self.transaction():
             self.state = build_seed()
             self._bucket, self._bucket_at = _BUCKET_MAX, self.clock()
             self.save()
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
-        """Hold the lock for a write and save afterwards."""
-        with self.lock:
+        """Hold the world for a write and save afterwards."""
+        with self.transaction():
             yield
             self.save()
 
@@ -168,7 +277,7 @@ class World:
         """Apply what has happened since the last request: jobs done, services and sellers replied."""
         now = self.clock()
         changed = False
-        with self.lock:
+        with self.transaction():
             for job in self.state["jobs"].values():
                 if not job["done"] and now >= job["created"] + self.job_delay:
                     self._finish_job(job)
@@ -551,6 +660,20 @@ class World:
         with self.lock:
             token = self.state["cj"]["tokens"].get(access_token or "")
             return token is not None and token["expires"] > self.clock()
+
+
+def _stamp(stat: os.stat_result) -> _Stamp:
+    """What changes whenever the file is replaced or rewritten (rename gives a new inode and ctime)."""
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is None:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _err(field: list[str] | None, message: str, code: str | None) -> dict[str, Any]:
