@@ -302,3 +302,64 @@ def test_no_secret_is_ever_shown(open_app) -> None:
     shown = all_text(at)
     for secret in assistant.settings.secrets():
         assert secret not in shown
+
+
+def test_the_sandbox_panel_simulates_the_sellers_reply(open_app) -> None:
+    assistant = new_assistant()
+    at = open_app({"order": "1005"}, assistant=assistant)
+    assert _lookup(at, "#1005").walkthrough.path is PathId.CANCELLATION_PENDING
+    supplier = _lookup(at, "#1005").state.suppliers[0]
+    at.button(key=state_key("sandbox", "seller-accept", supplier.order_id)).click().run()
+    assert not at.exception
+    after = _lookup(at, "#1005")
+    assert after.state.suppliers[0].status.value == "cancelled"
+    assert after.walkthrough.path is not PathId.CANCELLATION_PENDING
+
+
+def test_a_fault_on_demand_is_shown_as_a_clear_error_never_a_traceback(open_app) -> None:
+    assistant = new_assistant()
+    at = open_app({"order": "1001"}, assistant=assistant)
+    at.text_input(key=state_key("sandbox", "faults")).input("shopify:401")
+    at.button(key=state_key("sandbox", "apply-faults")).click().run()
+    at.button(key=state_key("refresh", "#1001")).click().run()
+    assert not at.exception
+    assert at.error and not at.header
+    at.text_input(key=state_key("sandbox", "faults")).input("")
+    at.button(key=state_key("sandbox", "apply-faults")).click().run()
+    at.button(key=state_key("refresh", "#1001")).click().run()
+    assert [h.value for h in at.header] == [PATH_TITLES[PathId.CANCELLABLE]]
+
+
+def test_a_fault_spec_that_makes_no_sense_is_said_plainly(open_app) -> None:
+    at = open_app({"order": "1001"})
+    at.text_input(key=state_key("sandbox", "faults")).input("shopify:explode")
+    at.button(key=state_key("sandbox", "apply-faults")).click().run()
+    assert not at.exception
+    assert any(i.value.startswith("Sandbox") for i in at.info)
+
+
+LIVE_SECRETS = {"shopify": {"shop": "example-store.myshopify.com", "access_token": "shpat_notarealtoken123"}}
+
+
+def test_live_mode_starts_only_when_shopify_credentials_are_configured(open_app) -> None:
+    at = open_app(secrets=LIVE_SECRETS, fresh_assistant=False)  # no order: nothing is sent anywhere
+    assert not at.exception
+    assert any("Live shop" in s.value and escape_md("example-store.myshopify.com") in s.value for s in at.success)
+    assert not any("Sandbox" in w.value for w in at.warning)
+    assert "shpat_notarealtoken123" not in all_text(at)
+
+
+def test_the_sandbox_can_be_forced_even_with_credentials(open_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANCEL_ASSIST_SANDBOX", "1")
+    at = open_app({"order": "1001"}, secrets=LIVE_SECRETS, fresh_assistant=False)
+    assert not at.exception
+    assert any("Sandbox" in w.value for w in at.warning)
+    assert [h.value for h in at.header] == [PATH_TITLES[PathId.CANCELLABLE]]
+
+
+def test_invalid_settings_are_shown_clearly_and_the_guide_still_opens(open_app) -> None:
+    bad = {"shopify": {"shop": "example.com", "access_token": "shpat_notarealtoken123"}}
+    at = open_app(secrets=bad, fresh_assistant=False)
+    assert not at.exception
+    assert any("cannot start" in e.value and "shop" in e.value for e in at.error)
+    assert "shpat_notarealtoken123" not in all_text(at)
