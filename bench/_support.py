@@ -15,7 +15,7 @@ from actions.assistant import Assistant, build_assistant
 from actions.sandbox import Sandbox, SandboxRequest
 from actions.settings import AppSettings
 
-__all__ = ["DEMO", "AUTH_OPERATIONS", "is_auth", "new_assistant", "order_reads", "scratch_dir"]
+__all__ = ["DEMO", "AUTH_OPERATIONS", "is_auth", "new_assistant", "order_reads", "quiet_streamlit", "scratch_dir"]
 
 DEMO: tuple[str, ...] = tuple(f"#{n}" for n in range(1001, 1015))
 # CJ sells an access token for the API key, once per client (CJ allows one every 5 minutes);
@@ -41,3 +41,15 @@ def is_auth(request: SandboxRequest) -> bool:
 def order_reads(requests: Sequence[SandboxRequest] | Iterable[SandboxRequest]) -> Counter[str]:
     """Requests per system that were not an authentication exchange."""
     return Counter(r.system for r in requests if not is_auth(r))
+
+
+def quiet_streamlit() -> None:
+    """Silence AppTest's "missing ScriptRunContext" warnings so the printed table stays readable."""
+    import logging
+
+    logger = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    if not any(getattr(f, "_cancel_assist", False) for f in logger.filters):
+        drop = logging.Filter()
+        drop.filter = lambda record: "missing ScriptRunContext" not in record.getMessage()  # type: ignore[method-assign]
+        drop._cancel_assist = True  # type: ignore[attr-defined]
+        logger.addFilter(drop)

@@ -9,7 +9,6 @@ walkthrough's numbers are its own work (layout, decide, the activity log), not t
 
 from __future__ import annotations
 
-import logging
 import statistics
 import time
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from bench._support import new_assistant
+from bench._support import new_assistant, quiet_streamlit
 
 __all__ = ["BARE_PAGE", "RUNS", "run"]
 
@@ -73,7 +72,7 @@ def _timed(make: Callable[[], AppTest]) -> tuple[float, float]:
 
 
 def run() -> dict[str, object]:
-    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's "missing ScriptRunContext" chatter
+    quiet_streamlit()
     bare_first, bare_rerun = _timed(_bare)
     page_first, page_rerun = _timed(_walkthrough)
     first_ratio, rerun_ratio = page_first / bare_first, page_rerun / bare_rerun

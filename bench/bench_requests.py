@@ -13,7 +13,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from bench._support import DEMO, is_auth, new_assistant, order_reads, scratch_dir
+from bench._support import DEMO, is_auth, new_assistant, order_reads, quiet_streamlit, scratch_dir
 
 __all__ = ["APP", "count_look_ups", "count_page_reruns", "run"]
 
@@ -66,6 +66,7 @@ def count_page_reruns(order: str = "#1001") -> dict[str, int]:
 
 
 def run() -> dict[str, object]:
+    quiet_streamlit()
     counts = count_look_ups()
     metrics: dict[str, object] = {}
     exact = True
