@@ -168,7 +168,8 @@ def _path(lookup: Lookup) -> None:
     st.header(wt.title, anchor="path")
     st.markdown(escape_md(wt.explanation))
     st.caption(f"From the guide: {escape_md(_cited(wt.cites))}")
-    st.page_link("pages/guide.py", label="Open the guide", icon="📖", query_params=page_query())
+    st.page_link("pages/guide.py", label="Open the guide", icon="📖",
+                 query_params={**page_query(), "guide": wt.cites.partition("#")[0]})
     for warning in wt.warnings:
         st.warning(escape_md(warning), icon="⚠️")
     nxt = wt.next_step

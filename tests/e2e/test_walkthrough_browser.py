@@ -80,3 +80,12 @@ def test_a_ticket_link_walks_order_1003_to_cancelled_and_the_activity_shows_the_
     expect(records).to_contain_text("revert fulfillment", timeout=TIMEOUT)
     expect(page.get_by_role("button", name="Export CSV")).to_be_visible(timeout=TIMEOUT)
     _shoot(page, screenshot_dir, "activity-zd-42.png")
+
+
+def test_opening_a_page_directly_on_a_fresh_server_still_goes_through_the_frame(page, fresh_app_url: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{fresh_app_url}/activity")
+    expect(page.get_by_text("Sandbox", exact=False).first).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Activity")).to_be_visible(timeout=TIMEOUT)
