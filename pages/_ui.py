@@ -157,6 +157,24 @@ def page_query() -> dict[str, str]:
     return current_context().query_params()
 
 
+# --- the frame -----------------------------------------------------------------------------------
+
+
+def ensure_frame() -> None:
+    """Send a page that Streamlit's legacy `pages/` discovery ran directly through the entry file.
+
+    With a folder named `pages/`, a freshly started server serves a URL such as `/guide` without
+    running `streamlit_app.py` until some session has called `st.navigation`: no frame, no deep-link
+    context, and the sidebar lists files. Leaving legacy mode (what `st.navigation` does on its first
+    call) and rerunning serves this same URL, query params kept, through the router. Call it first.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 # --- the assistant and its cached look-ups ------------------------------------------------------
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from actions.errors import ActionError, InputError
-from pages._ui import ACTIVITY_EXPORT, ACTIVITY_ORDER, ACTIVITY_TICKET, Context, current_context, get_assistant
+from pages._ui import ACTIVITY_EXPORT, ACTIVITY_ORDER, ACTIVITY_TICKET, Context, current_context, ensure_frame, get_assistant
 
+ensure_frame()
 
 
 def _filters(ctx: Context) -> tuple[Context | None, str | None]:

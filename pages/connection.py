@@ -9,7 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from actions.shopify import REQUIRED_SCOPES
-from pages._ui import CONNECTION_CHECK, escape_md, get_assistant, state_key
+from pages._ui import CONNECTION_CHECK, ensure_frame, escape_md, get_assistant, state_key
+
+ensure_frame()
 
 _RESULT = state_key("connection", "result")
 _SUPPLIERS = {"aliexpress": "AliExpress", "cjdropshipping": "CJ Dropshipping"}

@@ -9,7 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from kb.guide import Guide, GuideError, Step, guide_names, link_guides, load_guide
-from pages._ui import state_key
+from pages._ui import ensure_frame, state_key
+
+ensure_frame()
 
 _KIND_CAPTIONS = {
     "action": "Action · the walkthrough can do this with a button",

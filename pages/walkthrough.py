@@ -18,6 +18,7 @@ from kb.guide import load_guide
 from kb.state import CancelOptions, CancelReason, FulfillmentOrderAction, RefundTiming, SupplierRef
 from kb.walkthrough import ActionId, StepStatus, WalkthroughStep
 from pages._ui import (
+    ensure_frame,
     INPUT_ERROR,
     LOOK_UP,
     ORDER_BOX,
@@ -40,6 +41,8 @@ from pages._ui import (
     step_key,
     store_lookup,
 )
+
+ensure_frame()
 
 _BADGES = {
     StepStatus.DONE: "✅ done",

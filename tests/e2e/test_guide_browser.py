@@ -44,12 +44,6 @@ def test_ticking_a_step_on_the_guide_page_moves_the_progress_bar(page, app_url: 
         shutil.copyfile(shot, target)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known: with a folder named pages/, a fresh server serves a deep link (/guide) through "
-    "Streamlit's legacy pages/ discovery, skipping streamlit_app.py (no router frame; pages/_ui.py "
-    "listed as a page 'ui'). Renaming pages/ to app_pages/ fixes it; then drop this marker.",
-)
 def test_a_deep_link_on_a_fresh_server_goes_through_the_router(page, fresh_app_url: str) -> None:
     from playwright.sync_api import expect
 

@@ -85,7 +85,11 @@ def test_a_ticket_link_walks_order_1003_to_cancelled_and_the_activity_shows_the_
 def test_opening_a_page_directly_on_a_fresh_server_still_goes_through_the_frame(page, fresh_app_url: str) -> None:
     from playwright.sync_api import expect
 
-    page.goto(f"{fresh_app_url}/activity")
+    page.goto(f"{fresh_app_url}/activity?ticket=ZD-42")
+    expect(page.get_by_role("heading", name="Activity")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("Sandbox", exact=False).first).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Activity")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_label("Ticket")).to_have_value("ZD-42", timeout=TIMEOUT)
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav.get_by_role("link", name="Activity")).to_be_visible(timeout=TIMEOUT)
+    expect(nav.get_by_role("link", name="ui", exact=True)).to_have_count(0)
