@@ -74,7 +74,7 @@ if ASSISTANT_KEY not in st.session_state:
         problem = str(exc)
 
 if problem is not None or ASSISTANT_KEY not in st.session_state:
-    st.error(f"Cancel Assist cannot start: {problem}. Fix the settings (see .streamlit/secrets.toml.example); "
+    st.error(f"Cancel Assist cannot start: {escape_md(problem)}. Fix the settings (see .streamlit/secrets.toml.example); "
              "the guide is still available.")
     pages = [st.Page("pages/guide.py", url_path="guide", title="Guide", icon="📘", default=True)]
 else:
@@ -82,7 +82,7 @@ else:
     _read_deep_link(assistant.shop or None)
     mode_banner(assistant)
     if st.session_state.get(CONTEXT_ERROR_KEY):
-        st.error(st.session_state[CONTEXT_ERROR_KEY])
+        st.error(escape_md(st.session_state[CONTEXT_ERROR_KEY]))
     ctx = current_context()
     if ctx.order or ctx.ticket:
         parts = (f"Order {ctx.order}" if ctx.order else "", f"Ticket {ctx.ticket}" if ctx.ticket else "")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from actions.errors import ActionError, InputError
-from pages._ui import ACTIVITY_EXPORT, ACTIVITY_ORDER, ACTIVITY_TICKET, Context, current_context, ensure_frame, get_assistant
+from pages._ui import (ACTIVITY_EXPORT, ACTIVITY_ORDER, ACTIVITY_TICKET, Context, current_context, ensure_frame, escape_md,
+                      get_assistant)
 
 ensure_frame()
 
@@ -34,7 +35,7 @@ def _show() -> None:
                "asked and what came of it.")
     wanted, problem = _filters(current_context())
     if wanted is None:
-        st.error(problem or "Those filters cannot be used.")
+        st.error(escape_md(problem or "Those filters cannot be used."))
         return
     try:
         records = get_assistant().activity.list(order=wanted.order, ticket=wanted.ticket)

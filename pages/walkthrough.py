@@ -116,7 +116,7 @@ def _order_box(ctx: Context) -> None:
         right.text_input("Ticket (optional)", key=TICKET_BOX, placeholder="ZD-42", max_chars=64)
         button.form_submit_button("Look up", key=LOOK_UP, type="primary", on_click=_submit_order)
     if st.session_state.get(INPUT_ERROR):
-        st.error(st.session_state[INPUT_ERROR])
+        st.error(escape_md(st.session_state[INPUT_ERROR]))
 
 
 # --- the order summary --------------------------------------------------------------------------------
