@@ -36,7 +36,9 @@ _BANK_TIMING = (
     "A refund can only go back to the original payment method; if you no longer use that card or "
     "account, your bank can still pass the money on to you."
 )
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+# Values sit mid-sentence, so only inline markup needs escaping; a reply pasted into a helpdesk
+# stays readable ("#1003", "Smith (Jr.)").
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>~])")
 
 
 class CancelPreview(BaseModel):
@@ -65,8 +67,13 @@ def refund_destination(state: OrderState) -> str:
     gateways = [g for g in state.shopify.payment_gateways if g]
     if not gateways:
         return "the original payment method"
-    names = ", ".join(g.replace("_", " ") for g in gateways)
-    return f"the original payment method(s): {names}"
+    names = ", ".join(_gateway_name(g) for g in gateways)
+    return f"the original payment method ({names})"
+
+
+def _gateway_name(gateway: str) -> str:
+    """`shopify_payments` -> `Shopify Payments`: gateway handles read as names."""
+    return " ".join(word.capitalize() for word in gateway.replace("_", " ").split())
 
 
 def preview_cancel(state: OrderState, options: CancelOptions) -> CancelPreview:
@@ -137,7 +144,7 @@ def _cancelled_reply(state: OrderState) -> list[str]:
     status = shop.financial_status
     if status in (DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED):
         amount = "A refund" if status is DisplayFinancialStatus.PARTIALLY_REFUNDED else f"A refund of **{paid}**"
-        lines.append(f"{amount} has been sent to {refund_destination(state).removeprefix('the ')}.")
+        lines.append(f"{amount} has been sent to {refund_destination(state).replace('the ', 'your ', 1)}.")
         lines.append(_BANK_TIMING)
     elif status is DisplayFinancialStatus.VOIDED:
         lines.append(
@@ -146,7 +153,7 @@ def _cancelled_reply(state: OrderState) -> list[str]:
         )
     elif status in (DisplayFinancialStatus.PAID, DisplayFinancialStatus.PARTIALLY_PAID):
         lines.append(
-            f"We will refund **{paid}** to {refund_destination(state).removeprefix('the ')} and let you know "
+            f"We will refund **{paid}** to {refund_destination(state).replace('the ', 'your ', 1)} and let you know "
             "as soon as it is sent."
         )
         lines.append(_BANK_TIMING)
@@ -164,7 +171,7 @@ def _in_progress_reply(state: OrderState) -> list[str]:
         f"We have received your request to cancel order **{_md(state.shopify.name)}** and are cancelling it now, "
         "first with our supplier and then in our shop.",
         f"As soon as the cancellation is confirmed we will refund **{paid}** to "
-        f"{refund_destination(state).removeprefix('the ')} and email you.",
+        f"{refund_destination(state).replace('the ', 'your ', 1)} and email you.",
         _BANK_TIMING,
     ]
 

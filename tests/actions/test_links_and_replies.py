@@ -75,7 +75,7 @@ def test_a_deep_link_refuses_what_cannot_be_an_order() -> None:
 def test_refund_now_returns_what_was_received_to_the_original_payment_method() -> None:
     preview = preview_cancel(_order(), CancelOptions(refund=RefundTiming.NOW, restock=True))
     assert preview.refund == Money(amount=Decimal("44.90"), currency="EUR")
-    assert "original payment method" in preview.refund_method and "shopify payments" in preview.refund_method
+    assert "original payment method" in preview.refund_method and "(Shopify Payments)" in preview.refund_method
     assert preview.restock_items == ("2 × Desk lamp",)
     assert any("cannot be undone" in line for line in preview.summary)
 
