@@ -6,6 +6,8 @@ sandbox, so `make bench` needs no credentials and never touches the network.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -25,7 +27,9 @@ AUTH_OPERATIONS = frozenset({"/authentication/getAccessToken", "/authentication/
 
 def scratch_dir() -> Path:
     """A fresh temporary data dir (the activity log of a benchmark never mixes with the app's)."""
-    return Path(tempfile.mkdtemp(prefix="cancel-assist-bench-"))
+    path = Path(tempfile.mkdtemp(prefix="cancel-assist-bench-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def new_assistant(*, latency: float = 0.0, data_dir: Path | None = None) -> Assistant:
