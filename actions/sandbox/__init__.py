@@ -176,7 +176,7 @@ class Sandbox:
         return self._world.persist_path
 
     def snapshot(self) -> dict[str, object]:
-        """A copy of the raw world as it is now, other processes' writes included (for the panel and tests)."""
+        """A copy of the raw world now, other processes' writes included (for the panel and tests)."""
         with self._world.transaction():
             self._world.tick()
             return copy.deepcopy(self._world.state)

@@ -147,7 +147,10 @@ class World:
         so the next transaction reloads from disk.
         """
         with self.lock:
-            if self.persist_path is None or self._depth:
+            if self.persist_path is None:
+                yield
+                return
+            if self._depth:
                 self._depth += 1
                 try:
                     yield
