@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -159,7 +160,7 @@ class ActivityStore:
             raise self._store_error(exc) from None
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = self._switch_to_wal(conn)
             if str(mode).lower() != "wal":
                 raise StoreError(
                     f"the activity log at {self.path} cannot use write-ahead logging (journal mode {mode})",
@@ -188,6 +189,23 @@ class ActivityStore:
             raise self._store_error(exc) from None
         finally:
             conn.close()
+
+    def _switch_to_wal(self, conn: sqlite3.Connection) -> str:
+        """Turn on WAL, waiting out another process doing the same on a brand-new file.
+
+        SQLite's busy timeout does not cover the journal-mode switch, so two processes opening a
+        new log at the same instant would see "database is locked" without this retry.
+        """
+        deadline = time.monotonic() + _BUSY_TIMEOUT_S
+        delay = 0.01
+        while True:
+            try:
+                return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc).lower() or time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.2)
 
     # --- cleaning what goes in ----------------------------------------------------------------
 

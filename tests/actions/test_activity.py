@@ -91,6 +91,30 @@ def test_two_processes_claiming_the_same_order_get_exactly_one_claim(tmp_path: P
     assert sorted(r is None for r in got) == [False, True]
 
 
+def _open_new_log_in_process(path: str, barrier: multiprocessing.synchronize.Barrier, results) -> None:  # type: ignore[name-defined]
+    barrier.wait()
+    try:
+        ActivityStore(Path(path))
+        results.put("ok")
+    except StoreError as exc:
+        results.put(str(exc))
+
+
+def test_several_processes_opening_a_brand_new_log_at_once_all_succeed(tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    for round_ in range(3):
+        path = tmp_path / f"new-{round_}.sqlite3"
+        barrier = ctx.Barrier(4)
+        results = ctx.Queue()
+        procs = [ctx.Process(target=_open_new_log_in_process, args=(str(path), barrier, results)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        got = [results.get(timeout=60) for _ in procs]
+        for p in procs:
+            p.join(timeout=60)
+        assert got == ["ok"] * 4
+
+
 def test_a_released_claim_lets_the_merchant_retry(tmp_path: Path) -> None:
     store = ActivityStore(tmp_path / "log.sqlite3")
     first = _claim(store, "cancel_supplier:cjdropshipping:CJ1")
