@@ -20,6 +20,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from actions.errors import ConfigError
+
 __all__ = ["FAULT_KINDS", "FaultKind", "FaultPlan", "FaultRule", "FaultSpecError", "System", "parse_faults"]
 
 System = Literal["shopify", "aliexpress", "cj", "*"]
@@ -32,8 +34,15 @@ _RULE = re.compile(
 )
 
 
-class FaultSpecError(ValueError):
-    """Raised when a fault spec cannot be parsed; the message names the bad rule."""
+class FaultSpecError(ConfigError, ValueError):
+    """Raised when a fault spec cannot be parsed; the message names the bad rule.
+
+    A setting like any other (`CANCEL_ASSIST_SANDBOX_FAULTS`), so the UI and the CLI report it as
+    a configuration error in one sentence.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, system="sandbox")
 
 
 class FaultRule(BaseModel):

@@ -344,7 +344,6 @@ def test_the_app_with_malformed_settings_says_it_cannot_start_and_renders_nothin
     assert TOKEN not in "\n".join(body for _, body, _ in _rendered(at))
 
 
-@pytest.mark.xfail(strict=True, reason="bug: actions/cli.py lets FaultSpecError (a ValueError) escape as a traceback")
 def test_the_cli_with_a_malformed_fault_spec_says_so_in_one_sentence(capsys, tmp_path: Path) -> None:
     from actions.cli import main
 
