@@ -30,6 +30,7 @@ __all__ = [
 DEFAULT_API_VERSION = "2026-04"
 DEFAULT_NOTE_ATTRIBUTES = ("AliExpress Order", "aliexpress_order_id")
 _SHOP = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}\.myshopify\.com$")
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
 _VERSION = re.compile(r"^(\d{4}-(01|04|07|10)|unstable)$")
 
 
@@ -64,6 +65,9 @@ def _check_base_url(value: str | None) -> str | None:
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("an API base URL must be an http(s) URL")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+        # the token travels in a header: plain http only to a proxy on this machine
+        raise ValueError("an API base URL must use https (plain http only for localhost)")
     if parts.username or parts.password:
         raise ValueError("an API base URL must not carry a user name or password")
     return value.strip().rstrip("/")

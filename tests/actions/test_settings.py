@@ -133,3 +133,9 @@ def test_note_attribute_names_can_be_listed_with_commas() -> None:
                                           "supplier_note_attributes": "AE order, Supplier ref ,"}})
     assert settings.shopify is not None
     assert settings.shopify.supplier_note_attributes == ("AE order", "Supplier ref")
+
+
+@pytest.mark.parametrize("base", ["http://proxy.example.com", "http://10.0.0.5:8080", "ftp://proxy.example.com"])
+def test_an_api_base_url_that_would_send_the_token_in_clear_text_is_refused(base: str) -> None:
+    with pytest.raises(ConfigError, match="api_base_url: an API base URL must"):
+        load_settings({"shopify": {"shop": "demo.myshopify.com", "access_token": "shpat_abcdef", "api_base_url": base}})
