@@ -10,7 +10,8 @@ Commands:
 Settings come from the environment and `.streamlit/secrets.toml` in the current folder (the
 environment wins). Without Shopify credentials the CLI runs on the sandbox, kept in
 `<data_dir>/sandbox.json` so successive commands see each other's effects; the activity log is
-`<data_dir>/cancel-assist.sqlite3` (`CANCEL_ASSIST_DATA_DIR`, default `.data`).
+`<data_dir>/cancel-assist.sqlite3` for a live shop and `cancel-assist-sandbox.sqlite3` on the sandbox
+(`CANCEL_ASSIST_DATA_DIR`, default `.data`).
 
 Exit status: 0 success; 1 error (a remote or the activity log failed, or the result is unknown);
 2 refused (the order's path does not allow it, it is already done, or the input is invalid).

@@ -152,7 +152,9 @@ class AppSettings(_Frozen):
 
     @property
     def activity_path(self) -> Path:
-        return self.data_dir / "cancel-assist.sqlite3"
+        """The activity log; the sandbox keeps its own, so demo actions never mix with a live shop's."""
+        name = "cancel-assist.sqlite3" if self.mode == "live" else "cancel-assist-sandbox.sqlite3"
+        return self.data_dir / name
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for redaction of anything that leaves the process."""

@@ -120,7 +120,7 @@ def test_cancel_succeeds_once_and_then_says_it_is_already_done(
 
 def test_a_corrupt_activity_log_is_a_clear_error(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data_dir.mkdir(parents=True)
-    (data_dir / "cancel-assist.sqlite3").write_bytes(b"not a database " * 500)
+    (data_dir / "cancel-assist-sandbox.sqlite3").write_bytes(b"not a database " * 500)
     assert main(["status", "#1001"], env=_env(data_dir)) == 1
     err = capsys.readouterr().err
     assert "corrupt" in err and "Traceback" not in err

@@ -167,7 +167,7 @@ def _race(data_dir: Path, ready: Path, *, slow_second: bool) -> list[subprocess.
     shutil.copy(ready, data_dir / "sandbox.json")
     # The data dir has been used before (the merchant looked the order up): the activity log exists.
     # Two processes creating a brand-new log at the same instant is a separate race in ActivityStore.
-    ActivityStore(data_dir / "cancel-assist.sqlite3")
+    ActivityStore(data_dir / "cancel-assist-sandbox.sqlite3")
     work = data_dir / "work"
     work.mkdir()
     env = {k: v for k, v in os.environ.items()
@@ -206,6 +206,6 @@ def test_two_cli_processes_cancelling_the_same_order_at_once_send_one_order_canc
     assert writes(world, "OrderCancel") == 1
     assert cancel_jobs(world, ORDER_1001) == 1
     assert world["orders"][ORDER_1001]["cancelled_at"]
-    activity = ActivityStore(data_dir / "cancel-assist.sqlite3").list(order="#1001")
+    activity = ActivityStore(data_dir / "cancel-assist-sandbox.sqlite3").list(order="#1001")
     assert [r.outcome for r in activity if r.action == "cancel_order"].count("ok") == 1
 
