@@ -36,12 +36,27 @@ def _secrets() -> Mapping[str, Any]:
         return {}
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _live_assistant(fingerprint: str, _settings: Any) -> Any:
+    """One live assistant per configuration, shared by every session of this process.
+
+    A live assistant holds no per-session state, and sharing it shares the HTTP connection pool
+    and the CJ access token (CJ sells one every 5 minutes, so a token per session would be refused).
+    `fingerprint` keys the cache on every setting, secrets included, without storing them.
+    """
+    from actions.assistant import build_assistant
+
+    return build_assistant(_settings)
+
+
 def _build_assistant() -> Any:
-    """The session's assistant: live when Shopify is configured, else a fresh sandbox."""
+    """The session's assistant: live when Shopify is configured, else a fresh sandbox per session."""
     from actions.assistant import build_assistant
     from actions.settings import load_settings
 
     settings = load_settings(_secrets(), os.environ)
+    if settings.mode == "live":
+        return _live_assistant(settings.fingerprint(), settings)
     delay = os.environ.get("CANCEL_ASSIST_SANDBOX_REPLY_DELAY", "").strip()
     if settings.mode == "sandbox" and delay and not settings.sandbox_persist:
         from actions.sandbox import Sandbox

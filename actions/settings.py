@@ -6,7 +6,7 @@ or an error about one, never shows a token.
 
 from __future__ import annotations
 
-import ipaddress
+import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -155,6 +155,11 @@ class AppSettings(_Frozen):
         """The activity log; the sandbox keeps its own, so demo actions never mix with a live shop's."""
         name = "cancel-assist.sqlite3" if self.mode == "live" else "cancel-assist-sandbox.sqlite3"
         return self.data_dir / name
+
+    def fingerprint(self) -> str:
+        """A digest of every setting, secrets included: a cache key that never holds a secret."""
+        public = self.model_dump_json()  # SecretStr dumps masked, so add the secrets' own digest
+        return hashlib.sha256("\0".join((public, *self.secrets())).encode()).hexdigest()
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for redaction of anything that leaves the process."""

@@ -139,3 +139,11 @@ def test_note_attribute_names_can_be_listed_with_commas() -> None:
 def test_an_api_base_url_that_would_send_the_token_in_clear_text_is_refused(base: str) -> None:
     with pytest.raises(ConfigError, match="api_base_url: an API base URL must"):
         load_settings({"shopify": {"shop": "demo.myshopify.com", "access_token": "shpat_abcdef", "api_base_url": base}})
+
+
+def test_the_settings_fingerprint_tells_tokens_apart_without_holding_them() -> None:
+    one = load_settings({"shopify": {"shop": "demo.myshopify.com", "access_token": "shpat_first_token"}})
+    same = load_settings({"shopify": {"shop": "demo.myshopify.com", "access_token": "shpat_first_token"}})
+    other = load_settings({"shopify": {"shop": "demo.myshopify.com", "access_token": "shpat_other_token"}})
+    assert one.fingerprint() == same.fingerprint() != other.fingerprint()
+    assert "shpat_first_token" not in one.fingerprint()

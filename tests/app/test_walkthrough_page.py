@@ -349,6 +349,17 @@ def test_live_mode_starts_only_when_shopify_credentials_are_configured(open_app)
     assert "shpat_notarealtoken123" not in all_text(at)
 
 
+def test_live_sessions_share_one_assistant_so_they_share_the_cj_token_and_connections(open_app) -> None:
+    from pages._ui import ASSISTANT_KEY
+
+    first = open_app(secrets=LIVE_SECRETS, fresh_assistant=False)
+    second = open_app(secrets=LIVE_SECRETS, fresh_assistant=False)
+    other_shop = open_app(secrets={"shopify": {**LIVE_SECRETS["shopify"], "access_token": "shpat_anothertoken456"}},
+                          fresh_assistant=False)
+    assert first.session_state[ASSISTANT_KEY] is second.session_state[ASSISTANT_KEY]
+    assert other_shop.session_state[ASSISTANT_KEY] is not first.session_state[ASSISTANT_KEY]
+
+
 def test_the_sandbox_can_be_forced_even_with_credentials(open_app, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CANCEL_ASSIST_SANDBOX", "1")
     at = open_app({"order": "1001"}, secrets=LIVE_SECRETS, fresh_assistant=False)
