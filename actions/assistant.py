@@ -45,6 +45,7 @@ from kb.state import (
     SupplierRefSource,
     SupplierStatus,
 )
+from kb.suppliers import supplier_title
 from kb.walkthrough import ActionId, StepStatus, Walkthrough, WalkthroughStep
 
 if TYPE_CHECKING:  # the sandbox is imported only when it is used (never in live mode)
@@ -64,7 +65,6 @@ __all__ = [
 
 _WRITES = frozenset({ActionId.CANCEL_ORDER, ActionId.CANCEL_SUPPLIER, ActionId.REVERT_FULFILLMENT})
 _ANY_STEP = frozenset({ActionId.CHECK_SUPPLIER, ActionId.OPEN_SUPPLIER})
-_SUPPLIER_NAMES = {"aliexpress": "AliExpress", "cjdropshipping": "CJ Dropshipping"}
 _ACTION_WORDS = {
     ActionId.CHECK_SUPPLIER: "check the supplier order",
     ActionId.CANCEL_SUPPLIER: "cancel at the supplier",
@@ -128,10 +128,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _supplier_name(supplier: str | None) -> str:
-    return _SUPPLIER_NAMES.get(supplier or "", supplier or "the supplier")
-
-
 class Assistant:
     """Look up an order, say its path, and run the one action its walkthrough offers next."""
 
@@ -192,7 +188,7 @@ class Assistant:
         self.activity.record(
             order_id=shop_state.id, order_name=shop_state.name, ticket=ticket, action="enter_supplier_ref",
             options={"supplier": ref.supplier, "order_id": ref.order_id}, outcome="ok",
-            message=f"Supplier order {ref.order_id} at {_supplier_name(ref.supplier)} remembered for this order.",
+            message=f"Supplier order {ref.order_id} at {supplier_title(ref.supplier)} remembered for this order.",
         )
         return self._complete(shop_state)
 
@@ -281,7 +277,7 @@ class Assistant:
             supplier = self._supplier_state(state, request.target)
             if supplier is not None and supplier.status in (SupplierStatus.CANCELLED, SupplierStatus.CANCEL_REQUESTED):
                 verb = "cancelled" if supplier.status is SupplierStatus.CANCELLED else "waiting for the seller to accept the cancellation"
-                return f"Supplier order {supplier.order_id} at {_supplier_name(supplier.supplier)} is already {verb}."
+                return f"Supplier order {supplier.order_id} at {supplier_title(supplier.supplier)} is already {verb}."
         for step in lookup.walkthrough.steps:
             if step.action is request.action and step.status is StepStatus.DONE and (
                 request.target is None or step.target == request.target
@@ -324,11 +320,11 @@ class Assistant:
         if supplier is None:
             message = "Checked the supplier order again."
         elif supplier.read_error:
-            message = f"{_supplier_name(supplier.supplier)} could not be read: {self._safe(supplier.read_error)}"
+            message = f"{supplier_title(supplier.supplier)} could not be read: {self._safe(supplier.read_error)}"
         else:
             raw = f" ({supplier.raw_status})" if supplier.raw_status else ""
             message = (
-                f"Supplier order {supplier.order_id} at {_supplier_name(supplier.supplier)}: "
+                f"Supplier order {supplier.order_id} at {supplier_title(supplier.supplier)}: "
                 f"{supplier.status.value.replace('_', ' ')}{raw}."
             )
         outcome: Outcome = "error" if supplier is not None and supplier.read_error else "ok"
@@ -342,7 +338,7 @@ class Assistant:
         url = (supplier.order_url if supplier and supplier.order_url else None) or (
             client.order_url(target) if client else None
         )
-        message = f"Open supplier order {target} on {_supplier_name(supplier_name)} and click \u201cCancel order\u201d there."
+        message = f"Open supplier order {target} on {supplier_title(supplier_name)} and click \u201cCancel order\u201d there."
         if self.sandbox is not None and supplier is not None and supplier.cancel_channel is CancelChannel.MANUAL:
             try:
                 self.sandbox.simulate_manual_supplier_cancel(supplier_name, target)
@@ -474,11 +470,11 @@ class Assistant:
         supplier_name = step.supplier or ""
         client = self.suppliers.get(supplier_name)
         if client is None:
-            raise Refused(f"{_supplier_name(supplier_name)} is not connected; cancel it on its website.")
+            raise Refused(f"{supplier_title(supplier_name)} is not connected; cancel it on its website.")
         result = client.cancel(step.target or "")
         status = result.status.value.replace("_", " ")
         return (
-            f"Supplier order {result.order_id} at {_supplier_name(supplier_name)}: cancellation sent (now {status}).",
+            f"Supplier order {result.order_id} at {supplier_title(supplier_name)}: cancellation sent (now {status}).",
             None,
         )
 
@@ -486,7 +482,7 @@ class Assistant:
         self, before: Lookup, request: ActionRequest, step: WalkthroughStep, exc: ActionError
     ) -> tuple[Outcome, str, bool]:
         """A write whose result is unknown: read again and say what actually happened."""
-        system = {"shopify": "Shopify"}.get(exc.system, _supplier_name(exc.system) if exc.system else "The remote")
+        system = {"shopify": "Shopify"}.get(exc.system, supplier_title(exc.system) if exc.system else "The remote")
         try:
             fresh = self.look_up(request.order)
         except ActionError:

@@ -25,7 +25,7 @@ from actions.errors import (
     redact,
 )
 from kb.state import CancelChannel, SupplierName, SupplierOrderState, SupplierRef, SupplierStatus
-from kb.suppliers import SUPPLIER_TITLES, cancel_channel, check_order_id, supplier_order_url
+from kb.suppliers import cancel_channel, check_order_id, supplier_order_url, supplier_title
 
 __all__ = [
     "MAX_READ_WORKERS",
@@ -90,11 +90,6 @@ class RequestCounter:
     @property
     def value(self) -> int:
         return self._value
-
-
-def supplier_title(supplier: str) -> str:
-    """The supplier's name as a merchant writes it."""
-    return SUPPLIER_TITLES.get(supplier, supplier or "the supplier")
 
 
 def validate_order_id(supplier: SupplierName, order_id: str) -> str:

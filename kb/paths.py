@@ -75,6 +75,7 @@ from kb.state import (
     SupplierOrderState,
     SupplierStatus,
 )
+from kb.suppliers import SUPPLIER_TITLES
 from kb.walkthrough import (
     ActionId,
     PathId,
@@ -127,8 +128,6 @@ _FOS = FulfillmentOrderStatus
 _FOR = FulfillmentOrderRequestStatus
 _FINISHED_FO = frozenset({_FOS.CLOSED, _FOS.CANCELLED})
 _ODD_REQUESTS = frozenset({_FOR.REJECTED, _FOR.CANCELLATION_REJECTED, _FOR.UNKNOWN})
-
-_SUPPLIER_NAMES = {"aliexpress": "AliExpress", "cjdropshipping": "CJ Dropshipping"}
 
 _SUPPLIER_STATUS_WORDS = {
     _S.PLACED_UNPAID: "placed, not paid yet",
@@ -296,7 +295,7 @@ def _shopify_oddities(state: OrderState, *, has_shipped: bool) -> Iterable[str]:
     read = {so.order_id for so in state.suppliers}
     for ref in shopify.supplier_refs:
         if ref.order_id not in read:
-            yield (f"{_SUPPLIER_NAMES[ref.supplier]} order {ref.order_id} is linked to this order but was not "
+            yield (f"{SUPPLIER_TITLES[ref.supplier]} order {ref.order_id} is linked to this order but was not "
                    "checked, so we cannot tell whether it can still be cancelled")
     if shopify.fulfillment_status in _FULFILLED_DISPLAY and state.suppliers and not has_shipped:
         yield (f"Shopify shows the order {_DISPLAY_WORDS[shopify.fulfillment_status]}, yet none of its "
@@ -472,7 +471,7 @@ def _supplier_steps(so: SupplierOrderState, f: _Facts) -> list[_Draft]:
                        action=ActionId.CHECK_SUPPLIER, **ids)
     else:
         check = _Draft("supplier-check-status", _Todo.DONE,
-                       f"{_SUPPLIER_NAMES[so.supplier]} says: {_raw(so)} ({_SUPPLIER_STATUS_WORDS[so.status]}).", **ids)
+                       f"{SUPPLIER_TITLES[so.supplier]} says: {_raw(so)} ({_SUPPLIER_STATUS_WORDS[so.status]}).", **ids)
 
     if group == "a":
         action = ActionId.CANCEL_SUPPLIER if so.cancel_channel is CancelChannel.API else ActionId.OPEN_SUPPLIER
@@ -493,14 +492,14 @@ def _supplier_steps(so: SupplierOrderState, f: _Facts) -> list[_Draft]:
                          action=ActionId.CHECK_SUPPLIER, **ids)
     elif group == "s":
         cancel = _Draft("supplier-cancel", _Todo.BLOCKED,
-                        f"{name} is {_SUPPLIER_STATUS_WORDS[so.status]}: {_SUPPLIER_NAMES[so.supplier]} no longer "
+                        f"{name} is {_SUPPLIER_STATUS_WORDS[so.status]}: {SUPPLIER_TITLES[so.supplier]} no longer "
                         "lets you cancel it. See 'When the supplier has already shipped'.", **ids)
         confirm = _Draft("supplier-confirm-cancelled", _Todo.NOT_NEEDED,
                          f"{name} shipped, so there is no cancellation to confirm.", **ids)
     elif group == "c":
         cancel = _Draft("supplier-cancel", _Todo.DONE, f"{name} is cancelled at the supplier.", **ids)
         confirm = _Draft("supplier-confirm-cancelled", _Todo.DONE,
-                         f"{_SUPPLIER_NAMES[so.supplier]} shows {so.order_id} cancelled ({_raw(so)}); "
+                         f"{SUPPLIER_TITLES[so.supplier]} shows {so.order_id} cancelled ({_raw(so)}); "
                          "the supplier refunds what you paid for it.", **ids)
     else:
         cancel = _Draft("supplier-cancel", _Todo.BLOCKED,
@@ -515,7 +514,7 @@ def _supplier_wait_words(so: SupplierOrderState) -> str:
     if so.supplier == "aliexpress":
         return (f"Waiting for the seller to approve the cancellation of {name}. Check again in about 24 hours; "
                 "if the seller does not answer within 72 hours, AliExpress closes the order and refunds you.")
-    return (f"Waiting for {_SUPPLIER_NAMES[so.supplier]} to confirm the cancellation of {name}. "
+    return (f"Waiting for {SUPPLIER_TITLES[so.supplier]} to confirm the cancellation of {name}. "
             "Check again in about 24 hours.")
 
 
@@ -835,7 +834,7 @@ def _recheck(f: _Facts) -> timedelta:
 
 
 def _order_words(so: SupplierOrderState) -> str:
-    return f"{_SUPPLIER_NAMES[so.supplier]} order {so.order_id}"
+    return f"{SUPPLIER_TITLES[so.supplier]} order {so.order_id}"
 
 
 def _describe(so: SupplierOrderState) -> str:

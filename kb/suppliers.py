@@ -22,6 +22,7 @@ __all__ = [
     "ALIEXPRESS_STATUSES",
     "CJ_STATUSES",
     "SUPPLIER_TITLES",
+    "supplier_title",
     "cancel_channel",
     "check_order_id",
     "normalize_aliexpress",
@@ -32,6 +33,11 @@ __all__ = [
 _S = SupplierStatus
 
 SUPPLIER_TITLES: Mapping[str, str] = MappingProxyType({"aliexpress": "AliExpress", "cjdropshipping": "CJ Dropshipping"})
+
+
+def supplier_title(supplier: str | None) -> str:
+    """The supplier's name as a merchant writes it."""
+    return SUPPLIER_TITLES.get(supplier or "", supplier or "the supplier")
 
 ALIEXPRESS_STATUSES: Mapping[str, SupplierStatus] = MappingProxyType({
     # Placed, payment not taken yet: AliExpress cancels it at once from the order page.

@@ -9,12 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from actions.shopify import REQUIRED_SCOPES
+from kb.suppliers import supplier_title
 from pages._ui import CONNECTION_CHECK, ensure_frame, escape_md, get_assistant, state_key
 
 ensure_frame()
 
 _RESULT = state_key("connection", "result")
-_SUPPLIERS = {"aliexpress": "AliExpress", "cjdropshipping": "CJ Dropshipping"}
 
 
 def _check_again() -> None:
@@ -52,7 +52,7 @@ def _show() -> None:
         st.caption("Also granted (not needed): " + escape_md(", ".join(extra)))
     st.subheader("Suppliers")
     st.table([
-        {"Supplier": _SUPPLIERS.get(name, name),
+        {"Supplier": supplier_title(name),
          "Credentials": "✅ configured" if present else "— not configured: check and cancel by hand"}
         for name, present in info.suppliers.items()
     ])

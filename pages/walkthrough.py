@@ -16,6 +16,7 @@ from actions.assistant import ActionRequest, ActionResult, Assistant, Lookup
 from actions.errors import ActionError, InputError
 from kb.guide import load_guide
 from kb.state import CancelOptions, CancelReason, FulfillmentOrderAction, RefundTiming, SupplierRef
+from kb.suppliers import SUPPLIER_TITLES, supplier_title
 from kb.walkthrough import ActionId, StepStatus, WalkthroughStep
 from pages._ui import (
     ensure_frame,
@@ -57,7 +58,6 @@ _REVERT_LABELS = {
     FulfillmentOrderAction.MARK_AS_OPEN: "Mark the items as open again",
     FulfillmentOrderAction.RELEASE_HOLD: "Release the hold",
 }
-_SUPPLIERS = {"aliexpress": "AliExpress", "cjdropshipping": "CJ Dropshipping"}
 _REFUND_WORDS = {RefundTiming.NOW: "Refund now", RefundTiming.LATER: "Refund later"}
 _REASON_WORDS = {
     CancelReason.CUSTOMER: "Customer changed or cancelled order",
@@ -140,7 +140,7 @@ def _summary(lookup: Lookup) -> None:
         st.caption("Supplier orders (live status)")
         st.table([
             {
-                "Supplier": _SUPPLIERS.get(so.supplier, so.supplier),
+                "Supplier": supplier_title(so.supplier),
                 "Order": so.order_id,
                 "Status": _words(so.status.value) + (f" ({so.raw_status})" if so.raw_status else ""),
                 "How to cancel": so.read_error or so.cancel_note or _words(so.cancel_channel.value),
@@ -225,7 +225,7 @@ def _close_dialog(order: str) -> None:
 
 def _step_buttons(ctx: Context, order: str, lookup: Lookup, step: WalkthroughStep) -> None:
     action = step.action
-    supplier = _SUPPLIERS.get(step.supplier or "", "the supplier")
+    supplier = supplier_title(step.supplier)
     if action is None or step.status is StepStatus.NOT_NEEDED:
         return
     if action is ActionId.CHECK_SUPPLIER:
@@ -376,7 +376,7 @@ def _confirm_cancel_body(ctx: Context, order: str, lookup: Lookup, step: Walkthr
 
 
 def _confirm_supplier_body(ctx: Context, order: str, lookup: Lookup, step: WalkthroughStep) -> None:
-    supplier = _SUPPLIERS.get(step.supplier or "", "the supplier")
+    supplier = supplier_title(step.supplier)
     st.markdown(f"Cancel supplier order **{escape_md(step.target or '')}** at {escape_md(supplier)}? "
                 "A cancelled supplier order cannot be reopened.")
     op = _op(order, lookup, ActionId.CANCEL_SUPPLIER, step.target)
@@ -439,7 +439,7 @@ def _supplier_ref_entry(ctx: Context, order: str, lookup: Lookup) -> None:
     with st.container(border=True):
         st.markdown("**This order names no supplier order.** Enter it to check and cancel it here.")
         left, right, button = st.columns([2, 3, 2], vertical_alignment="bottom")
-        left.selectbox("Supplier", list(_SUPPLIERS), key=state_key("ref-supplier", order), format_func=_SUPPLIERS.get)
+        left.selectbox("Supplier", list(SUPPLIER_TITLES), key=state_key("ref-supplier", order), format_func=supplier_title)
         right.text_input("Supplier order id", key=state_key("ref-id", order), max_chars=64)
         button.button("Remember it", key=state_key("ref-save", order), on_click=_remember_ref, args=(ctx, order))
 
@@ -503,7 +503,7 @@ def _sandbox_panel(order: str | None, lookup: Lookup | None) -> None:
                                                         accept=False))
             for so in lookup.state.suppliers:
                 left, right = st.columns(2)
-                name = _SUPPLIERS.get(so.supplier, so.supplier)
+                name = supplier_title(so.supplier)
                 left.button(f"Simulate seller reply: {name} {so.order_id} accepts",
                             key=state_key("sandbox", "seller-accept", so.order_id),
                             on_click=lambda so=so: _sandbox_call(order, sandbox.simulate_seller_reply, so.supplier,
