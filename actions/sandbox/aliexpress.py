@@ -7,7 +7,6 @@ the real non-simplified envelope (`aeop_*` wrappers) or the gateway's `error_res
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import uuid
@@ -17,6 +16,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 
+from actions.aliexpress import sign  # the gateway checks with the one algorithm, tested on the official vector
 from actions.sandbox.world import World
 
 __all__ = [
@@ -25,21 +25,12 @@ __all__ = [
     "SANDBOX_SESSION",
     "AliExpressSimulator",
     "error_body",
-    "sign",
 ]
 
 SANDBOX_APP_KEY = "sandbox-app"
 SANDBOX_APP_SECRET = "sandbox-secret"
 SANDBOX_SESSION = "sandbox-session"
 _ORDER_GET = "aliexpress.trade.ds.order.get"
-
-
-def sign(secret: str, api_name: str, params: Mapping[str, str]) -> str:
-    """IOP signature: HMAC-SHA256 over sorted key+value pairs (path-prefixed for /rest APIs), upper hex."""
-    body = "".join(f"{key}{params[key]}" for key in sorted(params) if key != "sign")
-    if "/" in api_name:
-        body = api_name + body
-    return hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest().upper()
 
 
 def error_body(code: str, msg: str, *, type_: str = "ISV", sub_code: str | None = None, sub_msg: str | None = None,
