@@ -28,17 +28,10 @@ from actions.errors import (
     PermissionDenied,
     RateLimited,
     ServerError,
-    TransportError,
 )
 from actions.settings import AliExpressSettings
-from actions.suppliers import (
-    RequestCounter,
-    SupplierRefused,
-    malformed,
-    retry_read,
-    safe_text,
-    validate_order_id,
-)
+from actions.suppliers import SupplierRefused, malformed, validate_order_id
+from actions.wire import RequestCounter, json_object, retry_read, safe_text, send, text_or_none
 from kb.state import Money, SupplierName, SupplierOrderState
 from kb.suppliers import cancel_channel, normalize_aliexpress, supplier_order_url
 
@@ -139,19 +132,10 @@ class AliExpressClient:
     def _call(self, method: str, business: Mapping[str, str], *, order_id: str) -> tuple[dict[str, Any], str | None]:
         url = f"{self._settings.api_base_url}/sync"
         self._count.increment()
-        try:
-            response = self._http.post(url, data=self._params(method, business))
-        except httpx.TimeoutException as exc:
-            raise TransportError("AliExpress did not answer in time", system=_SYSTEM, timeout=True) from exc
-        except httpx.TransportError as exc:
-            raise TransportError(
-                f"AliExpress could not be reached ({type(exc).__name__})", system=_SYSTEM
-            ) from exc
-        try:
-            body = response.json(parse_float=Decimal)
-        except ValueError:
-            body = None
-        if isinstance(body, dict):
+        response = send(lambda: self._http.post(url, data=self._params(method, business)),
+                        system=_SYSTEM, title="AliExpress")
+        body = json_object(response, parse_float=Decimal)
+        if body is not None:
             error = body.get("error_response")
             if isinstance(error, dict):
                 raise self._error(error, order_id=order_id, status=response.status_code)
@@ -166,14 +150,14 @@ class AliExpressClient:
                               system=_SYSTEM, status=429)
         if response.status_code in (401, 403):
             raise self._error({"code": str(response.status_code)}, order_id=order_id, status=response.status_code)
-        if response.status_code >= 400 or not isinstance(body, dict):
+        if response.status_code >= 400 or body is None:
             raise malformed(_SYSTEM, f"HTTP {response.status_code}", status=response.status_code)
         wrapper = body.get(_RESPONSE_KEY)
         if isinstance(wrapper, dict):
-            request_id = _text(wrapper.get("request_id")) or _text(body.get("request_id"))
+            request_id = text_or_none(wrapper.get("request_id")) or text_or_none(body.get("request_id"))
             payload = wrapper
         else:
-            request_id = _text(body.get("request_id"))
+            request_id = text_or_none(body.get("request_id"))
             payload = body  # simplify=true: the result sits at the top level
         self.last_request_id = request_id
         return payload, request_id
@@ -181,10 +165,10 @@ class AliExpressClient:
     def _error(self, error: Mapping[str, Any], *, order_id: str, status: int | None) -> ActionError:
         """Translate an error envelope into the error hierarchy, in a merchant's words."""
         secrets = self._secrets()
-        sub_code = _text(error.get("sub_code")) or ""
-        code = _text(error.get("code")) or ""
-        kind = (_text(error.get("type")) or "").upper()
-        request_id = _text(error.get("request_id"))
+        sub_code = text_or_none(error.get("sub_code")) or ""
+        code = text_or_none(error.get("code")) or ""
+        kind = (text_or_none(error.get("type")) or "").upper()
+        request_id = text_or_none(error.get("request_id"))
         detail = safe_text(error.get("sub_msg") or error.get("msg") or error.get("message") or code, secrets, limit=160)
         keys = {sub_code.lower(), code.lower()}
         label = safe_text(sub_code or code, secrets, limit=80) or None
@@ -220,13 +204,13 @@ class AliExpressClient:
                                 system=_SYSTEM, request_id=request_id)
         if not isinstance(result, dict):
             raise malformed(_SYSTEM, "the order is not an object", request_id=request_id)
-        raw_status = _text(result.get("order_status"))
-        logistics_status = _text(result.get("logistics_status"))
+        raw_status = text_or_none(result.get("order_status"))
+        logistics_status = text_or_none(result.get("logistics_status"))
         children = _unwrap(result.get("child_order_list"), "aeop_child_order_info")
-        end_reason = next((r for c in children if isinstance(c, dict) and (r := _text(c.get("end_reason")))), None)
-        end_reason = end_reason or _text(result.get("end_reason"))
+        end_reason = next((r for c in children if isinstance(c, dict) and (r := text_or_none(c.get("end_reason")))), None)
+        end_reason = end_reason or text_or_none(result.get("end_reason"))
         parcels = _unwrap(result.get("logistics_info_list"), "aeop_order_logistics_info")
-        tracking = next((t for p in parcels if isinstance(p, dict) and (t := _text(p.get("logistics_no")))), None)
+        tracking = next((t for p in parcels if isinstance(p, dict) and (t := text_or_none(p.get("logistics_no")))), None)
         status = normalize_aliexpress(raw_status, end_reason=end_reason, logistics_status=logistics_status)
         channel, note = cancel_channel("aliexpress", status)
         return SupplierOrderState(
@@ -244,13 +228,6 @@ class AliExpressClient:
         )
 
 
-def _text(value: object) -> str | None:
-    if value is None or isinstance(value, dict | list):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
 def _unwrap(value: object, key: str) -> list[Any]:
     """`{"aeop_x": [...]}` (simplify=false) or `[...]` (simplify=true) -> the list."""
     if isinstance(value, dict):
@@ -264,7 +241,7 @@ def _money(value: object) -> Money | None:
     """`{amount, currency_code}` -> Money; an unreadable amount is left out, not guessed."""
     if not isinstance(value, dict):
         return None
-    amount, currency = value.get("amount"), _text(value.get("currency_code"))
+    amount, currency = value.get("amount"), text_or_none(value.get("currency_code"))
     if amount is None or not currency or len(currency) != 3:
         return None
     try:

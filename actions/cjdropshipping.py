@@ -3,8 +3,9 @@
 The API key buys an access token (`getAccessToken`, which CJ allows once per 5 minutes), kept
 in this client until it expires and then refreshed; a request refused for its token gets one
 new token and one more try. `cancel` re-reads the order, deletes it only when `kb.suppliers`
-says the API may (before payment), and re-reads again; a delete that times out is never sent
-twice: the order is re-read instead. Tokens and the key never reach a message or a log.
+says the API may (before payment), and re-reads again. A delete whose answer is lost or garbled
+is never sent twice: the order is read back, as Shopify's client does after an unclear write, and
+an order that still shows no change is an unknown outcome. Tokens and the key never reach a message.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from actions.errors import (
     ActionError,
     ApiError,
     AuthenticationError,
+    MalformedResponse,
     NotFoundError,
     OutcomeUnknown,
     PermissionDenied,
@@ -32,14 +34,8 @@ from actions.errors import (
     TransportError,
 )
 from actions.settings import CJSettings
-from actions.suppliers import (
-    RequestCounter,
-    SupplierRefused,
-    malformed,
-    retry_read,
-    safe_text,
-    validate_order_id,
-)
+from actions.suppliers import SupplierRefused, malformed, validate_order_id
+from actions.wire import NotSent, RequestCounter, json_object, reread, retry_read, safe_text, send, text_or_none
 from kb.state import CancelChannel, Money, SupplierName, SupplierOrderState, SupplierStatus
 from kb.suppliers import cancel_channel, normalize_cj, supplier_order_url
 
@@ -122,25 +118,34 @@ class CJClient:
             )
         try:
             self._authorized("DELETE", "/shopping/order/deleteOrder", order_id=order_id)
-        except (TransportError, ServerError) as exc:  # it may have been applied: look, never send it again
+        except NotSent:
+            raise  # the connection was never made: CJ saw nothing, and the merchant may simply try again
+        except (TransportError, ServerError, MalformedResponse) as exc:  # it may have been applied: look, never resend
             _log.warning("CJ deleteOrder outcome unclear (%s); re-reading the order", type(exc).__name__)
-            after = self._read_after_delete(order_id, unclear=True)
-            if after.status is SupplierStatus.CANCELLED:
-                return after
-            raise OutcomeUnknown(
-                f"CJ did not confirm the cancellation of order {order_id} and it still shows as "
-                f"{after.raw_status or after.status.value}. Do not cancel it again yet: check it again in a minute, "
-                f"or open it on CJ ({after.order_url}).",
-                system=_SYSTEM,
-            ) from exc
-        return self._read_after_delete(order_id, unclear=False)
+            return self._settle_unclear_delete(order_id, exc)
+        return self._read_after_delete(order_id)
 
     # --- orders -------------------------------------------------------------------------
 
-    def _read_after_delete(self, order_id: str, *, unclear: bool) -> SupplierOrderState:
+    def _settle_unclear_delete(self, order_id: str, exc: ActionError) -> SupplierOrderState:
+        """A delete whose answer was lost or garbled: read the order back (as Shopify's client does), say what shows."""
+        seen, after = reread(lambda: self._read_after_delete(order_id), _is_cancelled, sleep=self._sleep)
+        if after is not None and _is_cancelled(after):
+            return after
+        if after is not None:
+            seen = f"Reading it back, it still shows as {after.raw_status or after.status.value}."
+        raise OutcomeUnknown(
+            f"CJ did not confirm the cancellation of order {order_id} ({exc.message.rstrip('.')}). {seen} "
+            "It was not sent again. Do not cancel it again yet: check it again in a minute, "
+            f"or open it on CJ ({self.order_url(order_id)}).",
+            system=_SYSTEM,
+            request_id=exc.request_id,
+        ) from exc
+
+    def _read_after_delete(self, order_id: str) -> SupplierOrderState:
         """The order after a delete: CANCELLED, or gone from CJ (deleteOrder may remove it)."""
         try:
-            state = self.read_order(order_id)
+            return self.read_order(order_id)
         except NotFoundError:
             return SupplierOrderState(
                 supplier="cjdropshipping", order_id=order_id, status=SupplierStatus.CANCELLED,
@@ -148,14 +153,6 @@ class CJClient:
                 cancel_note="CJ deleted the order; it no longer appears in your CJ account. Nothing more to do there.",
                 order_url=supplier_order_url("cjdropshipping", order_id),
             )
-        except ActionError as exc:
-            if unclear:
-                raise OutcomeUnknown(
-                    f"CJ did not confirm the cancellation of order {order_id}, and it could not be re-read ({exc}). "
-                    "Do not cancel it again yet: check it on CJ first.", system=_SYSTEM,
-                ) from exc
-            raise
-        return state
 
     def _state(self, order_id: str, data: object) -> SupplierOrderState:
         if data is None:
@@ -163,7 +160,7 @@ class CJClient:
                                 request_id=self.last_request_id)
         if not isinstance(data, dict):
             raise malformed(_SYSTEM, "the order is not an object", request_id=self.last_request_id)
-        raw_status = _text(data.get("orderStatus"))
+        raw_status = text_or_none(data.get("orderStatus"))
         status = normalize_cj(raw_status)
         channel, note = cancel_channel("cjdropshipping", status)
         return SupplierOrderState(
@@ -171,7 +168,7 @@ class CJClient:
             order_id=order_id,
             status=status,
             raw_status=raw_status,
-            tracking_number=_text(data.get("trackNumber")),
+            tracking_number=text_or_none(data.get("trackNumber")),
             amount=_money(data.get("orderAmount")),
             cancel_channel=channel,
             cancel_note=note,
@@ -211,10 +208,10 @@ class CJClient:
         self.token_fetches += 1
         data = retry_read(lambda: self._send("POST", path, json=body, auth_call=True),
                           sleep=self._sleep, what=f"CJ {path.rsplit('/', 1)[-1]}")
-        if not isinstance(data, dict) or not _text(data.get("accessToken")):
+        if not isinstance(data, dict) or not text_or_none(data.get("accessToken")):
             raise malformed(_SYSTEM, "no access token in the answer", request_id=self.last_request_id)
         now = self._clock()
-        refresh = _text(data.get("refreshToken"))
+        refresh = text_or_none(data.get("refreshToken"))
         self._seen_tokens += [SecretStr(t) for t in (str(data["accessToken"]), refresh) if t]
         return _Token(
             access=SecretStr(str(data["accessToken"])),
@@ -249,21 +246,13 @@ class CJClient:
         url = f"{self._settings.api_base_url}{path}"
         headers = {"CJ-Access-Token": token} if token else {}
         self._count.increment()
-        try:
-            response = self._http.request(method, url, params=params, json=json, headers=headers)
-        except httpx.TimeoutException as exc:
-            raise TransportError("CJ Dropshipping did not answer in time", system=_SYSTEM, timeout=True) from exc
-        except httpx.TransportError as exc:
-            raise TransportError(f"CJ Dropshipping could not be reached ({type(exc).__name__})",
-                                 system=_SYSTEM) from exc
-        try:
-            body = response.json(parse_float=Decimal)
-        except ValueError:
-            body = None
-        request_id = _text(body.get("requestId")) if isinstance(body, dict) else None
+        response = send(lambda: self._http.request(method, url, params=params, json=json, headers=headers),
+                        system=_SYSTEM, title="CJ Dropshipping")
+        body = json_object(response, parse_float=Decimal)
+        request_id = text_or_none(body.get("requestId")) if body is not None else None
         request_id = request_id or response.headers.get("x-request-id") or response.headers.get("requestid")
         self.last_request_id = request_id
-        if isinstance(body, dict) and body.get("result") is True and body.get("code") in (200, "200", None):
+        if body is not None and body.get("result") is True and body.get("code") in (200, "200", None):
             return body.get("data")
         raise self._error(response, body, request_id=request_id, order_id=order_id, auth_call=auth_call)
 
@@ -304,11 +293,8 @@ class CJClient:
         return ApiError(f"CJ Dropshipping refused the request: {message or 'no reason given'}", **common)
 
 
-def _text(value: object) -> str | None:
-    if value is None or isinstance(value, dict | list):
-        return None
-    text = str(value).strip()
-    return text or None
+def _is_cancelled(state: SupplierOrderState) -> bool:
+    return state.status is SupplierStatus.CANCELLED
 
 
 def _money(value: object) -> Money | None:
@@ -323,7 +309,7 @@ def _money(value: object) -> Money | None:
 
 def _expiry(value: object, now: float) -> float:
     """CJ's expiry date (ISO 8601, usually with an offset) as epoch seconds; unreadable -> an hour from now."""
-    text = _text(value)
+    text = text_or_none(value)
     if text:
         try:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -1,4 +1,4 @@
-"""The supplier protocol, the concurrent reads of an order's supplier orders, and shared plumbing.
+"""The supplier protocol, and the concurrent reads of an order's supplier orders.
 
 Each supplier adapter (`actions.aliexpress`, `actions.cjdropshipping`) turns its wire format into a
 `kb.state.SupplierOrderState`; what a status means and how it can be cancelled is decided in
@@ -9,37 +9,21 @@ it becomes an UNKNOWN state with the reason in merchant words and the link to ch
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import Protocol, runtime_checkable
 
-from actions.errors import (
-    ActionError,
-    InputError,
-    MalformedResponse,
-    RateLimited,
-    Refused,
-    ServerError,
-    TransportError,
-    redact,
-)
+from actions.errors import ActionError, InputError, MalformedResponse, Refused
 from kb.state import CancelChannel, SupplierName, SupplierOrderState, SupplierRef, SupplierStatus
 from kb.suppliers import cancel_channel, check_order_id, supplier_order_url, supplier_title
 
 __all__ = [
     "MAX_READ_WORKERS",
-    "READ_ATTEMPTS",
-    "READ_BACKOFF",
-    "RequestCounter",
     "SupplierClient",
     "SupplierRefused",
     "UnconfiguredSupplier",
-    "is_retryable",
     "malformed",
     "read_supplier_orders",
-    "retry_read",
-    "safe_text",
     "supplier_title",
     "unreadable_state",
     "validate_order_id",
@@ -48,10 +32,6 @@ __all__ = [
 _log = logging.getLogger(__name__)
 
 MAX_READ_WORKERS = 8
-READ_ATTEMPTS = 3
-READ_BACKOFF = (0.5, 1.5)  # seconds before the 2nd and the 3rd attempt of a read
-
-T = TypeVar("T")
 
 
 @runtime_checkable
@@ -76,57 +56,12 @@ class SupplierRefused(Refused):
         self.url = url
 
 
-class RequestCounter:
-    """A thread-safe count of HTTP requests (supplier reads run concurrently)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._value = 0
-
-    def increment(self) -> None:
-        with self._lock:
-            self._value += 1
-
-    @property
-    def value(self) -> int:
-        return self._value
-
-
 def validate_order_id(supplier: SupplierName, order_id: str) -> str:
     """The order id if it can be this supplier's; InputError (merchant words) otherwise."""
     try:
         return check_order_id(supplier, order_id)
     except ValueError as exc:
         raise InputError(str(exc).capitalize(), system=supplier) from None
-
-
-def is_retryable(error: ActionError) -> bool:
-    """A read may be sent again after a timeout, a lost connection, a 5xx, a busy service or a rate limit."""
-    return isinstance(error, TransportError | ServerError | RateLimited)
-
-
-def retry_read(
-    attempt: Callable[[], T],
-    *,
-    sleep: Callable[[float], None],
-    what: str,
-    attempts: int = READ_ATTEMPTS,
-    backoff: Sequence[float] = READ_BACKOFF,
-) -> T:
-    """Run a read up to `attempts` times while it fails in a retryable way; reads only, never writes."""
-    for number in range(1, attempts + 1):
-        try:
-            return attempt()
-        except ActionError as exc:
-            if number >= attempts or not is_retryable(exc):
-                raise
-            wait = backoff[min(number - 1, len(backoff) - 1)]
-            if isinstance(exc, RateLimited) and exc.retry_after:
-                wait = max(wait, min(exc.retry_after, 10.0))
-            _log.info("%s failed (%s), attempt %d of %d; retrying in %.1fs", what, type(exc).__name__,
-                      number, attempts, wait)
-            sleep(wait)
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def unreadable_state(supplier: SupplierName, order_id: str, reason: str) -> SupplierOrderState:
@@ -196,11 +131,6 @@ def read_supplier_orders(
         return tuple(_read_one(clients, ref) for ref in refs)
     with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(refs))), thread_name_prefix="supplier") as pool:
         return tuple(pool.map(lambda ref: _read_one(clients, ref), refs))
-
-
-def safe_text(text: object, secrets: Iterable[str | None], *, limit: int = 300) -> str:
-    """Remote text for a message: secrets removed, cut to a readable length."""
-    return redact(str(text), secrets)[:limit]
 
 
 def malformed(system: str, what: str, *, status: int | None = None, request_id: str | None = None) -> MalformedResponse:

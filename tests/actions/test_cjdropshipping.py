@@ -55,6 +55,7 @@ class FakeCJ:
         self.detail_faults: list[object] = []  # answers to serve before the real ones
         self.delete_faults: list[object] = []
         self.delete_applies_on_timeout = True
+        self.delete_applies_despite_fault = False  # CJ deleted it, then the answer got lost or garbled
         self.deleted_removes_order = False
         self.recorder = Recorder(self.route)
 
@@ -86,7 +87,8 @@ class FakeCJ:
         if path == "/shopping/order/deleteOrder" and request.method == "DELETE":
             if self.delete_faults:
                 fault = self.delete_faults.pop(0)
-                if isinstance(fault, httpx.TimeoutException) and self.delete_applies_on_timeout:
+                timed_out = isinstance(fault, httpx.TimeoutException) and self.delete_applies_on_timeout
+                if timed_out or self.delete_applies_despite_fault:
                     self._delete()
                 return _as_answer(fault)
             self._delete()
@@ -366,10 +368,56 @@ def test_a_delete_with_a_stale_token_gets_one_new_token_and_is_sent_once_more() 
 
 def test_a_transport_error_during_the_delete_cannot_hide_as_success() -> None:
     cj = FakeCJ("UNPAID")
-    cj.delete_faults = [httpx.ConnectError("reset")]
+    cj.delete_faults = [httpx.ReadError("connection reset by peer")]
     cj.delete_applies_on_timeout = False
     with pytest.raises(OutcomeUnknown):
         cj.client().cancel(ORDER_ID)
+
+
+_AMBIGUOUS_ANSWERS = [
+    httpx.ReadTimeout("timed out"),
+    httpx.RemoteProtocolError("peer closed connection without sending complete message body"),
+    httpx.Response(502, text="Bad Gateway"),
+    httpx.Response(200, text="<html>upstream hiccup</html>"),
+    httpx.Response(200, content=b'{"code": 200, "result": tr'),
+]
+_AMBIGUOUS_IDS = ["timeout", "dropped", "502", "html", "truncated"]
+
+
+@pytest.mark.parametrize("answer", _AMBIGUOUS_ANSWERS, ids=_AMBIGUOUS_IDS)
+def test_a_delete_whose_answer_is_lost_or_garbled_is_read_back_not_resent(answer: object) -> None:
+    cj = FakeCJ("UNPAID")
+    cj.delete_faults = [answer]
+    cj.delete_applies_despite_fault = True
+    state = cj.client().cancel(ORDER_ID)
+    assert state.status is S.CANCELLED
+    assert cj.calls().count("DELETE deleteOrder") == 1
+
+
+@pytest.mark.parametrize("answer", _AMBIGUOUS_ANSWERS, ids=_AMBIGUOUS_IDS)
+def test_a_delete_whose_answer_is_lost_or_garbled_and_that_did_not_apply_is_unknown_never_an_error(
+    answer: object,
+) -> None:
+    """The same rule as Shopify's orderCancel: an answer that may hide a done write is settled by reading."""
+    cj = FakeCJ("UNPAID")
+    cj.delete_faults = [answer]
+    cj.delete_applies_on_timeout = False
+    with pytest.raises(OutcomeUnknown) as info:
+        cj.client().cancel(ORDER_ID)
+    message = str(info.value)
+    assert "still shows as UNPAID" in message
+    assert "Do not cancel it again yet" in message
+    assert cj.calls().count("DELETE deleteOrder") == 1
+
+
+def test_a_delete_whose_connection_was_never_made_means_nothing_was_sent() -> None:
+    cj = FakeCJ("UNPAID")
+    cj.delete_faults = [httpx.ConnectError("connection refused")]
+    with pytest.raises(TransportError, match="nothing was sent") as info:
+        cj.client().cancel(ORDER_ID)
+    assert not isinstance(info.value, OutcomeUnknown)
+    assert cj.calls()[-1] == "DELETE deleteOrder"  # no re-read needed: CJ never saw it
+    assert cj.status == "UNPAID"
 
 
 def test_reads_after_a_transport_failure_still_retry() -> None:
