@@ -8,7 +8,6 @@ Every message leaving this module goes through `redact`, so the token never show
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -34,12 +33,11 @@ from actions.errors import (
 )
 from actions.settings import ShopifySettings
 from actions.shopify_documents import Document, is_registered
+from actions.wire import NotSent, json_object, retry_read, send
 
 __all__ = ["AmbiguousWrite", "GraphQLResult", "GraphQLTransport", "QueryCost"]
 
 _SYSTEM = "shopify"
-_READ_ATTEMPTS = 3
-_BACKOFF = (0.5, 1.5)  # seconds before the 2nd and 3rd attempt of a read
 _MAX_THROTTLE_RETRIES = 8
 # Errors on these fields leave the rest of the order usable (protected customer data needs
 # extra approval; without it Shopify answers ACCESS_DENIED on just these fields).
@@ -76,8 +74,12 @@ class AmbiguousWrite(ActionError):
         self.cause = cause
 
 
-class _NotSent(TransportError):
-    """A connection that was never established: the request did not leave this machine."""
+class _ThrottleBudget:
+    """How often and how long one call has waited for the bucket so far, across its read retries."""
+
+    def __init__(self) -> None:
+        self.retries = 0
+        self.waited = 0.0
 
 
 class _Throttled(Exception):
@@ -115,18 +117,34 @@ class GraphQLTransport:
         if not is_registered(document):
             raise TypeError("only documents of actions.shopify_documents can be sent")
         body = {"query": document.text, "variables": dict(variables or {}), "operationName": document.name}
-        failures = 0
-        throttle_retries = 0
-        throttle_waited = 0.0
+        budget = _ThrottleBudget()  # shared by every attempt of this one call
+
+        def attempt() -> GraphQLResult:
+            return self._send_when_bucket_allows(body, budget)
+
+        if not document.is_write:
+            return retry_read(attempt, sleep=self._sleep, what=f"Shopify {document.name}",
+                              retryable=_worth_reading_again, jitter=self._jitter)
+        try:
+            return attempt()
+        except NotSent:
+            raise
+        except (ServerError, TransportError, MalformedResponse) as error:
+            raise AmbiguousWrite(error.message, cause=error, request_id=error.request_id) from None
+
+    # --- one attempt -------------------------------------------------------------------------
+
+    def _send_when_bucket_allows(self, body: dict[str, Any], budget: _ThrottleBudget) -> GraphQLResult:
+        """Send, waiting out THROTTLED answers until the bucket refills, within the budget."""
         while True:
             try:
-                return self._send_once(document, body)
+                return self._send_once(body)
             except _Throttled as throttled:
                 # A THROTTLED answer (HTTP 200 or 429) means Shopify refused the request before
                 # running it, so sending it again is safe for a mutation too.
                 wait = throttled.wait * (1.0 + 0.25 * self._jitter()) + 0.05
-                throttle_retries += 1
-                if throttle_retries > _MAX_THROTTLE_RETRIES or throttle_waited + wait > self._max_throttle_wait:
+                budget.retries += 1
+                if budget.retries > _MAX_THROTTLE_RETRIES or budget.waited + wait > self._max_throttle_wait:
                     raise RateLimited(
                         "Shopify is busy with this shop's other apps (rate limit). Wait a few seconds and try again.",
                         system=_SYSTEM,
@@ -135,54 +153,26 @@ class GraphQLTransport:
                         code="THROTTLED",
                         request_id=throttled.request_id,
                     ) from None
-                throttle_waited += wait
+                budget.waited += wait
                 self._sleep(wait)
-            except (ServerError, TransportError) as error:
-                if document.is_write:
-                    if isinstance(error, _NotSent):
-                        raise
-                    raise AmbiguousWrite(error.message, cause=error, request_id=error.request_id) from None
-                failures += 1
-                if failures >= _READ_ATTEMPTS:
-                    raise
-                self._sleep(_BACKOFF[failures - 1] * (1.0 + 0.5 * self._jitter()))
-            except MalformedResponse as error:
-                if document.is_write:
-                    raise AmbiguousWrite(error.message, cause=error, request_id=error.request_id) from None
-                raise
 
-    # --- one attempt -------------------------------------------------------------------------
-
-    def _send_once(self, document: Document, body: dict[str, Any]) -> GraphQLResult:
+    def _send_once(self, body: dict[str, Any]) -> GraphQLResult:
         headers = {
             "X-Shopify-Access-Token": self._settings.access_token.get_secret_value(),
             "Content-Type": "application/json",
             "Accept": "application/json",
         }
         self.request_count += 1
-        try:
-            response = self._http.post(self._settings.graphql_url, json=body, headers=headers)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            raise _NotSent(
-                f"Could not connect to Shopify ({self._settings.shop}): {self._safe(type(exc).__name__)}. "
-                "Check the network and try again; nothing was sent.",
-                system=_SYSTEM,
-                timeout=isinstance(exc, httpx.ConnectTimeout),
-            ) from None
-        except httpx.TimeoutException:
-            raise TransportError(
-                "Shopify did not answer in time.", system=_SYSTEM, timeout=True
-            ) from None
-        except httpx.HTTPError as exc:
-            raise TransportError(
-                f"The connection to Shopify failed ({self._safe(type(exc).__name__)}).", system=_SYSTEM
-            ) from None
+        response = send(
+            lambda: self._http.post(self._settings.graphql_url, json=body, headers=headers),
+            system=_SYSTEM, title="Shopify", where=f"Shopify ({self._settings.shop})",
+        )
         request_id = response.headers.get("X-Request-Id")
         return self._read_response(response, request_id)
 
     def _read_response(self, response: httpx.Response, request_id: str | None) -> GraphQLResult:
         status = response.status_code
-        payload = self._json(response) if status in (200, 429) else None
+        payload = json_object(response) if status in (200, 429) else None
         if status == 429:
             raise _Throttled(self._throttle_wait(payload, response), request_id)
         if status != 200:
@@ -210,13 +200,6 @@ class GraphQLTransport:
                 "Shopify's answer had no data.", system=_SYSTEM, status=status, request_id=request_id
             )
         return GraphQLResult(data=data, request_id=request_id, cost=cost)
-
-    def _json(self, response: httpx.Response) -> dict[str, Any] | None:
-        try:
-            payload = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
-            return None
-        return payload if isinstance(payload, dict) else None
 
     def _throttle_wait(self, payload: dict[str, Any] | None, response: httpx.Response) -> float:
         """Seconds until the bucket holds the requested cost again: (requested - available) / restore."""
@@ -282,6 +265,11 @@ class GraphQLTransport:
 
     def _safe(self, text: str) -> str:
         return redact(text, [self._settings.access_token.get_secret_value()])
+
+
+def _worth_reading_again(error: ActionError) -> bool:
+    """Timeouts, lost connections and 5xx; not RateLimited, which already waited its whole budget."""
+    return isinstance(error, ServerError | TransportError)
 
 
 def _code(error: Any) -> str | None:

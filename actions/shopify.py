@@ -44,6 +44,7 @@ from actions.shopify_documents import (
     REQUEST_FULFILLMENT_CANCELLATION,
     Document,
 )
+from actions.wire import reread
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
 from kb.state import (
     CancelOptions,
@@ -94,8 +95,6 @@ REVERT_ACTIONS: Mapping[FulfillmentOrderAction, Document] = {
     FulfillmentOrderAction.RELEASE_HOLD: RELEASE_FULFILLMENT_HOLD,
 }
 
-_REREAD_ATTEMPTS = 3
-_REREAD_WAIT = 1.0
 _ORDER_GID = re.compile(r"gid://shopify/Order/\d{1,20}")
 _FO_GID = re.compile(r"gid://shopify/FulfillmentOrder/\d{1,20}")
 _SUPPLIER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -335,8 +334,8 @@ class ShopifyClient:
         return self._user_error("Shopify did not cancel the order", errors, _CANCEL_ERRORS, request_id)
 
     def _cancel_after_ambiguity(self, order_id: str, ambiguous: AmbiguousWrite) -> CancelOutcome:
-        seen, order = self._reread(lambda: self.read_order(OrderRef(kind="id", value=order_id)),
-                                   lambda o: o.is_cancelled)
+        seen, order = reread(lambda: self.read_order(OrderRef(kind="id", value=order_id)),
+                             lambda o: o.is_cancelled, sleep=self._sleep)
         if order is not None and order.is_cancelled:
             return CancelOutcome(order=order, job_id=None, request_id=ambiguous.request_id, confirmed=True)
         raise OutcomeUnknown(
@@ -424,7 +423,7 @@ class ShopifyClient:
             order = self.read_order(OrderRef(kind="id", value=order_id))
             return next((f for f in order.fulfillment_orders if f.id == fo.id), None)
 
-        seen, after = self._reread(current, lambda f: _reverted(action, f))
+        seen, after = reread(current, lambda f: _reverted(action, f), sleep=self._sleep)
         if _reverted(action, after):
             return RevertOutcome(
                 action=action,
@@ -442,23 +441,6 @@ class ShopifyClient:
         )
 
     # --- shared helpers -----------------------------------------------------------------------
-
-    def _reread(self, read: Callable[[], Any], settled: Callable[[Any], bool]) -> tuple[str, Any]:
-        """Read back after an ambiguous write, a few times with short waits; say what was seen."""
-        seen = "We could not read the order back either."
-        value: Any = None
-        for attempt in range(_REREAD_ATTEMPTS):
-            if attempt:
-                self._sleep(_REREAD_WAIT * attempt)
-            try:
-                value = read()
-            except ActionError as exc:
-                seen = f"Reading it back failed too ({exc.message.rstrip('.')})."
-                continue
-            if settled(value):
-                return "", value
-            seen = "Reading it back shows no change yet."
-        return seen, value
 
     def _exact_name_match(self, ref: OrderRef, result: GraphQLResult) -> dict[str, Any]:
         orders = result.data.get("orders")
