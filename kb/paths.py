@@ -43,8 +43,9 @@ still offered because cancelling it still saves money).
 Steps: every step of `cancel-an-order` appears once, in guide order, except that the supplier
 steps (`supplier-check-status`, `supplier-cancel`, `supplier-confirm-cancelled`, and
 `supplier-return-or-dispute`) repeat once per supplier order (target = that order), and
-`shopify-revert-fulfillment` repeats once per fulfillment order that needs a revert or is
-waiting for one (target = that fulfillment order's GID). Exactly one step is `next` unless
+`shopify-revert-fulfillment` repeats once per fulfillment order that needs a revert, is
+waiting for one, or shows one already done (target = that fulfillment order's GID; done only
+from what Shopify reports now, see `_reverted`). Exactly one step is `next` unless
 the path is already_cancelled: the first step to do, where cancelling an active supplier
 order comes before anything else (it stops money leaking); when only waiting is left, the
 check-again step is next. Every other step that is still to do is `blocked` until then, and
@@ -128,6 +129,7 @@ _FOS = FulfillmentOrderStatus
 _FOR = FulfillmentOrderRequestStatus
 _FINISHED_FO = frozenset({_FOS.CLOSED, _FOS.CANCELLED})
 _ODD_REQUESTS = frozenset({_FOR.REJECTED, _FOR.CANCELLATION_REJECTED, _FOR.UNKNOWN})
+_UNFINISHED_REQUESTS = frozenset({_FOR.SUBMITTED, _FOR.CANCELLATION_REQUESTED})  # never accepted, or being withdrawn
 
 _SUPPLIER_STATUS_WORDS = {
     _S.PLACED_UNPAID: "placed, not paid yet",
@@ -204,6 +206,27 @@ def _is_waiting(fo: FulfillmentOrderState) -> bool:
     return fo.status not in _FINISHED_FO and fo.request_status is _FOR.CANCELLATION_REQUESTED
 
 
+def _reverted(shopify: ShopifyOrderState) -> tuple[FulfillmentOrderState, ...]:
+    """Fulfillment orders whose own state shows their request was already taken back.
+
+    The rules see no history, only what Shopify reports now: the service accepted a cancellation
+    request (CANCELLATION_ACCEPTED), or a request never completed (SUBMITTED, CANCELLATION_REQUESTED)
+    was closed and a replacement fulfillment order holds the work left to do, which is what
+    `fulfillmentOrderCancel` leaves behind. An order Shopify shows cancelled or (partly) fulfilled
+    proves nothing: cancelling and fulfilling close fulfillment orders too.
+    """
+    fos = shopify.fulfillment_orders
+    if shopify.is_cancelled or not fos:
+        return ()
+    replaced = shopify.fulfillment_status not in _FULFILLED_DISPLAY and any(
+        fo.status not in _FINISHED_FO for fo in fos)
+    return tuple(
+        fo for fo in fos
+        if (fo.request_status is _FOR.CANCELLATION_ACCEPTED and not _needs_revert(fo))
+        or (replaced and fo.status in _FINISHED_FO and fo.request_status in _UNFINISHED_REQUESTS)
+    )
+
+
 @dataclass(slots=True)
 class _Facts:
     """What the rules read, computed once per decision (private and never changed after `_facts`)."""
@@ -218,6 +241,7 @@ class _Facts:
     odd: tuple[SupplierOrderState, ...]
     to_revert: tuple[tuple[FulfillmentOrderState, FulfillmentOrderAction | None], ...]
     waiting_fos: tuple[FulfillmentOrderState, ...]
+    reverted_fos: tuple[FulfillmentOrderState, ...]  # requests the state shows already taken back
     shopify_odd: tuple[str, ...]  # what is odd on the Shopify side or between the sides
     on_date: str  # " on 2026-03-02" when cancelled, else ""
 
@@ -249,6 +273,7 @@ def _facts(state: OrderState) -> _Facts:
         odd=tuple(groups["o"]),
         to_revert=to_revert,
         waiting_fos=waiting,
+        reverted_fos=_reverted(shopify),
         shopify_odd=tuple(_shopify_oddities(state, has_shipped=bool(groups["s"]))),
         on_date=f" on {shopify.cancelled_at:%Y-%m-%d}" if shopify.cancelled_at else "",
     )
@@ -534,14 +559,18 @@ def _revert_steps(f: _Facts, path: PathId) -> list[_Draft]:
     if f.cancelled:
         return [_Draft("shopify-revert-fulfillment", _Todo.NOT_NEEDED,
                        "The order is already cancelled on Shopify; there is no fulfillment request to revert.")]
-    if not f.to_revert and not f.waiting_fos:
+    if not f.to_revert and not f.waiting_fos and not f.reverted_fos:
         return [_Draft("shopify-revert-fulfillment", _Todo.NOT_NEEDED,
                        "No fulfillment request is open, so there is nothing to revert.")]
     drafts: list[_Draft] = []
     waiting_ids = {fo.id for fo in f.waiting_fos}
+    reverted_ids = {fo.id for fo in f.reverted_fos}
     reverts = dict((fo.id, action) for fo, action in f.to_revert)
     for fo in f.shopify.fulfillment_orders:
         where = _fo_words(fo)
+        if fo.id in reverted_ids:
+            drafts.append(_Draft("shopify-revert-fulfillment", _Todo.DONE, _reverted_words(fo), target=fo.id))
+            continue
         if fo.id in waiting_ids:
             drafts.append(_Draft(
                 "shopify-revert-fulfillment", _Todo.WAIT,
@@ -575,6 +604,14 @@ def _revert_steps(f: _Facts, path: PathId) -> list[_Draft]:
                 "and Shopify lets you cancel it.",
                 action=ActionId.REVERT_FULFILLMENT, target=fo.id, revert=action))
     return drafts
+
+
+def _reverted_words(fo: FulfillmentOrderState) -> str:
+    where = _fo_words(fo)
+    if fo.request_status is _FOR.CANCELLATION_ACCEPTED:
+        return f"The fulfillment service accepted the cancellation of the fulfillment request for {where}."
+    return (f"Shopify shows the fulfillment request for {where} closed before it was completed "
+            f"({_request_words(fo)}), with a replacement fulfillment order for the items: it was taken back.")
 
 
 def _shopify_cancel_step(f: _Facts, path: PathId) -> _Draft:

@@ -13,6 +13,7 @@ from kb.state import (
     DisplayFulfillmentStatus,
     FulfillmentOrderAction,
     FulfillmentOrderRequestStatus,
+    FulfillmentOrderStatus,
     SupplierRef,
     SupplierStatus,
 )
@@ -31,6 +32,7 @@ D = DisplayFulfillmentStatus
 R = FulfillmentOrderRequestStatus
 S = SupplierStatus
 A = FulfillmentOrderAction
+FS = FulfillmentOrderStatus
 
 
 def _next(w: Walkthrough) -> WalkthroughStep:
@@ -170,6 +172,53 @@ def test_each_fulfillment_order_in_progress_gets_its_own_revert_step():
     reverts = _steps(w, "shopify-revert-fulfillment")
     assert [s.target for s in reverts] == [fo.id for fo in fos]
     assert [s.status for s in reverts] == [StepStatus.NEXT, StepStatus.BLOCKED]
+
+
+def test_a_fulfillment_request_whose_cancellation_the_service_accepted_counts_as_reverted():
+    fo = fulfillment_order(R.CANCELLATION_ACCEPTED, status=FS.OPEN, supported_actions=[A.CREATE_FULFILLMENT])
+    w = decide(order(shopify_order(D.UNFULFILLED, fulfillment_orders=[fo]), supplier_order(S.CANCELLED)))
+
+    assert w.path is PathId.CANCELLABLE
+    revert = _step(w, "shopify-revert-fulfillment")
+    assert (revert.status, revert.target, revert.action) == (StepStatus.DONE, fo.id, None)
+    assert "accepted the cancellation" in revert.reason
+    assert _next(w).step_id == "shopify-cancel"
+
+
+def test_a_cancelled_fulfillment_request_with_its_replacement_counts_as_reverted():
+    closed = fulfillment_order(R.SUBMITTED, status=FS.CLOSED, supported_actions=[], number=1)
+    replacement = fulfillment_order(R.UNSUBMITTED, number=2)
+    w = decide(order(shopify_order(D.UNFULFILLED, fulfillment_orders=[closed, replacement]),
+                     supplier_order(S.CANCELLED)))
+
+    assert w.path is PathId.CANCELLABLE
+    revert = _step(w, "shopify-revert-fulfillment")
+    assert (revert.status, revert.target) == (StepStatus.DONE, closed.id)
+    assert "replacement" in revert.reason
+
+
+@pytest.mark.parametrize(
+    "fos",
+    [
+        [fulfillment_order(R.UNSUBMITTED)],  # never requested
+        [fulfillment_order(R.SUBMITTED, status=FS.CLOSED, supported_actions=[])],  # closed, no replacement
+        [fulfillment_order(R.ACCEPTED, status=FS.CLOSED, supported_actions=[], number=1),
+         fulfillment_order(R.UNSUBMITTED, number=2)],  # an accepted request closes when it is fulfilled
+    ],
+    ids=["never-requested", "closed-without-replacement", "accepted-and-closed"],
+)
+def test_a_revert_is_only_shown_done_when_the_fulfillment_orders_show_one(fos):
+    w = decide(order(shopify_order(D.UNFULFILLED, fulfillment_orders=fos), supplier_order(S.CANCELLED)))
+
+    assert _step(w, "shopify-revert-fulfillment").status is StepStatus.NOT_NEEDED
+
+
+def test_the_revert_stays_not_needed_on_an_order_already_cancelled():
+    fo = fulfillment_order(R.CANCELLATION_ACCEPTED, status=FS.OPEN)
+    w = decide(order(shopify_order(D.UNFULFILLED, fulfillment_orders=[fo], cancelled=True),
+                     supplier_order(S.CANCELLED)))
+
+    assert _step(w, "shopify-revert-fulfillment").status is StepStatus.NOT_NEEDED
 
 
 # --- cancellation_pending ------------------------------------------------------------------------
