@@ -8,7 +8,8 @@ and records what happened against the ticket. Neither the pages nor the CLI hold
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -315,8 +316,8 @@ class Assistant:
     # --- reads that act ----------------------------------------------------------------------
 
     def _check_supplier(self, before: Lookup, request: ActionRequest, step: WalkthroughStep) -> ActionResult:
-        after = self._after(before)
-        supplier = self._supplier_state((after or before).state, step.target)
+        """`before` was read just now, suppliers included: that reading is the check (no second one)."""
+        supplier = self._supplier_state(before.state, step.target)
         if supplier is None:
             message = "Checked the supplier order again."
         elif supplier.read_error:
@@ -328,7 +329,7 @@ class Assistant:
                 f"{supplier.status.value.replace('_', ' ')}{raw}."
             )
         outcome: Outcome = "error" if supplier is not None and supplier.read_error else "ok"
-        return self._finish_unclaimed(after or before, request, outcome, message, ok=outcome == "ok")
+        return self._finish_unclaimed(before, request, outcome, message, ok=outcome == "ok")
 
     def _open_supplier(self, before: Lookup, request: ActionRequest, step: WalkthroughStep) -> ActionResult:
         target = step.target or ""
@@ -349,8 +350,8 @@ class Assistant:
                     " Sandbox: the supplier's website is simulated, so this cancellation was made for you "
                     "as if you had clicked it."
                 )
-        after = self._after(before)
-        return self._finish_unclaimed(after or before, request, "ok", message, ok=True, url=url)
+                before = self._after(before) or before  # the simulated click changed the supplier order
+        return self._finish_unclaimed(before, request, "ok", message, ok=True, url=url)
 
     # --- writes -----------------------------------------------------------------------------
 
@@ -551,45 +552,45 @@ def _live_http() -> httpx.Client:
 
 
 def build_assistant(
-    settings: AppSettings, *, sandbox: Sandbox | None = None, http: httpx.Client | None = None
+    settings: AppSettings,
+    *,
+    sandbox: Sandbox | None = None,
+    http: httpx.Client | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> Assistant:
-    """The assistant for these settings: a live shop when configured, else the sandbox (given or new)."""
-    if settings.mode == "live" and sandbox is None:
-        from actions.aliexpress import AliExpressClient
-        from actions.cjdropshipping import CJClient
+    """The assistant for these settings: a live shop when configured, else the sandbox (given or new).
 
-        client = http or _live_http()
-        assert settings.shopify is not None
-        activity = ActivityStore(settings.activity_path, secrets=settings.secrets())
-        suppliers: dict[str, SupplierClient] = {
-            "aliexpress": AliExpressClient(client, settings.aliexpress) if settings.aliexpress
-            else UnconfiguredSupplier("aliexpress"),
-            "cjdropshipping": CJClient(client, settings.cjdropshipping) if settings.cjdropshipping
-            else UnconfiguredSupplier("cjdropshipping"),
-        }
-        return Assistant(settings=settings, shopify=ShopifyClient(client, settings.shopify), suppliers=suppliers,
-                         activity=activity)
-
+    `sleep` is what every client waits with (retries, throttling, job polls): tests and benchmarks
+    pass a no-op so faults cost no time, and still get the product's own wiring.
+    """
     from actions.aliexpress import AliExpressClient
     from actions.cjdropshipping import CJClient
-    from actions.sandbox import Sandbox
 
-    if sandbox is None:
-        persist = sandbox_path(settings) if settings.sandbox_persist else None
-        sandbox = Sandbox(faults=settings.sandbox_faults, persist_path=persist)
-    client = http or httpx.Client(transport=sandbox.transport, timeout=httpx.Timeout(20.0, connect=5.0))
-    box: AppSettings = sandbox.settings
-    assert box.shopify is not None and box.aliexpress is not None and box.cjdropshipping is not None
-    merged = box.model_copy(update={"data_dir": settings.data_dir, "sandbox_faults": settings.sandbox_faults})
-    activity = ActivityStore(settings.activity_path, secrets=(*settings.secrets(), *box.secrets()))
+    if settings.mode == "live" and sandbox is None:
+        wired, client, secrets = settings, http or _live_http(), settings.secrets()
+    else:
+        from actions.sandbox import Sandbox
+
+        if sandbox is None:
+            persist = sandbox_path(settings) if settings.sandbox_persist else None
+            sandbox = Sandbox(faults=settings.sandbox_faults, persist_path=persist)
+        client = http or httpx.Client(transport=sandbox.transport, timeout=httpx.Timeout(20.0, connect=5.0))
+        # The sandbox's own credentials, our data dir; mode stays "sandbox", so the log is the sandbox's file.
+        wired = sandbox.settings.model_copy(
+            update={"data_dir": settings.data_dir, "sandbox_faults": settings.sandbox_faults}
+        )
+        secrets = (*settings.secrets(), *sandbox.settings.secrets())
+    assert wired.shopify is not None
     return Assistant(
-        settings=merged,
-        shopify=ShopifyClient(client, box.shopify),
+        settings=wired,
+        shopify=ShopifyClient(client, wired.shopify, sleep=sleep),
         suppliers={
-            "aliexpress": AliExpressClient(client, box.aliexpress),
-            "cjdropshipping": CJClient(client, box.cjdropshipping),
+            "aliexpress": AliExpressClient(client, wired.aliexpress, sleep=sleep) if wired.aliexpress
+            else UnconfiguredSupplier("aliexpress"),
+            "cjdropshipping": CJClient(client, wired.cjdropshipping, sleep=sleep) if wired.cjdropshipping
+            else UnconfiguredSupplier("cjdropshipping"),
         },
-        activity=activity,
+        activity=ActivityStore(wired.activity_path, secrets=secrets),
         sandbox=sandbox,
     )
 

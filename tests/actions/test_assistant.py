@@ -276,3 +276,34 @@ def test_an_unexpected_failure_never_leaves_the_action_marked_in_progress(
     with pytest.raises(RuntimeError):
         assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1001", options=CancelOptions()))
     assert assistant.activity.list(order="#1001")[0].outcome == "unknown"
+
+
+def test_every_client_waits_with_the_sleep_it_is_given(settings: AppSettings, sandbox: Sandbox) -> None:
+    waits: list[float] = []
+    assistant = build_assistant(settings, sandbox=sandbox, sleep=waits.append)
+    sandbox.set_faults("shopify.read:throttled@1,aliexpress.read:5xx@1")
+    lookup = assistant.look_up("#1001")
+    assert lookup.walkthrough.path is PathId.CANCELLABLE
+    assert all(s.read_error is None for s in lookup.state.suppliers)
+    faulted = {r.system for r in sandbox.requests if r.fault}
+    assert faulted == {"shopify", "aliexpress"}
+    assert len(waits) >= 2, "the throttled read and the 5xx read were each retried after a wait"
+
+
+def test_a_given_sandbox_keeps_the_sandbox_log_even_when_a_live_shop_is_configured(tmp_path: Path) -> None:
+    live = AppSettings.model_validate({
+        "data_dir": tmp_path,
+        "shopify": {"shop": "real-shop.myshopify.com", "access_token": "shpat_live_token"},
+    })
+    assert live.mode == "live"
+    assistant = build_assistant(live, sandbox=Sandbox())
+    assert assistant.mode == "sandbox"
+    assert assistant.activity.path == tmp_path / "cancel-assist-sandbox.sqlite3" != live.activity_path
+
+
+def test_checking_a_supplier_order_reads_the_order_once(assistant: Assistant, sandbox: Sandbox) -> None:
+    start = len(sandbox.requests)
+    result = assistant.run(ActionRequest(action=ActionId.CHECK_SUPPLIER, order="#1010", target="3041872215631010"))
+    assert result.ok, result.message
+    sent = [r.system for r in sandbox.requests[start:] if r.operation not in {"/authentication/getAccessToken"}]
+    assert sorted(sent) == ["aliexpress", "cj", "shopify"], "one Shopify read and one per supplier order"
