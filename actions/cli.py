@@ -107,14 +107,10 @@ def _settings(env: Mapping[str, str]) -> AppSettings:
 
 
 def _assistant(settings: AppSettings) -> Any:
-    from actions.assistant import build_assistant, sandbox_path
+    """The page's assistant; on the sandbox always persisted, so successive commands see each other's effects."""
+    from actions.assistant import build_assistant
 
-    if settings.mode == "live":
-        return build_assistant(settings)
-    from actions.sandbox import Sandbox
-
-    sandbox = Sandbox(faults=settings.sandbox_faults, persist_path=sandbox_path(settings))
-    return build_assistant(settings, sandbox=sandbox)
+    return build_assistant(settings if settings.mode == "live" else settings.model_copy(update={"sandbox_persist": True}))
 
 
 def _money(value: Money | None) -> dict[str, str] | None:

@@ -14,6 +14,7 @@ from actions.assistant import ActionRequest, build_assistant
 from actions.cli import main
 from actions.sandbox import Sandbox
 from actions.settings import AppSettings
+from kb.state import CancelOptions, CancelReason, RefundTiming
 from kb.walkthrough import ActionId, PathId
 
 _ROOT = Path(__file__).resolve().parents[2]
@@ -152,3 +153,36 @@ def test_a_reason_shopify_does_not_know_is_a_usage_error(data_dir: Path, capsys:
         main(["cancel", "#1001", "--reason", "bored", "--refund", "now", "--yes"], env=_env(data_dir))
     assert exit_.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_cancel_does_what_the_page_does_the_same_reading_decision_write_and_record(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI and the page's confirm button, on two identical sandboxes, leave identical traces."""
+    page_dir = tmp_path / "page"
+    for where in (data_dir, page_dir):
+        _ready_to_cancel_on_shopify(where, "#1003")
+    options = CancelOptions(refund=RefundTiming.LATER, reason=CancelReason.INVENTORY, restock=True,
+                            notify_customer=True, staff_note="out of stock")
+    page = build_assistant(AppSettings(data_dir=page_dir),
+                           sandbox=Sandbox(persist_path=page_dir / "sandbox.json"))
+    step = page.look_up("#1003").walkthrough.next_step
+    assert step is not None and step.action is ActionId.CANCEL_ORDER
+    clicked = page.run(ActionRequest(action=ActionId.CANCEL_ORDER, order=page.look_up("#1003").state.shopify.id,
+                                     ticket="ZD-42", target=step.target, options=options))
+    assert clicked.ok, clicked.message
+
+    code = main(["cancel", "1003", "--reason", "inventory", "--refund", "later", "--restock", "--notify",
+                 "--staff-note", "out of stock", "--ticket", "ZD-42", "--yes"], env=_env(data_dir))
+    assert code == 0, capsys.readouterr().err
+    assert capsys.readouterr().out.startswith(clicked.message)
+
+    def trace(where: Path) -> tuple[object, ...]:
+        record = build_assistant(AppSettings(data_dir=where), sandbox=Sandbox()).activity.list(ticket="ZD-42")[0]
+        world = json.loads((where / "sandbox.json").read_text())
+        writes = [w["operation"] for w in world["write_log"] if w["operation"] == "OrderCancel"]
+        return (record.action, record.options, record.outcome, record.order_id, record.order_name,
+                record.idempotency_key, record.message, writes)
+
+    assert trace(data_dir) == trace(page_dir)
+    assert trace(data_dir)[-1] == ["OrderCancel"]
