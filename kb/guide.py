@@ -336,11 +336,17 @@ def guide_names() -> tuple[str, ...]:
 
 
 def load_guide(name: str) -> Guide:
-    """Return the parsed guide `kb/guides/<name>.md`; parsed once and again only when the file changes."""
-    if name not in guide_names():
-        raise KeyError(f"no guide named {name[:80]!r}; known guides: {', '.join(guide_names())}")
+    """Return the parsed guide `kb/guides/<name>.md`; parsed once and again only when the file changes.
+
+    Costs one `stat` per call (pages ask once per step they render), never a directory listing.
+    """
     path = _GUIDES_DIR / f"{name}.md"
-    stat = path.stat()
+    try:
+        if not _ID.fullmatch(name):  # a guide name is an id: no path separators, no dots
+            raise FileNotFoundError(name)
+        stat = path.stat()
+    except FileNotFoundError:
+        raise KeyError(f"no guide named {name[:80]!r}; known guides: {', '.join(guide_names())}") from None
     return _parse_file(str(path), stat.st_mtime_ns, stat.st_size)
 
 
