@@ -53,6 +53,7 @@ __all__ = [
     "set_context",
     "state_key",
     "store_lookup",
+    "table",
 ]
 
 _PREFIX = "ca"
@@ -106,6 +107,11 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
 def escape_md(text: object) -> str:
     """Make remote or knowledge-base text safe to show inside st.markdown (no markup, no HTML)."""
     return _MD_SPECIAL.sub(r"\\\1", str(text).replace("\r", " ").replace("\n", " "))
+
+
+def table(rows: list[dict[str, object]]) -> None:
+    """Show rows with st.table, every cell escaped: st.table renders each cell as Markdown (links, images)."""
+    st.table([{name: escape_md(value) for name, value in row.items()} for row in rows])
 
 
 # --- the deep-link context --------------------------------------------------------------------

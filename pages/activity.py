@@ -1,7 +1,7 @@
 """The activity page: every recorded action, filtered by order and ticket, exportable as CSV.
 
-The record is the activity store's; this page only lists it. Remote and typed text is shown in a
-table (plain text, never Markdown).
+The record is the activity store's; this page only lists it. st.table renders Markdown in its cells,
+so every cell is escaped (`table`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import streamlit as st
 
 from actions.errors import ActionError, InputError
 from pages._ui import (ACTIVITY_EXPORT, ACTIVITY_ORDER, ACTIVITY_TICKET, Context, current_context, ensure_frame, escape_md,
-                      get_assistant)
+                      get_assistant, table)
 
 ensure_frame()
 
@@ -40,13 +40,13 @@ def _show() -> None:
     try:
         records = get_assistant().activity.list(order=wanted.order, ticket=wanted.ticket)
     except ActionError as exc:
-        st.error(str(exc))
+        st.error(escape_md(exc))
         return
     if not records:
         st.info("Nothing recorded yet for these filters.")
         return
     st.caption(f"{len(records)} record{'s' if len(records) != 1 else ''}, newest first.")
-    st.table([
+    table([
         {
             "When (UTC)": f"{rec.at:%Y-%m-%d %H:%M:%S}",
             "Order": rec.order_name,

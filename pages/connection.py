@@ -10,7 +10,7 @@ import streamlit as st
 
 from actions.shopify import REQUIRED_SCOPES
 from kb.suppliers import supplier_title
-from pages._ui import CONNECTION_CHECK, ensure_frame, escape_md, get_assistant, state_key
+from pages._ui import CONNECTION_CHECK, ensure_frame, escape_md, get_assistant, state_key, table
 
 ensure_frame()
 
@@ -29,7 +29,7 @@ def _show() -> None:
         info = assistant.connection()  # never raises for an expected failure
         st.session_state[_RESULT] = info
     mode = "Sandbox (simulated shop and suppliers)" if info.mode == "sandbox" else "Live shop"
-    st.table([
+    table([
         {"Setting": "Mode", "Value": mode},
         {"Setting": "Shop", "Value": info.shop or "not configured"},
         {"Setting": "Shop name", "Value": info.shop_name or "unknown"},
@@ -42,7 +42,7 @@ def _show() -> None:
     st.subheader("Access scopes")
     granted = set(info.granted_scopes)
     missing = set(info.missing_scopes)
-    st.table([
+    table([
         {"Scope": scope, "Needed for": "this app",
          "Granted": "❌ missing" if scope in missing else ("✅ granted" if scope in granted else "? unknown")}
         for scope in REQUIRED_SCOPES
@@ -51,7 +51,7 @@ def _show() -> None:
     if extra:
         st.caption("Also granted (not needed): " + escape_md(", ".join(extra)))
     st.subheader("Suppliers")
-    st.table([
+    table([
         {"Supplier": supplier_title(name),
          "Credentials": "✅ configured" if present else "— not configured: check and cancel by hand"}
         for name, present in info.suppliers.items()

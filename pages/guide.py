@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kb.guide import Guide, GuideError, Step, guide_names, link_guides, load_guide
-from pages._ui import ensure_frame, state_key
+from pages._ui import ensure_frame, escape_md, state_key
 
 ensure_frame()
 
@@ -104,4 +104,4 @@ def _checklist(guide: Guide) -> None:
 try:
     _checklist(load_guide(_selected_name(guide_names())))
 except GuideError as exc:  # a broken guide file: say where, never a traceback
-    st.error(f"This guide cannot be shown: {exc}")
+    st.error(f"This guide cannot be shown: {escape_md(exc)}")

@@ -41,6 +41,7 @@ from pages._ui import (
     state_key,
     step_key,
     store_lookup,
+    table,
 )
 
 ensure_frame()
@@ -138,7 +139,7 @@ def _summary(lookup: Lookup) -> None:
         st.caption(f"Cancelled on Shopify at {shop.cancelled_at:%Y-%m-%d %H:%M} UTC.")
     if lookup.state.suppliers:
         st.caption("Supplier orders (live status)")
-        st.table([
+        table([
             {
                 "Supplier": supplier_title(so.supplier),
                 "Order": so.order_id,
@@ -282,7 +283,7 @@ def _checklist(ctx: Context, order: str, lookup: Lookup) -> None:
         try:
             ticked = assistant.activity.progress(order_id)
         except ActionError as exc:
-            st.error(str(exc))
+            st.error(escape_md(exc))
             ticked = frozenset()
         for s in manual:
             st.session_state.setdefault(progress_key(order_id, s), step_key(s) in ticked)
@@ -304,7 +305,7 @@ def _checklist(ctx: Context, order: str, lookup: Lookup) -> None:
                 body.checkbox("Done by hand", key=key, on_change=_toggle_progress,
                               args=(order_id, step_key(step), key))
     if st.session_state.get(state_key("progress-error", order_id)):
-        st.error(st.session_state.pop(state_key("progress-error", order_id)))
+        st.error(escape_md(st.session_state.pop(state_key("progress-error", order_id))))
 
 
 # --- the last result ------------------------------------------------------------------------------------------
@@ -454,7 +455,7 @@ def _ticket_panel(ctx: Context, order: str, lookup: Lookup) -> None:
     try:
         link = assistant.link(base, order, ctx.ticket)
     except ActionError as exc:
-        st.error(str(exc))
+        st.error(escape_md(exc))
     else:
         st.caption("Link for this ticket (opens this order here, and records actions against the ticket)")
         st.code(link, language=None)
@@ -504,11 +505,11 @@ def _sandbox_panel(order: str | None, lookup: Lookup | None) -> None:
             for so in lookup.state.suppliers:
                 left, right = st.columns(2)
                 name = supplier_title(so.supplier)
-                left.button(f"Simulate seller reply: {name} {so.order_id} accepts",
+                left.button(f"Simulate seller reply: {name} {escape_md(so.order_id)} accepts",
                             key=state_key("sandbox", "seller-accept", so.order_id),
                             on_click=lambda so=so: _sandbox_call(order, sandbox.simulate_seller_reply, so.supplier,
                                                                  so.order_id, accept=True))
-                right.button(f"Simulate seller reply: {name} {so.order_id} refuses",
+                right.button(f"Simulate seller reply: {name} {escape_md(so.order_id)} refuses",
                              key=state_key("sandbox", "seller-reject", so.order_id),
                              on_click=lambda so=so: _sandbox_call(order, sandbox.simulate_seller_reply, so.supplier,
                                                                   so.order_id, accept=False))

@@ -23,8 +23,10 @@ if TYPE_CHECKING:
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 SANDBOX_SECRETS = {"cancel_assist": {"sandbox": True}}
+# Remote text that would load an image from elsewhere and draw a link if it were rendered as Markdown.
+HOSTILE = "![seen](https://evil.example/p.png) [refund here](https://evil.example) **urgent**"
 
-__all__ = ["APP", "SANDBOX_SECRETS", "all_text", "new_assistant", "open_app"]
+__all__ = ["APP", "HOSTILE", "SANDBOX_SECRETS", "all_text", "new_assistant", "open_app", "table_cells"]
 
 
 def new_assistant() -> Assistant:
@@ -74,3 +76,8 @@ def all_text(at: AppTest) -> str:
 
     walk(at._tree)
     return "\n".join(out)
+
+
+def table_cells(at: AppTest) -> list[str]:
+    """Every cell of every st.table on the page (the browser renders each one as Markdown)."""
+    return [str(cell) for tbl in at.table for row in tbl.value.itertuples(index=False) for cell in row]

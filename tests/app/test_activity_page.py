@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 from pages._ui import ACTIVITY_EXPORT as EXPORT
 from pages._ui import ACTIVITY_ORDER as ORDER_FILTER
 from pages._ui import ACTIVITY_TICKET as TICKET_FILTER
-from tests.app.conftest import new_assistant
+from pages._ui import escape_md
+from tests.app.conftest import HOSTILE, new_assistant, table_cells
 
 
 def _record(assistant, order_name: str, ticket: str | None, action: str, message: str) -> None:
@@ -58,7 +59,7 @@ def test_a_deep_link_ticket_prefills_the_filter(open_app) -> None:
     _record(assistant, "#1001", "ZD-42", "cancel_order", "for the ticket")
     _record(assistant, "#1001", "ZD-43", "cancel_order", "another ticket")
     at = _activity(open_app, assistant, {"order": "1001", "ticket": "ZD-42"})
-    assert [row["Ticket"] for row in _rows(at)] == ["ZD-42"]
+    assert [row["Ticket"] for row in _rows(at)] == [escape_md("ZD-42")]
 
 
 def test_a_bad_filter_says_so_clearly(open_app) -> None:
@@ -83,3 +84,11 @@ def test_the_records_export_as_csv(open_app) -> None:
 def test_nothing_recorded_yet_is_said_plainly(open_app) -> None:
     at = _activity(open_app, new_assistant())
     assert any("Nothing recorded yet" in i.value for i in at.info)
+
+
+def test_a_recorded_remote_message_is_shown_as_text_never_as_markdown(open_app) -> None:
+    assistant = new_assistant()
+    _record(assistant, "#1001", "ZD-1", "cancel_supplier", HOSTILE)
+    at = _activity(open_app, assistant)
+    assert [row["Message"] for row in _rows(at)] == [escape_md(HOSTILE)]
+    assert not [cell for cell in table_cells(at) if "](" in cell]

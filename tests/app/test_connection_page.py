@@ -6,7 +6,8 @@ from streamlit.testing.v1 import AppTest
 
 from actions.shopify import REQUIRED_SCOPES
 from pages._ui import CONNECTION_CHECK as CHECK
-from tests.app.conftest import all_text, new_assistant
+from pages._ui import escape_md
+from tests.app.conftest import HOSTILE, all_text, new_assistant, table_cells
 
 
 def _connection(open_app, assistant) -> AppTest:
@@ -25,15 +26,16 @@ def test_it_shows_the_sandbox_mode_shop_and_api_version(open_app) -> None:
     at = _connection(open_app, assistant)
     settings = dict((row["Setting"], row["Value"]) for row in _table(at, 0))
     assert settings["Mode"].startswith("Sandbox")
-    assert settings["Shop"] == assistant.shop == "cancel-assist-demo.myshopify.com"
-    assert settings["API version"] == assistant.settings.shopify.api_version
+    assert assistant.shop == "cancel-assist-demo.myshopify.com"
+    assert settings["Shop"] == escape_md(assistant.shop)
+    assert settings["API version"] == escape_md(assistant.settings.shopify.api_version)
     assert any("Connected" in s.value for s in at.success)
 
 
 def test_every_required_scope_is_listed_as_granted_or_missing(open_app) -> None:
     at = _connection(open_app, new_assistant())
     scopes = {row["Scope"]: row["Granted"] for row in _table(at, 1)}
-    assert list(scopes) == list(REQUIRED_SCOPES)
+    assert list(scopes) == [escape_md(scope) for scope in REQUIRED_SCOPES]
     assert all(value == "✅ granted" for value in scopes.values())
 
 
@@ -51,7 +53,7 @@ def test_a_missing_scope_is_shown_as_missing(open_app) -> None:
     assistant.connection = lacking
     at = _connection(open_app, assistant)
     scopes = {row["Scope"]: row["Granted"] for row in _table(at, 1)}
-    assert scopes[missing] == "❌ missing"
+    assert scopes[escape_md(missing)] == "❌ missing"
     assert any(missing.replace("_", "\\_") in e.value for e in at.error)
 
 
@@ -73,3 +75,13 @@ def test_the_check_runs_once_and_again_only_when_asked(open_app) -> None:
     assert len(assistant.sandbox.requests) == sent
     at.button(key=CHECK).click().run()
     assert len(assistant.sandbox.requests) > sent
+
+
+def test_the_shop_name_the_api_returns_is_shown_as_text_never_as_markdown(open_app) -> None:
+    assistant = new_assistant()
+    real = assistant.connection
+    assistant.connection = lambda: real().model_copy(update={"shop_name": HOSTILE})
+    at = _connection(open_app, assistant)
+    settings = dict((row["Setting"], row["Value"]) for row in _table(at, 0))
+    assert settings["Shop name"] == escape_md(HOSTILE)
+    assert not [cell for cell in table_cells(at) if "](" in cell]

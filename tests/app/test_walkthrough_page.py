@@ -22,7 +22,7 @@ from pages._ui import (
     progress_key,
     state_key,
 )
-from tests.app.conftest import all_text, new_assistant
+from tests.app.conftest import HOSTILE, all_text, new_assistant, table_cells
 
 DEMO = [f"#{n}" for n in range(1001, 1011)]
 CANCEL_GUIDE = load_guide("cancel-an-order")
@@ -294,6 +294,23 @@ def test_sandbox_reset_brings_the_demo_orders_back(open_app) -> None:
     assert not at.exception
     assert at.header[0].value == first
     assert _lookup(at, "#1003").walkthrough.next_step.action is ActionId.REVERT_FULFILLMENT
+
+
+def test_what_a_supplier_says_about_its_order_is_shown_as_text_never_as_markdown(open_app) -> None:
+    assistant = new_assistant()
+    real = assistant.look_up
+
+    def hostile_supplier(order: str):
+        lookup = real(order)
+        so = lookup.state.suppliers[0].model_copy(update={"raw_status": HOSTILE, "cancel_note": HOSTILE})
+        return lookup.model_copy(update={"state": lookup.state.model_copy(update={"suppliers": (so,)})})
+
+    assistant.look_up = hostile_supplier
+    at = open_app({"order": "1005"}, assistant=assistant)
+    assert not at.exception
+    cells = table_cells(at)
+    assert any(escape_md(HOSTILE) in cell for cell in cells)
+    assert not [cell for cell in cells if "](" in cell]
 
 
 def test_no_secret_is_ever_shown(open_app) -> None:
