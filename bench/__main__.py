@@ -1,7 +1,8 @@
 """Run every `bench/bench_*.py` module (or those named on the command line) and report.
 
 Usage: `python -m bench [NAME ...]` where NAME is a module name with or without `bench_`.
-Writes `bench/results/latest.json` and `bench/results/latest.md` and prints a table.
+Prints a table. A full run (no NAME) also writes `bench/results/latest.json` and `latest.md`; a
+partial run leaves them alone, so the report the README quotes is always one complete run.
 """
 
 from __future__ import annotations
@@ -80,16 +81,20 @@ def _table(results: Mapping[str, Mapping[str, object]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    results = run_all(sys.argv[1:] if argv is None else argv)
+    wanted = list(sys.argv[1:] if argv is None else argv)
+    results = run_all(wanted)
     meta = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "machine": f"{platform.system()} {platform.machine()}",
     }
-    _RESULTS.mkdir(parents=True, exist_ok=True)
-    (_RESULTS / "latest.json").write_text(json.dumps({**meta, "results": results}, indent=2, default=str) + "\n")
-    (_RESULTS / "latest.md").write_text(_markdown(results, meta))
+    if not wanted:
+        _RESULTS.mkdir(parents=True, exist_ok=True)
+        (_RESULTS / "latest.json").write_text(json.dumps({**meta, "results": results}, indent=2, default=str) + "\n")
+        (_RESULTS / "latest.md").write_text(_markdown(results, meta))
     print(_table(results))
+    if wanted:
+        print(f"\n(partial run: {_RESULTS.name}/latest.* left as they were; `python -m bench` refreshes them)")
     failed = [b for b, m in results.items() if "error" in m or m.get("budget_ok") is False]
     if failed:
         print(f"\nfailed or over budget: {', '.join(failed)}", file=sys.stderr)
