@@ -66,6 +66,10 @@ CREATE TABLE IF NOT EXISTS supplier_refs (
 );
 """
 
+_SELECT = (
+    "SELECT id, at, order_id, order_name, ticket, action, options, outcome, message, request_id, idempotency_key"
+    " FROM activity"
+)
 _CSV_COLUMNS = (
     "id", "at", "order_id", "order_name", "ticket", "action", "options", "outcome", "message", "request_id",
 )
@@ -121,13 +125,8 @@ class ActivityStore:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             if write:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
+                with _transaction(conn):
                     yield conn
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-                conn.execute("COMMIT")
             else:
                 yield conn
         except sqlite3.IntegrityError:
@@ -154,12 +153,7 @@ class ActivityStore:
         return StoreError(what, system="activity")
 
     def _migrate(self) -> None:
-        try:
-            conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise self._store_error(exc) from None
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
+        with self._connect() as conn:
             mode = self._switch_to_wal(conn)
             if str(mode).lower() != "wal":
                 raise StoreError(
@@ -173,22 +167,13 @@ class ActivityStore:
                     system="activity",
                 )
             if version < SCHEMA_VERSION:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
+                with _transaction(conn):
                     for statement in _SCHEMA.split(";"):
                         if statement.strip():
                             conn.execute(statement)
                     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-                conn.execute("COMMIT")
             else:
                 conn.execute("SELECT count(*) FROM activity").fetchone()  # a damaged file fails here, not later
-        except sqlite3.Error as exc:
-            raise self._store_error(exc) from None
-        finally:
-            conn.close()
 
     def _switch_to_wal(self, conn: sqlite3.Connection) -> str:
         """Turn on WAL, waiting out another process doing the same on a brand-new file.
@@ -330,8 +315,7 @@ class ActivityStore:
         if ticket:
             where.append("ticket = ?")
             args.append(ticket)
-        sql = "SELECT id, at, order_id, order_name, ticket, action, options, outcome, message, request_id," \
-              " idempotency_key FROM activity"
+        sql = _SELECT
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY id DESC LIMIT ?"
@@ -343,21 +327,13 @@ class ActivityStore:
     def holder(self, key: str) -> ActivityRecord | None:
         """The record that holds an idempotency key (None when the key is free)."""
         with self._connect() as conn:
-            row = conn.execute(
-                "SELECT id, at, order_id, order_name, ticket, action, options, outcome, message, request_id,"
-                " idempotency_key FROM activity WHERE idempotency_key = ?",
-                (self._clean(key),),
-            ).fetchone()
+            row = conn.execute(f"{_SELECT} WHERE idempotency_key = ?", (self._clean(key),)).fetchone()
         return self._row(row) if row else None
 
     def get(self, record_id: int) -> ActivityRecord | None:
         """One record by id (None if there is none)."""
         with self._connect() as conn:
-            row = conn.execute(
-                "SELECT id, at, order_id, order_name, ticket, action, options, outcome, message, request_id,"
-                " idempotency_key FROM activity WHERE id = ?",
-                (record_id,),
-            ).fetchone()
+            row = conn.execute(f"{_SELECT} WHERE id = ?", (record_id,)).fetchone()
         return self._row(row) if row else None
 
     @staticmethod
@@ -429,6 +405,18 @@ class ActivityStore:
                 "INSERT OR IGNORE INTO supplier_refs (order_id, supplier, supplier_order_id, at) VALUES (?, ?, ?, ?)",
                 (self._clean(order_id), ref.supplier, ref.order_id, _now()),
             )
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE (take the write lock up front) ... COMMIT, or ROLLBACK on any exception."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def _csv_cell(value: object) -> object:
