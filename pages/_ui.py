@@ -203,14 +203,26 @@ def _lookup_key(order: str) -> str:
     return state_key("lookup", order)
 
 
-def cached_lookup(assistant: Assistant, order: str) -> Lookup:
-    """The order's last reading; read only when there is none (a plain rerun sends nothing)."""
+class Failure(BaseModel):
+    """An action or a look-up that raised instead of answering: shown with st.error, never as a traceback."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ok: bool = False
+    message: str
+
+
+def cached_lookup(assistant: Assistant, order: str) -> Lookup | Failure:
+    """The order's last reading, or why it failed; read only when there is none (a plain rerun sends nothing)."""
     key = _lookup_key(order)
-    lookup = st.session_state.get(key)
-    if lookup is None:
-        lookup = assistant.look_up(order)
-        st.session_state[key] = lookup
-    return lookup
+    reading = st.session_state.get(key)
+    if reading is None:
+        try:
+            reading = assistant.look_up(order)
+        except ActionError as exc:  # kept too: a rerun must not hammer a shop that refused or throttled us
+            reading = Failure(message=str(exc))
+        st.session_state[key] = reading
+    return reading
 
 
 def store_lookup(order: str, lookup: Lookup | None) -> None:
@@ -243,15 +255,6 @@ def mode_banner(assistant: Assistant) -> None:
 
 
 # --- the one run-once helper ---------------------------------------------------------------------
-
-
-class Failure(BaseModel):
-    """An action that raised instead of answering: shown with st.error, never as a traceback."""
-
-    model_config = ConfigDict(frozen=True)
-
-    ok: bool = False
-    message: str
 
 
 def _op_key(op: str) -> str:

@@ -535,10 +535,9 @@ def _show() -> None:
         return
     order = ctx.order
     st.query_params.from_dict(ctx.query_params())  # the address bar shows this order's deep link
-    try:
-        lookup = cached_lookup(assistant, order)
-    except ActionError as exc:
-        st.error(escape_md(str(exc)))
+    lookup = cached_lookup(assistant, order)
+    if isinstance(lookup, Failure):
+        st.error(escape_md(lookup.message))
         st.button("Try again", key=state_key("refresh", order), on_click=_refresh, args=(order,))
         _sandbox_panel(order, None)
         return

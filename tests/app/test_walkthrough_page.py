@@ -248,6 +248,20 @@ def test_a_look_up_reads_once_and_a_checkbox_click_reads_nothing(open_app) -> No
     assert _reads(assistant) == Counter({"shopify": 2, "aliexpress": 2, "cj": 2})
 
 
+def test_an_order_that_cannot_be_read_is_not_read_again_until_asked(open_app) -> None:
+    assistant = new_assistant()
+    at = open_app({"order": "9999"}, assistant=assistant)
+    assert any("no order named" in e.value for e in at.error)
+    sent = len(assistant.sandbox.requests)
+    at.run()
+    at.run()
+    assert len(assistant.sandbox.requests) == sent, "a plain rerun sends nothing, even after a failed read"
+    at.button(key=state_key("refresh", "#9999")).click().run()
+    assert not at.exception
+    assert len(assistant.sandbox.requests) == sent + 1
+    assert any("no order named" in e.value for e in at.error)
+
+
 def test_manual_progress_is_remembered_per_order_in_the_activity_store(open_app) -> None:
     assistant = new_assistant()
     at = open_app({"order": "1002"}, assistant=assistant)
