@@ -232,8 +232,9 @@ class Assistant:
     def run(self, request: ActionRequest) -> ActionResult:
         """Re-read, check the path offers the action, claim it, act once, resolve, re-read, record.
 
-        Raises InputError only for a malformed request (ticket); every other failure is an
-        ActionResult with ok=False and a recorded outcome.
+        Raises InputError only for a malformed request (ticket or order text) and StoreError when the
+        activity log cannot be used; every other failure is an ActionResult with ok=False and a
+        recorded outcome.
         """
         ticket = validate_ticket(request.ticket)
         request = request.model_copy(update={"ticket": ticket})
@@ -415,9 +416,8 @@ class Assistant:
         except AlreadyDone as exc:
             outcome, message, request_id = "already_done", self._safe(str(exc)), exc.request_id
         except (OutcomeUnknown, ServerError, TransportError) as exc:
-            unknown = not isinstance(exc, TransportError) or exc.timeout or isinstance(exc, OutcomeUnknown)
             request_id = exc.request_id
-            if not unknown:  # could not connect at all: nothing reached the remote
+            if isinstance(exc, TransportError) and not exc.timeout:  # never connected: nothing reached the remote
                 outcome, message, release = "error", self._safe(str(exc)), True
             else:
                 outcome, message, release = self._resolve(before, request, step, exc)

@@ -9,7 +9,7 @@ import pytest
 
 from actions.activity import ActivityStore
 from actions.assistant import ActionRequest, Assistant, Lookup, build_assistant
-from actions.errors import InputError
+from actions.errors import InputError, TransportError
 from actions.sandbox import DEMO_ORDERS, Sandbox
 from actions.settings import AppSettings
 from kb.state import CancelOptions, RefundTiming, SupplierRef
@@ -307,3 +307,23 @@ def test_checking_a_supplier_order_reads_the_order_once(assistant: Assistant, sa
     assert result.ok, result.message
     sent = [r.system for r in sandbox.requests[start:] if r.operation not in {"/authentication/getAccessToken"}]
     assert sorted(sent) == ["aliexpress", "cj", "shopify"], "one Shopify read and one per supplier order"
+
+
+def test_a_cancel_that_could_not_connect_is_an_error_and_may_be_pressed_again(
+    assistant: Assistant, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _drive(assistant, "#1001", "ZD-15", stop_before=ActionId.CANCEL_ORDER)
+    real = assistant.shopify.cancel_order
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise TransportError("Shopify could not be reached (connection refused).", system="shopify")
+
+    monkeypatch.setattr(assistant.shopify, "cancel_order", unreachable)
+    request = ActionRequest(action=ActionId.CANCEL_ORDER, order="#1001", ticket="ZD-15", options=CancelOptions())
+    failed = assistant.run(request)
+    assert not failed.ok and failed.outcome == "error" and "could not be reached" in failed.message
+    assert assistant.activity.list(order="#1001")[0].idempotency_key is None, "nothing reached Shopify: key released"
+    monkeypatch.setattr(assistant.shopify, "cancel_order", real)
+    retried = assistant.run(request)
+    assert retried.ok, retried.message
+    assert _order_cancels(sandbox) == 1
