@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from actions.errors import ActionError, InputError
@@ -185,17 +184,7 @@ def ensure_frame() -> None:
 
 
 def get_assistant() -> Assistant:
-    """The session's assistant (the entry file builds it once per session).
-
-    A page served without the entry file (a fresh server opened on `/activity` goes through
-    Streamlit's legacy `pages/` discovery) is sent through the entry file first.
-    """
-    if ASSISTANT_KEY not in st.session_state:
-        try:
-            st.switch_page("streamlit_app.py")
-        except StreamlitAPIException:
-            st.error("Open the app from its start page: the frame that sets it up did not run.")
-            st.stop()
+    """The session's assistant: the entry file builds it before routing (`ensure_frame` makes sure it ran)."""
     return st.session_state[ASSISTANT_KEY]
 
 
