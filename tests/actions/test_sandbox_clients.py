@@ -24,18 +24,7 @@ from kb.state import (
     RefundTiming,
     SupplierStatus,
 )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_780_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        """The clients' waits move the sandbox's time, so delayed transitions happen while they wait."""
-        self.now += seconds
+from tests.actions.sandbox_clock import Clock
 
 
 @dataclass

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from actions.sandbox import SANDBOX_SHOP, SANDBOX_TOKEN, Sandbox, order_gid
+from tests.actions.sandbox_clock import Clock
 
 URL = f"https://{SANDBOX_SHOP}/admin/api/2026-04/graphql.json"
 AUTH = {"X-Shopify-Access-Token": SANDBOX_TOKEN}
@@ -57,16 +58,6 @@ mutation Release($id: ID!, $holdIds: [ID!]) {
   }
 }
 """
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1_780_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

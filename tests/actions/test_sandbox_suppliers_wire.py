@@ -7,19 +7,12 @@ from typing import Any
 
 import pytest
 
-from actions.sandbox import Sandbox
 from actions.aliexpress import sign
+from actions.sandbox import Sandbox
+from tests.actions.sandbox_clock import Clock
 
 SYNC = "https://api-sg.aliexpress.com/sync"
 CJ = "https://developers.cjdropshipping.com/api2.0/v1"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_780_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
