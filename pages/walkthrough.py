@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from actions.assistant import ActionRequest, ActionResult, Assistant, Lookup
 from actions.errors import ActionError, InputError
+from kb.guide import Step as GuideStep
 from kb.guide import load_guide
 from kb.state import CancelOptions, CancelReason, FulfillmentOrderAction, RefundTiming, SupplierRef
 from kb.suppliers import SUPPLIER_TITLES, supplier_title
@@ -260,25 +261,21 @@ def _toggle_progress(order_id: str, step_key: str, widget_key: str) -> None:
         st.session_state[state_key("progress-error", order_id)] = str(exc)
 
 
-def _kind(step_id: str) -> str | None:
+def _guide_steps() -> dict[str, GuideStep]:
+    """The cancel guide's steps by id (read once per run; an unreadable guide just shows no bodies)."""
     try:
-        return load_guide("cancel-an-order").step(step_id).kind
-    except (KeyError, OSError, ValueError):
-        return None
-
-
-def _step_body(step_id: str) -> str | None:
-    try:
-        return load_guide("cancel-an-order").step(step_id).body
-    except (KeyError, OSError, ValueError):
-        return None
+        return {step.id: step for step in load_guide("cancel-an-order").steps}
+    except (OSError, ValueError):
+        return {}
 
 
 def _checklist(ctx: Context, order: str, lookup: Lookup) -> None:
     assistant = get_assistant()
     order_id = lookup.state.shopify.id
+    guide = _guide_steps()
     st.subheader("Checklist")
-    manual = [s for s in lookup.walkthrough.steps if s.status in _OPEN and _kind(s.step_id) == "manual"]
+    manual = [s for s in lookup.walkthrough.steps
+              if s.status in _OPEN and s.step_id in guide and guide[s.step_id].kind == "manual"]
     if any(progress_key(order_id, s) not in st.session_state for s in manual):
         try:
             ticked = assistant.activity.progress(order_id)
@@ -294,7 +291,7 @@ def _checklist(ctx: Context, order: str, lookup: Lookup) -> None:
             body.markdown(f"**{escape_md(step.title)}**")
             if step.reason:
                 body.caption(escape_md(step.reason))
-            text = _step_body(step.step_id)
+            text = guide[step.step_id].body if step.step_id in guide else None
             if text:
                 with body.expander("What the guide says"):
                     st.markdown(text)  # our own guide, Markdown without HTML
@@ -534,7 +531,9 @@ def _show() -> None:
         _sandbox_panel(None, None)
         return
     order = ctx.order
-    st.query_params.from_dict(ctx.query_params())  # the address bar shows this order's deep link
+    link = ctx.query_params()
+    if st.query_params.to_dict() != link:  # the address bar shows this order's deep link (sent once, not per rerun)
+        st.query_params.from_dict(link)
     lookup = cached_lookup(assistant, order)
     if isinstance(lookup, Failure):
         st.error(escape_md(lookup.message))
