@@ -136,7 +136,7 @@ class CJClient:
             seen = f"Reading it back, it still shows as {after.raw_status or after.status.value}."
         raise OutcomeUnknown(
             f"CJ did not confirm the cancellation of order {order_id} ({exc.message.rstrip('.')}). {seen} "
-            "It was not sent again. Do not cancel it again yet: check it again in a minute, "
+            "Do not cancel it again yet: check it again in a minute, "
             f"or open it on CJ ({self.order_url(order_id)}).",
             system=_SYSTEM,
             request_id=exc.request_id,

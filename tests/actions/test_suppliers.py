@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import traceback
 
 import httpx
 import pytest
@@ -260,7 +261,8 @@ def _run_everything(client: SupplierClient, order_id: str) -> list[str]:
         try:
             texts.append(call(order_id).model_dump_json())
         except ActionError as exc:
-            texts += [str(exc), repr(exc), exc.message, repr(exc.args)]
+            # The traceback too, as a log or a crash report would print it (causes and contexts included).
+            texts += [str(exc), repr(exc), exc.message, repr(exc.args), "".join(traceback.format_exception(exc))]
     states = read_supplier_orders({client.supplier: client}, [SupplierRef(supplier=client.supplier, order_id=order_id)])
     texts += [s.model_dump_json() for s in states]
     return texts
