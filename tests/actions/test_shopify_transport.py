@@ -82,6 +82,16 @@ def test_total_throttle_waiting_is_capped() -> None:
     assert len(fake.sleeps) >= 1
 
 
+def test_the_throttle_cap_holds_across_the_retries_of_one_read() -> None:
+    # 3 s of waiting, a 503 (retried), then 3 s more would pass a 5 s cap: Shopify is told to wait.
+    bucket = {"requested": 300, "available": 0, "restore": 100.0}
+    fake = FakeShopify(throttled(**bucket), status(503), throttled(**bucket), graphql(ORDER))
+    with pytest.raises(RateLimited):
+        make_client(fake, max_throttle_wait=5.0).read_order("5500000001001")
+    assert fake.operations == ["OrderStateById"] * 3
+    assert len(fake.sleeps) == 2  # one bucket wait, one backoff before the retry
+
+
 @pytest.mark.parametrize(
     ("code", "error", "words"),
     [
