@@ -266,23 +266,12 @@ class ShopifyClient:
             "staffNote": options.staff_note,
         }
         try:
-            result = self._graphql.execute(CANCEL_ORDER, variables)
+            payload, request_id = self._mutate(CANCEL_ORDER, variables)
         except AmbiguousWrite as ambiguous:
             return self._cancel_after_ambiguity(order_id, ambiguous)
-        payload = result.data.get("orderCancel")
-        if not isinstance(payload, dict):
-            # Shopify answered but without the mutation's payload: whether it ran is unknown.
-            return self._cancel_after_ambiguity(
-                order_id,
-                AmbiguousWrite(
-                    "Shopify's answer to the cancel had no result.",
-                    cause=MalformedResponse("no orderCancel payload", system=_SYSTEM),
-                    request_id=result.request_id,
-                ),
-            )
         errors = _user_errors(payload.get("orderCancelUserErrors"))
         if errors:
-            raise self._cancel_user_error(order_id, errors, result.request_id)
+            raise self._cancel_user_error(order_id, errors, request_id)
         job = payload.get("job") if isinstance(payload.get("job"), dict) else None
         job_id = str(job["id"]) if job and job.get("id") else None
         done = bool(job and job.get("done"))
@@ -290,15 +279,15 @@ class ShopifyClient:
             done = self._wait_for_job(job_id)
         order = self.read_order(OrderRef(kind="id", value=order_id))
         if order.is_cancelled:
-            return CancelOutcome(order=order, job_id=job_id, request_id=result.request_id, confirmed=True)
+            return CancelOutcome(order=order, job_id=job_id, request_id=request_id, confirmed=True)
         if job_id and not done:
             # Still running after poll_timeout: accepted, not yet visible. The caller checks again.
-            return CancelOutcome(order=order, job_id=job_id, request_id=result.request_id, confirmed=False)
+            return CancelOutcome(order=order, job_id=job_id, request_id=request_id, confirmed=False)
         raise OutcomeUnknown(
             f"Shopify accepted the cancellation of {order.name} and finished its job, but the order still "
             "shows as not cancelled. Open it in the Shopify admin to see why; nothing was sent twice.",
             system=_SYSTEM,
-            request_id=result.request_id,
+            request_id=request_id,
         )
 
     def _wait_for_job(self, job_id: str) -> bool:
@@ -375,24 +364,12 @@ class ShopifyClient:
         elif action is FulfillmentOrderAction.RELEASE_HOLD:
             variables["holdIds"] = list(fo.hold_ids) or None
         try:
-            result = self._graphql.execute(document, variables)
+            payload, request_id = self._mutate(document, variables)
         except AmbiguousWrite as ambiguous:
             return self._revert_after_ambiguity(fo, action, order_id or self._fo_orders.get(fo.id), ambiguous)
-        payload = next(iter(result.data.values()), None) if result.data else None
-        if not isinstance(payload, dict):
-            return self._revert_after_ambiguity(
-                fo,
-                action,
-                order_id or self._fo_orders.get(fo.id),
-                AmbiguousWrite(
-                    "Shopify's answer had no result.",
-                    cause=MalformedResponse("no payload", system=_SYSTEM),
-                    request_id=result.request_id,
-                ),
-            )
         errors = _user_errors(payload.get("userErrors"))
         if errors:
-            raise self._user_error(f"Shopify did not {_REVERT_VERBS[action]}", errors, _REVERT_ERRORS, result.request_id)
+            raise self._user_error(f"Shopify did not {_REVERT_VERBS[action]}", errors, _REVERT_ERRORS, request_id)
         after = payload.get("fulfillmentOrder") if isinstance(payload.get("fulfillmentOrder"), dict) else {}
         replacement = payload.get("replacementFulfillmentOrder")
         return RevertOutcome(
@@ -400,7 +377,7 @@ class ShopifyClient:
             fulfillment_order_id=str(after.get("id") or fo.id),
             status=str(after.get("status") or fo.status.value),
             request_status=str(after.get("requestStatus") or fo.request_status.value),
-            request_id=result.request_id,
+            request_id=request_id,
             replacement_id=str(replacement["id"]) if isinstance(replacement, dict) and replacement.get("id") else None,
         )
 
@@ -441,6 +418,19 @@ class ShopifyClient:
         )
 
     # --- shared helpers -----------------------------------------------------------------------
+
+    def _mutate(self, document: Document, variables: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+        """Send a mutation once: its payload and request id, or AmbiguousWrite when it may have run unseen."""
+        result = self._graphql.execute(document, variables)
+        payload = next(iter(result.data.values()), None)  # a mutation selects exactly one root field
+        if not isinstance(payload, dict):
+            # Shopify answered, but without the mutation's payload: whether it ran is unknown.
+            raise AmbiguousWrite(
+                "Shopify's answer had no result.",
+                cause=MalformedResponse(f"no {document.name} payload", system=_SYSTEM),
+                request_id=result.request_id,
+            )
+        return payload, result.request_id
 
     def _exact_name_match(self, ref: OrderRef, result: GraphQLResult) -> dict[str, Any]:
         orders = result.data.get("orders")

@@ -157,3 +157,14 @@ def test_without_knowing_the_order_an_ambiguous_revert_is_unknown_at_once() -> N
     with pytest.raises(OutcomeUnknown, match="refresh the order"):
         make_client(fake).revert_fulfillment(_fo(*ON_HOLD), Action.RELEASE_HOLD)
     assert fake.operations == ["FulfillmentOrderReleaseHold"]
+
+
+def test_a_revert_answered_without_its_payload_is_read_back_not_resent() -> None:
+    fake = FakeShopify(
+        graphql({"fulfillmentOrderReleaseHold": None}),
+        graphql(_order_with("OPEN", "UNSUBMITTED", ["CREATE_FULFILLMENT"])),
+    )
+    outcome = make_client(fake).revert_fulfillment(
+        _fo(*ON_HOLD), Action.RELEASE_HOLD, order_id="gid://shopify/Order/5500000001001")
+    assert fake.operations == ["FulfillmentOrderReleaseHold", "OrderStateById"]
+    assert outcome.confirmed_by_reread and outcome.status == "OPEN"
