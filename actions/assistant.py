@@ -66,6 +66,12 @@ __all__ = [
 
 _WRITES = frozenset({ActionId.CANCEL_ORDER, ActionId.CANCEL_SUPPLIER, ActionId.REVERT_FULFILLMENT})
 _ANY_STEP = frozenset({ActionId.CHECK_SUPPLIER, ActionId.OPEN_SUPPLIER})
+# The guide step each write belongs to: a done step carries no action any more, only its id and target.
+_WRITE_STEPS = {
+    ActionId.CANCEL_ORDER: "shopify-cancel",
+    ActionId.CANCEL_SUPPLIER: "supplier-cancel",
+    ActionId.REVERT_FULFILLMENT: "shopify-revert-fulfillment",
+}
 _ACTION_WORDS = {
     ActionId.CHECK_SUPPLIER: "check the supplier order",
     ActionId.CANCEL_SUPPLIER: "cancel at the supplier",
@@ -281,9 +287,8 @@ class Assistant:
                 verb = "cancelled" if supplier.status is SupplierStatus.CANCELLED else "waiting for the seller to accept the cancellation"
                 return f"Supplier order {supplier.order_id} at {supplier_title(supplier.supplier)} is already {verb}."
         for step in lookup.walkthrough.steps:
-            if step.action is request.action and step.status is StepStatus.DONE and (
-                request.target is None or step.target == request.target
-            ):
+            ours = step.action is request.action or step.step_id == _WRITE_STEPS.get(request.action)
+            if ours and step.status is StepStatus.DONE and request.target in (None, step.target):
                 return f"{step.title}: already done. {step.reason}".strip()
         return None
 

@@ -327,3 +327,16 @@ def test_a_cancel_that_could_not_connect_is_an_error_and_may_be_pressed_again(
     retried = assistant.run(request)
     assert retried.ok, retried.message
     assert _order_cancels(sandbox) == 1
+
+
+def test_pressing_revert_again_says_it_is_already_done_and_sends_nothing(assistant: Assistant, sandbox: Sandbox) -> None:
+    lookup, _ = _drive(assistant, "#1003", "ZD-16", stop_before=ActionId.REVERT_FULFILLMENT)
+    step = lookup.walkthrough.next_step
+    assert step is not None and step.action is ActionId.REVERT_FULFILLMENT
+    request = ActionRequest(action=ActionId.REVERT_FULFILLMENT, order="#1003", ticket="ZD-16", target=step.target)
+    assert assistant.run(request).ok
+    writes = sum(1 for r in sandbox.requests if r.is_write)
+    again = assistant.run(request)
+    assert not again.ok and again.already_done and again.outcome == "already_done"
+    assert "already done" in again.message
+    assert sum(1 for r in sandbox.requests if r.is_write) == writes
