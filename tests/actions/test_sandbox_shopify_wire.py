@@ -60,16 +60,6 @@ mutation Release($id: ID!, $holdIds: [ID!]) {
 """
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def sandbox(clock: Clock) -> Sandbox:
-    return Sandbox(clock=clock, sleep=lambda _: None)
-
-
 def post(sandbox: Sandbox, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> httpx.Response:
     with sandbox.client() as http:
         headers = kwargs.pop("headers", AUTH)

@@ -15,16 +15,6 @@ SYNC = "https://api-sg.aliexpress.com/sync"
 CJ = "https://developers.cjdropshipping.com/api2.0/v1"
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def sandbox(clock: Clock) -> Sandbox:
-    return Sandbox(clock=clock, sleep=lambda _: None)
-
-
 def ae_params(order_id: Any, **overrides: str) -> dict[str, str]:
     params = {
         "app_key": "sandbox-app",
