@@ -450,7 +450,7 @@ class Assistant:
             options = request.options or CancelOptions()
             result = self.shopify.cancel_order(state.shopify.id, options)
             preview = preview_cancel(state, options)
-            refund = f"Refund: {preview.refund} to {preview.refund_method.removeprefix('the ')}." if preview.refund \
+            refund = f"Refund: {preview.refund} to {preview.refund_method}." if preview.refund \
                 else preview.refund_method[:1].upper() + preview.refund_method[1:] + "."
             if result.confirmed or result.order.is_cancelled:
                 return f"Order {state.shopify.name} is cancelled on Shopify. {refund}", result.request_id

@@ -96,7 +96,7 @@ def preview_cancel(state: OrderState, options: CancelOptions) -> CancelPreview:
     )
     summary = [f"Cancel order {shop.name} on Shopify (reason: {_REASONS[options.reason]})."]
     if refund is not None:
-        summary.append(f"Refund {refund} now to {refund_method.removeprefix('the ')}.")
+        summary.append(f"Refund {refund} now to {refund_method}.")
     else:
         summary.append(refund_method[:1].upper() + refund_method[1:] + ".")
     if options.restock:
