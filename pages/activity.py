@@ -52,6 +52,7 @@ def _show() -> None:
             "Order": rec.order_name,
             "Ticket": rec.ticket or "",
             "Action": rec.action.replace("_", " "),
+            "Options": ", ".join(f"{k}: {v}" for k, v in rec.options.items() if v not in (None, "")),
             "Outcome": rec.outcome.replace("_", " "),
             "Message": rec.message,
             "Request id": rec.request_id or "",

@@ -91,3 +91,12 @@ def test_a_recorded_remote_message_is_shown_as_text_never_as_markdown(open_app) 
     at = _activity(open_app, assistant)
     assert [row["Message"] for row in _rows(at)] == [escape_md(HOSTILE)]
     assert not [cell for cell in table_cells(at) if "](" in cell]
+
+
+def test_each_record_shows_the_options_the_merchant_chose(open_app) -> None:
+    assistant = new_assistant()
+    assistant.activity.record(order_id="gid://shopify/Order/5500000001001", order_name="#1001", ticket="ZD-7",
+                              action="cancel_order", options={"reason": "CUSTOMER", "refund": "later", "staff_note": None},
+                              outcome="ok", message="cancelled")
+    at = _activity(open_app, assistant)
+    assert _rows(at)[0]["Options"] == escape_md("reason: CUSTOMER, refund: later")
