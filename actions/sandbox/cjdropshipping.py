@@ -26,6 +26,12 @@ CODE_NOT_FOUND = 1600300
 CODE_USER = 1601000
 
 
+def _api_path(request: httpx.Request) -> str | None:
+    """The path under CJ's API root (`/shopping/...`), or None for a path outside it."""
+    path = request.url.path
+    return path.removeprefix(_PREFIX) if path.startswith(_PREFIX + "/") else None
+
+
 def envelope(code: int, message: str, data: Any = None) -> dict[str, Any]:
     """CJ's response envelope."""
     return {"code": code, "result": code == 200, "message": message, "data": data, "requestId": str(uuid.uuid4())}
@@ -39,11 +45,13 @@ class CJSimulator:
         self._api_key = api_key
 
     def classify(self, request: httpx.Request) -> tuple[str, bool]:
-        path = request.url.path.removeprefix(_PREFIX)
-        return path, path == "/shopping/order/deleteOrder"
+        path = _api_path(request)
+        return path or request.url.path, path == "/shopping/order/deleteOrder"
 
     def handle(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path.removeprefix(_PREFIX)
+        path = _api_path(request)
+        if path is None:  # outside /api2.0/v1 CJ serves no API, so a base URL without it must fail here too
+            return _respond(404, envelope(404, "Not Found"))
         routes = {
             ("POST", "/authentication/getAccessToken"): self._get_token,
             ("POST", "/authentication/refreshAccessToken"): self._refresh_token,
