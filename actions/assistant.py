@@ -33,6 +33,7 @@ from actions.replies import CancelPreview, customer_reply, preview_cancel
 from actions.settings import AppSettings
 from actions.shopify import ShopifyClient
 from actions.suppliers import SupplierClient, UnconfiguredSupplier, read_supplier_orders
+from actions.wire import NotSent
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
 from kb.paths import decide, revert_action_for
 from kb.state import (
@@ -422,7 +423,9 @@ class Assistant:
             outcome, message, request_id = "already_done", self._safe(str(exc)), exc.request_id
         except (OutcomeUnknown, ServerError, TransportError) as exc:
             request_id = exc.request_id
-            if isinstance(exc, TransportError) and not exc.timeout:  # never connected: nothing reached the remote
+            # Nothing reached the remote: the connection was never made (even by a connect timeout, which
+            # actions.wire reports as NotSent), or a read before the write failed without a timeout.
+            if isinstance(exc, NotSent) or (isinstance(exc, TransportError) and not exc.timeout):
                 outcome, message, release = "error", self._safe(str(exc)), True
             else:
                 outcome, message, release = self._resolve(before, request, step, exc)

@@ -12,6 +12,7 @@ from actions.assistant import ActionRequest, Assistant, Lookup, build_assistant
 from actions.errors import InputError, TransportError
 from actions.sandbox import DEMO_ORDERS, Sandbox
 from actions.settings import AppSettings
+from actions.wire import NotSent
 from kb.state import CancelOptions, RefundTiming, SupplierRef
 from kb.walkthrough import ActionId, PathId
 
@@ -309,14 +310,18 @@ def test_checking_a_supplier_order_reads_the_order_once(assistant: Assistant, sa
     assert sorted(sent) == ["aliexpress", "cj", "shopify"], "one Shopify read and one per supplier order"
 
 
+@pytest.mark.parametrize("unsent", [
+    TransportError("Shopify could not be reached (connection refused).", system="shopify"),
+    NotSent("Shopify could not be reached (ConnectTimeout); nothing was sent.", system="shopify", timeout=True),
+], ids=["refused", "connect-timeout"])
 def test_a_cancel_that_could_not_connect_is_an_error_and_may_be_pressed_again(
-    assistant: Assistant, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+    assistant: Assistant, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, unsent: TransportError
 ) -> None:
     _drive(assistant, "#1001", "ZD-15", stop_before=ActionId.CANCEL_ORDER)
     real = assistant.shopify.cancel_order
 
     def unreachable(*args: object, **kwargs: object) -> None:
-        raise TransportError("Shopify could not be reached (connection refused).", system="shopify")
+        raise unsent
 
     monkeypatch.setattr(assistant.shopify, "cancel_order", unreachable)
     request = ActionRequest(action=ActionId.CANCEL_ORDER, order="#1001", ticket="ZD-15", options=CancelOptions())
