@@ -199,6 +199,9 @@ class _Shared:
         return self._simulator.classify(request)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
+        prepare = getattr(self._simulator, "prepare", None)
+        if prepare is not None:  # slow, state-free work (building a schema) before the lock, not under it
+            prepare(request)
         with self._world.transaction():
             response = self._simulator.handle(request)
             operation, is_write = self._simulator.classify(request)

@@ -10,6 +10,7 @@ Every response carries `extensions.cost` from a leaky bucket driven by the injec
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import re
 import uuid
@@ -43,6 +44,7 @@ from graphql import (
 from graphql.language.ast import DocumentNode
 
 from actions.sandbox.seed import SANDBOX_ACCESS_SCOPES
+from actions.sandbox.slim_schema import FULL_SCHEMA_FILE, SLIM_SCHEMA_FILE
 from actions.sandbox.world import World, display_fulfillment_status, supported_actions
 
 __all__ = [
@@ -50,7 +52,9 @@ __all__ = [
     "SANDBOX_SHOP",
     "SANDBOX_TOKEN",
     "ShopifySimulator",
+    "sandbox_schema",
     "shopify_schema",
+    "validated",
 ]
 
 SANDBOX_SHOP = "cancel-assist-demo.myshopify.com"
@@ -62,11 +66,49 @@ _MAX_QUERY_COST = 1000
 _MUTATION_COST = 10
 
 
+def _build(name: str) -> GraphQLSchema:
+    source = resources.files("actions").joinpath(name).read_text(encoding="utf-8")
+    # graphql-core 3.3 rejects Shopify's schema on validation of deprecated interface fields.
+    return build_schema(source, assume_valid=True, no_location=True)
+
+
+@lru_cache(maxsize=1)
+def sandbox_schema() -> GraphQLSchema:
+    """The slim schema: only what the app's registered documents select (milliseconds to build)."""
+    return _build(SLIM_SCHEMA_FILE)
+
+
 @lru_cache(maxsize=1)
 def shopify_schema() -> GraphQLSchema:
-    """The vendored Admin API schema, built once per process (immutable, ~0.6 s to build)."""
-    source = resources.files("actions").joinpath("schema/shopify-admin-2026-04.graphql").read_text(encoding="utf-8")
-    return build_schema(source, assume_valid=True)
+    """The full vendored Admin API schema, built once per process and only when a document needs it.
+
+    It is ~300k immutable objects (1-2 s of CPU to build): `gc.freeze()` moves them out of every
+    later collection, so a Streamlit server that built it does not scan them after each rerun.
+    """
+    schema = _build(FULL_SCHEMA_FILE)
+    gc.freeze()
+    return schema
+
+
+@lru_cache(maxsize=128)
+def _parse_query(query: str) -> DocumentNode:
+    """A document parsed once per text (the app sends the same dozen documents over and over)."""
+    return parse(query)
+
+
+@lru_cache(maxsize=128)
+def validated(query: str) -> tuple[GraphQLSchema, tuple[GraphQLError, ...]]:
+    """The schema to run `query` on, and Shopify's validation errors for it (GraphQLError if unparsable).
+
+    The slim schema when the document is valid against it (every document the app sends); else the
+    full schema, whose errors are Shopify's own (the slim one is a subset, so its errors would not be).
+    """
+    document = _parse_query(query)
+    slim = sandbox_schema()
+    if not validate(slim, document):
+        return slim, ()
+    full = shopify_schema()
+    return full, tuple(validate(full, document))
 
 
 def _json(status: int, body: Any, request_id: str, headers: Mapping[str, str] | None = None) -> httpx.Response:
@@ -80,9 +122,10 @@ def _json(status: int, body: Any, request_id: str, headers: Mapping[str, str] | 
 class _Parsed:
     """A request body parsed far enough to log it and pick faults: operation name and kind."""
 
-    __slots__ = ("document", "error", "is_write", "operation", "operation_name", "root_fields", "variables")
+    __slots__ = ("document", "error", "is_write", "operation", "operation_name", "query", "root_fields", "variables")
 
     def __init__(self) -> None:
+        self.query = ""
         self.document: DocumentNode | None = None
         self.operation: OperationDefinitionNode | None = None
         self.operation_name: str | None = None
@@ -123,8 +166,9 @@ class ShopifySimulator:
             parsed.error = _json(400, {"errors": {"variables": "Invalid variables"}}, request_id)
             return parsed
         parsed.variables = variables
+        parsed.query = body["query"]
         try:
-            parsed.document = parse(body["query"])
+            parsed.document = _parse_query(parsed.query)
         except GraphQLError as exc:
             parsed.error = _json(200, {"errors": [_error(exc, "GRAPHQL_PARSE_FAILED")],
                                        "extensions": {"cost": _cost(0, 0, self._world.bucket_level(), self._world)}},
@@ -142,6 +186,19 @@ class ShopifySimulator:
             )
         parsed.operation_name = parsed.operation_name or (wanted if isinstance(wanted, str) else None)
         return parsed
+
+    def prepare(self, request: httpx.Request) -> None:
+        """Build the schema this request needs now, before the caller locks the world; never raises.
+
+        A persisted sandbox handles each request under a file lock shared by every process, so a
+        schema built inside it would make every other process wait for it.
+        """
+        try:
+            body = json.loads(request.content or b"null")
+            if isinstance(body, dict) and isinstance(body.get("query"), str):
+                validated(body["query"])
+        except (ValueError, TypeError, GraphQLError, RecursionError):
+            return  # `handle` answers a bad body with Shopify's error
 
     # --- the endpoint ---------------------------------------------------------------------------
 
@@ -163,8 +220,7 @@ class ShopifySimulator:
         if parsed.error is not None:
             return parsed.error
         assert parsed.document is not None
-        schema = shopify_schema()
-        problems = validate(schema, parsed.document)
+        schema, problems = validated(parsed.query)
         if problems:
             body = {"errors": [_error(e, "GRAPHQL_VALIDATION_FAILED") for e in problems],
                     "extensions": {"cost": _cost(0, 0, self._world.bucket_level(), self._world)}}
@@ -550,14 +606,16 @@ def estimate_cost(request_body: bytes) -> int:
     """The requested cost of a request body (0 when it cannot be parsed); for throttle faults."""
     try:
         body = json.loads(request_body or b"null")
-        document = parse(body["query"])
+        query = body["query"]
+        document = _parse_query(query)
+        schema, _problems = validated(query)
     except (ValueError, KeyError, TypeError, GraphQLError):
         return 0
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if not operations:
         return 0
     try:
-        return _estimate_cost(shopify_schema(), document, operations[0], body.get("variables") or {})
+        return _estimate_cost(schema, document, operations[0], body.get("variables") or {})
     except Exception:  # noqa: BLE001 - an estimate for a fault body must never fail the request
         return 0
 

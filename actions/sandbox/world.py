@@ -19,6 +19,7 @@ import os
 import secrets
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -44,6 +45,10 @@ _CJ_TZ = timezone(timedelta(hours=8))
 _BUCKET_MAX = 2000.0
 _RESTORE_RATE = 100.0
 _WRITE_LOG_MAX = 1000
+# Temp files of a save that was killed before its rename. Ours are `.sandbox-<file name>.<random>.tmp`,
+# only ever present while their writer holds this file's lock; older versions wrote `.sandbox-<random>.json`
+# for any file in the folder, so those are removed only once no live save can still own them.
+_LEGACY_TEMP_AGE_S = 60.0
 
 _Stamp = tuple[int, int, int, int]
 _STALE: Final[_Stamp] = (-1, -1, -1, -1)  # never equal to a real file's stamp: reload next time
@@ -129,6 +134,7 @@ class World:
         self._depth = 0  # transactions entered by the thread holding `lock`
         self._dirty = False
         self._stamp: _Stamp | None = None  # the saved file this state was read from or written to
+        self._swept = False  # temp files left by a killed save removed (once per instance, and at each save)
         loaded, self._stamp = self._read_disk()
         self.state: dict[str, Any] = loaded or build_seed()
         self._bucket = _BUCKET_MAX
@@ -160,6 +166,8 @@ class World:
             handle = self._lock_file()
             self._depth = 1
             try:
+                if not self._swept:
+                    self._sweep_temp_files()
                 self._refresh()
                 try:
                     yield
@@ -227,7 +235,9 @@ class World:
         """Temp file + rename, so a reader sees the old world or the new one, never half of one."""
         assert self.persist_path is not None
         self.persist_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".sandbox-", suffix=".json", dir=self.persist_path.parent)
+        self._sweep_temp_files()
+        fd, tmp = tempfile.mkstemp(prefix=f".sandbox-{self.persist_path.name}.", suffix=".tmp",
+                                   dir=self.persist_path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(self.state, handle, sort_keys=True)
@@ -238,6 +248,22 @@ class World:
             self._stamp = _STALE
             raise
         self._stamp = _stamp(os.stat(self.persist_path))
+
+    def _sweep_temp_files(self) -> None:
+        """Remove what killed saves left behind (the caller holds the file lock); never raises."""
+        assert self.persist_path is not None
+        self._swept = True
+        folder = self.persist_path.parent
+        try:
+            own = list(folder.glob(f".sandbox-{self.persist_path.name}.*.tmp"))  # only its lock holder writes one
+            legacy = list(folder.glob(".sandbox-*.json"))
+        except OSError:
+            return
+        now = time.time()  # file times are wall-clock, whatever clock drives the world
+        for path in own + legacy:
+            with contextlib.suppress(OSError):
+                if path in own or now - path.stat().st_mtime > _LEGACY_TEMP_AGE_S:
+                    path.unlink()
 
     def _lock_file(self) -> int | None:
         """An exclusive lock on `<file>.lock`, shared by every process using this file (blocks)."""
