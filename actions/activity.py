@@ -1,7 +1,8 @@
 """The activity store: a durable record of every action, checklist progress and entered supplier ids.
 
-SQLite (stdlib `sqlite3`) in WAL mode with `synchronous=FULL`, one connection per call, so Streamlit's
-session threads and separate CLI processes can share one file. The unique `idempotency_key` column is
+SQLite (stdlib `sqlite3`) in WAL mode, one connection per store used under a lock by Streamlit's session
+threads, and separate CLI processes share the file; records commit with `synchronous=FULL`, checklist
+ticks with NORMAL. The unique `idempotency_key` column is
 the guard that makes two sessions (or two processes) cancelling the same order send one write: the
 second `claim` gets `None`. Every text is redacted before it is written; sqlite errors become a
 `StoreError` that says, in plain words, what is wrong with the file.
@@ -12,10 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -98,12 +101,15 @@ def _now() -> str:
 
 
 class ActivityStore:
-    """The record on disk; safe to share between threads and processes (one connection per call)."""
+    """The record on disk; safe to share between threads (one connection, one lock) and processes (SQLite's)."""
 
     def __init__(self, path: Path, *, secrets: Iterable[str | None] = (), stale_after: timedelta = timedelta(minutes=10)) -> None:
         self.path = Path(path)
         self._secrets = tuple(s for s in secrets if s)
         self._stale_after = stale_after
+        self._lock = threading.RLock()  # Streamlit's session threads share the store and its one connection
+        self._conn: sqlite3.Connection | None = None
+        self._seen: tuple[int, ...] = ()  # _file_id() after our last use of the connection
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -116,26 +122,93 @@ class ActivityStore:
     # --- connection and errors ------------------------------------------------------------
 
     @contextmanager
-    def _connect(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
-        """One short-lived connection; a write runs in one IMMEDIATE transaction (all or nothing)."""
-        conn: sqlite3.Connection | None = None
+    def _connect(self, *, write: bool = False, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """The store's one connection, used by one thread at a time; a write is one IMMEDIATE transaction.
+
+        Records and claims commit with `synchronous=FULL` (on disk before we go on: a claim guards a
+        write to Shopify). `durable=False` (checklist ticks) commits with NORMAL: in WAL mode that
+        survives a crash of the app, and only a power cut can lose the last ticks, never corrupt the file.
+        """
+        with self._lock:
+            try:
+                if self._conn is None:
+                    conn = self._open()
+                elif self._file_id() != self._seen:
+                    conn = self._reopen()
+                else:
+                    conn = self._conn
+                if not write:
+                    try:
+                        yield conn
+                    finally:
+                        self._seen = self._file_id()
+                    return
+                if not durable:
+                    conn.execute("PRAGMA synchronous = NORMAL")
+                try:
+                    with _transaction(conn):
+                        yield conn
+                finally:
+                    if not durable:
+                        conn.execute("PRAGMA synchronous = FULL")
+                    self._seen = self._file_id()
+            except sqlite3.IntegrityError:
+                raise
+            except sqlite3.Error as exc:
+                raise self._store_error(exc) from None
+
+    def _file_id(self) -> tuple[int, ...]:
+        """What changes when another program replaces, truncates or rewrites the file (or drops its WAL)."""
+        ids: list[int] = []
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                st = os.stat(path)
+            except OSError:
+                ids += [-1, -1, -1, -1]
+            else:
+                ids += [st.st_dev, st.st_ino, st.st_size if path == self.path else 0,
+                        st.st_mtime_ns if path == self.path else 0]
+        return tuple(ids)
+
+    def _reopen(self) -> sqlite3.Connection:
+        """A new connection when another program replaced, damaged or checkpointed the file.
+
+        The new one reads the file before the old one is closed: closing the last connection
+        checkpoints its WAL into the main file, which would paper over a file damaged meanwhile.
+        """
+        old, self._conn = self._conn, None
         try:
-            conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+            conn = self._open()
+            conn.execute("SELECT 1 FROM activity LIMIT 1").fetchall()
+        except sqlite3.Error:
+            if self._conn is not None:
+                self._conn.close()
+            self._conn = old
+            raise
+        if old is not None:
+            with suppress(sqlite3.Error):
+                old.close()
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        try:
             conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
-            if write:
-                with _transaction(conn):
-                    yield conn
-            else:
-                yield conn
-        except sqlite3.IntegrityError:
+        except BaseException:
+            conn.close()
             raise
-        except sqlite3.Error as exc:
-            raise self._store_error(exc) from None
-        finally:
+        self._conn = conn
+        return conn
+
+    def close(self) -> None:
+        """Close the connection (the next call opens a new one)."""
+        with self._lock:
+            conn, self._conn = self._conn, None
             if conn is not None:
-                conn.close()
+                with suppress(sqlite3.Error):
+                    conn.close()
 
     def _store_error(self, exc: sqlite3.Error) -> StoreError:
         text = str(exc).lower()
@@ -374,7 +447,7 @@ class ActivityStore:
 
     def set_progress(self, order_id: str, step_key: str, done: bool) -> None:
         """Tick or untick one manual step of one order."""
-        with self._connect(write=True) as conn:
+        with self._connect(write=True, durable=False) as conn:
             conn.execute(
                 "INSERT INTO progress (order_id, step_key, done, at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (order_id, step_key) DO UPDATE SET done = excluded.done, at = excluded.at",
