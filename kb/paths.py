@@ -61,6 +61,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from types import MappingProxyType
+from typing import NamedTuple
 
 from kb.guide import load_guide
 from kb.state import (
@@ -88,6 +89,9 @@ __all__ = [
     "CANCEL_GUIDE",
     "PATH_TITLES",
     "REVERT_GUIDE",
+    "StepVerdict",
+    "Verdict",
+    "classify",
     "decide",
     "revert_action_for",
 ]
@@ -956,3 +960,52 @@ def decide(state: OrderState) -> Walkthrough:
         "suppliers": [_supplier_verdict(so, shopify_cancelled=f.cancelled) for so in f.suppliers],
         "check_again_after": _recheck(f) if path is PathId.CANCELLATION_PENDING else None,
     })
+
+
+# --- Verdict only ------------------------------------------------------------------------------
+
+
+class StepVerdict(NamedTuple):
+    """One step of `classify`: what `decide` gives for it, without its title or reason."""
+
+    step_id: str
+    status: StepStatus
+    action: ActionId | None
+    target: str | None
+    supplier: str | None
+
+
+class Verdict(NamedTuple):
+    """The path and the steps' statuses, as `decide` would give them (no text, no validation)."""
+
+    path: PathId
+    steps: tuple[StepVerdict, ...]
+
+    @property
+    def next_step(self) -> StepVerdict | None:
+        return next((s for s in self.steps if s.status is StepStatus.NEXT), None)
+
+
+def classify(state: OrderState) -> Verdict:
+    """`decide` without the words: the same rules, for callers that only need where the order stands.
+
+    Skips the explanation, warnings, citations, step titles and the pydantic validation of the
+    walkthrough (about half of `decide`); `tests/kb/test_paths_exhaustive.py` checks it agrees with
+    `decide` on every generated state.
+    """
+    f = _facts(state)
+    verdict = _choose_path(f)
+    drafts = _drafts(f, verdict)
+    best: int | None = None
+    for i, d in enumerate(drafts):
+        if d.todo >= _Todo.WAIT and (best is None or d.todo > drafts[best].todo):
+            best = i
+    steps = []
+    for i, d in enumerate(drafts):
+        supplier = d.supplier if d.target is not None else None  # as `_resolve` does
+        if i == best:
+            steps.append(StepVerdict(d.step_id, _NEXT, d.action, d.target, supplier))
+        else:
+            status = _BLOCKED if d.todo >= _Todo.WAIT else _STATUS_OF[d.todo]
+            steps.append(StepVerdict(d.step_id, status, None, d.target, supplier))
+    return Verdict(verdict.path, tuple(steps))

@@ -12,7 +12,7 @@ import itertools
 import random
 
 from kb.guide import load_guide
-from kb.paths import CANCEL_GUIDE, PATH_TITLES, decide, revert_action_for
+from kb.paths import CANCEL_GUIDE, PATH_TITLES, StepVerdict, Verdict, classify, decide, revert_action_for
 from kb.state import (
     DisplayFinancialStatus,
     DisplayFulfillmentStatus,
@@ -109,6 +109,10 @@ def _problems(state: OrderState, w: Walkthrough) -> list[str]:
     return problems
 
 
+def _verdict_of(w: Walkthrough) -> Verdict:
+    return Verdict(w.path, tuple(StepVerdict(s.step_id, s.status, s.action, s.target, s.supplier) for s in w.steps))
+
+
 def _assert_all_hold(cases) -> int:
     failures, count = [], 0
     for label, state in cases:
@@ -119,6 +123,8 @@ def _assert_all_hold(cases) -> int:
             failures.append(f"{label}: raised {exc!r}")
             continue
         failures.extend(f"{label}: {p}" for p in _problems(state, w))
+        if classify(state) != _verdict_of(w):  # the verdict-only entry point agrees on every state
+            failures.append(f"{label}: classify() {classify(state)} != decide() {_verdict_of(w)}")
     assert not failures, f"{len(failures)} failures, e.g.\n" + "\n".join(failures[:15])
     return count
 
