@@ -133,7 +133,7 @@ class AliExpressClient:
         url = f"{self._settings.api_base_url}/sync"
         self._count.increment()
         response = send(lambda: self._http.post(url, data=self._params(method, business)),
-                        system=_SYSTEM, title="AliExpress")
+                        system=_SYSTEM, title="AliExpress", secrets=self._secrets())
         body = json_object(response, parse_float=Decimal)
         if body is not None:
             error = body.get("error_response")

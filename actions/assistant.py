@@ -249,9 +249,10 @@ class Assistant:
         try:
             before = self.look_up(request.order)
         except ActionError as exc:
-            message = f"Could not read order {request.order[:80]}: {self._safe(str(exc))}"
+            message = f"Could not read order {self._safe(request.order, limit=80)}: {self._safe(str(exc))}"
             rid = self.activity.record(
-                order_id=request.order[:200], order_name=request.order[:80], ticket=ticket,
+                order_id=self._safe(request.order, limit=200), order_name=self._safe(request.order, limit=80),
+                ticket=ticket,
                 action=request.action.value, options=self._options(request, None), outcome="error", message=message,
                 request_id=exc.request_id,
             )
@@ -548,11 +549,12 @@ class Assistant:
         if step is not None and step.revert:
             options["revert"] = step.revert.value
         if request.message:
-            options["message"] = request.message[:255]
+            options["message"] = self._safe(request.message, limit=255)
         return options
 
-    def _safe(self, text: str) -> str:
-        return redact(text, self._secrets)
+    def _safe(self, text: str, *, limit: int | None = None) -> str:
+        """Text for a message or the record: secrets masked first, then cut (never the other way round)."""
+        return redact(text, self._secrets, limit=limit)
 
 
 def _live_http() -> httpx.Client:

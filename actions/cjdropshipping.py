@@ -246,11 +246,16 @@ class CJClient:
         url = f"{self._settings.api_base_url}{path}"
         headers = {"CJ-Access-Token": token} if token else {}
         self._count.increment()
+        # A token call's answer carries tokens we may have seen before (CJ returns the same one for
+        # 24 h), so only the key is masked in it; its request id is masked against every token below.
+        secrets = (self._settings.api_key.get_secret_value(),) if auth_call else self._secrets()
         response = send(lambda: self._http.request(method, url, params=params, json=json, headers=headers),
-                        system=_SYSTEM, title="CJ Dropshipping")
+                        system=_SYSTEM, title="CJ Dropshipping", secrets=secrets)
         body = json_object(response, parse_float=Decimal)
         request_id = text_or_none(body.get("requestId")) if body is not None else None
         request_id = request_id or response.headers.get("x-request-id") or response.headers.get("requestid")
+        if request_id and auth_call:
+            request_id = safe_text(request_id, self._secrets())
         self.last_request_id = request_id
         if body is not None and body.get("result") is True and body.get("code") in (200, "200", None):
             return body.get("data")

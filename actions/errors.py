@@ -1,16 +1,21 @@
 """One error hierarchy for every adapter: Shopify, the suppliers, the activity store.
 
 The UI and the CLI catch only `ActionError` and show `str(error)`: a sentence a merchant
-understands, with the remote request id when there is one, and never a secret.
+understands, with the remote request id when there is one, and never a secret. Remote text is
+masked once, where it enters (`actions.wire.send` masks every answer's headers and body, request
+ids included); `redact` masks first and only then cuts, so a cut never leaves part of a secret.
 Lower-layer exceptions (httpx, sqlite3, json) are translated once, at the adapter's boundary.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
+from urllib.parse import quote, quote_plus
 
 __all__ = [
+    "MASK",
     "ActionError",
     "AlreadyDone",
     "ApiError",
@@ -146,12 +151,26 @@ class StoreError(ActionError):
     """Raised when the activity store cannot be opened or written (corrupt, locked, read-only)."""
 
 
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """Replace every secret (and anything shaped like a Shopify token) in `text` with a mask."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "[redacted]")
-    return _TOKEN_SHAPE.sub("[redacted]", text)
+def redact(text: str, secrets: Iterable[str | None], *, limit: int | None = None) -> str:
+    """`text` with every secret (and anything shaped like a Shopify token) masked, then cut to `limit`.
+
+    Masking comes first, always: cutting first could split a secret and leave its first part
+    readable. A secret is also found in the forms an echo may carry it in (JSON- or URL-escaped).
+    """
+    forms = {form for secret in secrets if secret and len(secret) >= _MIN_SECRET for form in _forms(secret)}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, MASK)
+    text = _TOKEN_SHAPE.sub(MASK, text)
+    return text if limit is None else text[: max(0, limit)]
 
 
+MASK = "[redacted]"
+_MIN_SECRET = 4
 _TOKEN_SHAPE = re.compile(r"shp(?:at|ca|pa|ss|ua)_[A-Za-z0-9]+")
+
+
+def _forms(secret: str) -> set[str]:
+    """The secret as sent, and as JSON or a URL would escape it."""
+    escaped = json.dumps(secret, ensure_ascii=False)[1:-1]
+    forms = {secret, escaped, escaped.replace("/", "\\/"), quote(secret, safe=""), quote_plus(secret)}
+    return {form for form in forms if len(form) >= _MIN_SECRET}

@@ -165,7 +165,7 @@ class GraphQLTransport:
         self.request_count += 1
         response = send(
             lambda: self._http.post(self._settings.graphql_url, json=body, headers=headers),
-            system=_SYSTEM, title="Shopify", where=f"Shopify ({self._settings.shop})",
+            system=_SYSTEM, title="Shopify", where=f"Shopify ({self._settings.shop})", secrets=self._secrets(),
         )
         request_id = response.headers.get("X-Request-Id")
         return self._read_response(response, request_id)
@@ -242,12 +242,12 @@ class GraphQLTransport:
             return LockedError(f"{shop} is locked by Shopify; contact Shopify support.", **kwargs)
         if status >= 500:
             return ServerError(f"Shopify had a problem answering (HTTP {status}). Try again shortly.", **kwargs)
-        detail = self._safe(response.text[:200]) if response.text else ""
+        detail = self._safe(response.text, limit=200) if response.text else ""
         return ApiError(f"Shopify refused the request (HTTP {status}). {detail}".strip(), **kwargs)
 
     def _graphql_error(self, errors: list[Any], request_id: str | None) -> ActionError:
         codes = [_code(e) for e in errors]
-        messages = "; ".join(self._safe(str(e.get("message", "")) if isinstance(e, dict) else str(e))[:200]
+        messages = "; ".join(self._safe(str(e.get("message", "")) if isinstance(e, dict) else str(e), limit=200)
                              for e in errors[:3])
         code = next((c for c in codes if c), None)
         kwargs: dict[str, Any] = {"system": _SYSTEM, "status": 200, "code": code, "request_id": request_id}
@@ -263,8 +263,11 @@ class GraphQLTransport:
             return GraphQLError(f"This request is too large for Shopify: {messages}", **kwargs)
         return GraphQLError(f"Shopify rejected the request: {messages}", **kwargs)
 
-    def _safe(self, text: str) -> str:
-        return redact(text, [self._settings.access_token.get_secret_value()])
+    def _secrets(self) -> tuple[str, ...]:
+        return (self._settings.access_token.get_secret_value(),)
+
+    def _safe(self, text: str, *, limit: int | None = None) -> str:
+        return redact(text, self._secrets(), limit=limit)
 
 
 def _worth_reading_again(error: ActionError) -> bool:

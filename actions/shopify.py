@@ -665,4 +665,4 @@ def _search_value(value: str) -> str:
 
 def _redacted(exc: Exception, secret: str) -> Exception:
     """The cause kept for debugging, with any secret removed from its text."""
-    return MalformedResponse(redact(f"{type(exc).__name__}: {exc}"[:300], [secret]), system=_SYSTEM)
+    return MalformedResponse(redact(f"{type(exc).__name__}: {exc}", [secret], limit=300), system=_SYSTEM)

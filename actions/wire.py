@@ -62,15 +62,24 @@ class RequestCounter:
         return self._value
 
 
-def send(request: Callable[[], httpx.Response], *, system: str, title: str, where: str = "") -> httpx.Response:
+def send(
+    request: Callable[[], httpx.Response],
+    *,
+    system: str,
+    title: str,
+    secrets: Iterable[str | None],
+    where: str = "",
+) -> httpx.Response:
     """Run one httpx request; its failures become a TransportError (NotSent when nothing left).
 
-    `title` names the remote in messages ("CJ Dropshipping"); `where` may add detail to the
-    "could not connect" sentence (the shop's domain). Exception texts are never quoted: they
-    can hold a URL with a secret in it, so only the exception's class name is said.
+    The answer comes back with every secret masked in its headers and its body, request ids
+    included, before any client reads it: this is the one place remote text is redacted, so no
+    caller can forget. `title` names the remote in messages ("CJ Dropshipping"); `where` may add
+    detail to the "could not connect" sentence (the shop's domain). Exception texts are never
+    quoted: they can hold a URL with a secret in it, so only the exception's class name is said.
     """
     try:
-        return request()
+        response = request()
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
         raise NotSent(
             f"Could not connect to {where or title}: {type(exc).__name__}. "
@@ -82,6 +91,26 @@ def send(request: Callable[[], httpx.Response], *, system: str, title: str, wher
         raise TransportError(f"{title} did not answer in time.", system=system, timeout=True) from None
     except httpx.HTTPError as exc:
         raise TransportError(f"The connection to {title} failed ({type(exc).__name__}).", system=system) from None
+    return _redacted(response, tuple(s for s in secrets if s))
+
+
+def _redacted(response: httpx.Response, secrets: tuple[str, ...]) -> httpx.Response:
+    """The same answer with secrets masked in its headers and body (the answer itself when none shows).
+
+    The body is masked as bytes, so its encoding and JSON stay as they were ("[redacted]" needs no
+    escaping). A rebuilt answer drops Content-Encoding and Content-Length: its body is already decoded.
+    """
+    text = response.content.decode("latin-1")  # one character per byte, so the mask maps back to bytes
+    clean = redact(text, [s.encode("utf-8").decode("latin-1") for s in secrets])
+    headers = [(name, value) for name, value in response.headers.multi_items()]
+    clean_headers = [(name, redact(value, secrets)) for name, value in headers]
+    if clean == text and clean_headers == headers:
+        return response
+    kept = [(n, v) for n, v in clean_headers if n.lower() not in ("content-encoding", "content-length")]
+    return httpx.Response(
+        response.status_code, headers=kept, content=clean.encode("latin-1"), request=response.request,
+        extensions=response.extensions,
+    )
 
 
 def json_object(response: httpx.Response, *, parse_float: Callable[[str], Any] | None = None) -> dict[str, Any] | None:
@@ -153,8 +182,8 @@ def reread(
 
 
 def safe_text(text: object, secrets: Iterable[str | None], *, limit: int = 300) -> str:
-    """Remote text for a message: secrets removed, cut to a readable length."""
-    return redact(str(text), secrets)[:limit]
+    """Remote text for a message: secrets masked first, then cut to a readable length."""
+    return redact(str(text), secrets, limit=limit)
 
 
 def text_or_none(value: object) -> str | None:
