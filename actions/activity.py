@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict
 
@@ -222,7 +223,7 @@ class ActivityStore:
         elif "unable to open" in text or "disk i/o" in text or "full" in text:
             what = f"{where} cannot be written (missing folder, permissions or a full disk)"
         else:
-            what = f"{where} could not be used ({redact(str(exc), self._secrets)[:200]})"
+            what = f"{where} could not be used ({redact(str(exc), self._secrets, limit=200)})"
         return StoreError(what, system="activity")
 
     def _migrate(self) -> None:
@@ -270,7 +271,7 @@ class ActivityStore:
     def _clean(self, text: str | None) -> str | None:
         if text is None:
             return None
-        return redact(str(text), self._secrets)[:_MAX_TEXT]
+        return redact(str(text), self._secrets, limit=_MAX_TEXT)
 
     def _options(self, options: dict[str, Any] | None) -> str:
         text = json.dumps(options or {}, sort_keys=True, default=str, ensure_ascii=False)
@@ -377,25 +378,63 @@ class ActivityStore:
             )
             return int(cursor.lastrowid or 0)
 
-    def list(self, *, order: str | None = None, ticket: str | None = None, limit: int = 500) -> tuple[ActivityRecord, ...]:
-        """Newest first; `order` matches the order id or its name ("#1001" or "1001")."""
-        where: list[str] = []
-        args: list[Any] = []
-        if order:
-            name = order if order.startswith(("#", "gid://")) else f"#{order}"
-            where.append("(order_id = ? OR order_name = ? OR order_name = ?)")
-            args += [order, order, name]
-        if ticket:
-            where.append("ticket = ?")
-            args.append(ticket)
-        sql = _SELECT
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY id DESC LIMIT ?"
-        args.append(max(0, int(limit)))
+    def count(self, *, order: str | None = None, ticket: str | None = None) -> int:
+        """How many records match the filters (all of them when none is given)."""
+        where, args = _where(order, ticket)
         with self._connect() as conn:
-            rows = conn.execute(sql, args).fetchall()
+            return int(conn.execute(f"SELECT count(*) FROM activity{where}", args).fetchone()[0])
+
+    def list(
+        self, *, order: str | None = None, ticket: str | None = None, limit: int = 500, offset: int = 0
+    ) -> tuple[ActivityRecord, ...]:
+        """One page of records, newest first; `order` matches the order id or its name ("#1001" or "1001").
+
+        A page is at most `limit` records after skipping `offset`: `count` says how many there are in all,
+        and `records` walks through every one of them.
+        """
+        where, args = _where(order, ticket)
+        sql = f"{_SELECT}{where} ORDER BY id DESC LIMIT ? OFFSET ?"
+        with self._connect() as conn:
+            rows = conn.execute(sql, [*args, max(0, int(limit)), max(0, int(offset))]).fetchall()
         return tuple(self._row(row) for row in rows)
+
+    def records(
+        self, *, order: str | None = None, ticket: str | None = None, batch: int = 500
+    ) -> Iterator[ActivityRecord]:
+        """Every record that matches, newest first, read `batch` at a time (never all in memory at once).
+
+        Records written while this runs are newer than the first one read, so they are left out: the
+        walk is over the log as it was when it began.
+        """
+        where, args = _where(order, ticket)
+        size = max(1, int(batch))
+        below: int | None = None
+        while True:
+            clause, page_args = where, list(args)
+            if below is not None:  # keyset paging: the next batch starts below the last id read
+                clause = f"{where} AND id < ?" if where else " WHERE id < ?"
+                page_args.append(below)
+            with self._connect() as conn:
+                rows = conn.execute(f"{_SELECT}{clause} ORDER BY id DESC LIMIT ?", [*page_args, size]).fetchall()
+            yield from (self._row(row) for row in rows)
+            if len(rows) < size:
+                return
+            below = int(rows[-1][0])
+
+    def write_csv(self, out: TextIO, *, order: str | None = None, ticket: str | None = None) -> int:
+        """Stream every record that matches to `out` as CSV (see `to_csv`); returns how many were written."""
+        writer = _csv_writer(out)
+        written = 0
+        for rec in self.records(order=order, ticket=ticket):
+            writer.writerow(_csv_row(rec))
+            written += 1
+        return written
+
+    def export_csv(self, *, order: str | None = None, ticket: str | None = None) -> str:
+        """Every record that matches, as one CSV text (for a download)."""
+        out = io.StringIO()
+        self.write_csv(out, order=order, ticket=ticket)
+        return out.getvalue()
 
     def holder(self, key: str) -> ActivityRecord | None:
         """The record that holds an idempotency key (None when the key is free)."""
@@ -423,16 +462,12 @@ class ActivityStore:
 
     @staticmethod
     def to_csv(records: Iterable[ActivityRecord]) -> str:
-        """The records as CSV (spreadsheet formulas neutralised: a cell never starts with = + - @)."""
+        """The records as CSV: RFC 4180 (CRLF rows; any cell holding CR or LF is quoted), and no line of a
+        cell starts a spreadsheet formula (= + - @, tab or CR get a leading apostrophe)."""
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(_CSV_COLUMNS)
+        writer = _csv_writer(out)
         for rec in records:
-            values = [
-                rec.id, rec.at.isoformat(), rec.order_id, rec.order_name, rec.ticket or "", rec.action,
-                json.dumps(rec.options, sort_keys=True, default=str), rec.outcome, rec.message, rec.request_id or "",
-            ]
-            writer.writerow([_csv_cell(v) for v in values])
+            writer.writerow(_csv_row(rec))
         return out.getvalue()
 
     # --- checklist progress ------------------------------------------------------------------
@@ -492,7 +527,49 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
+def _where(order: str | None, ticket: str | None) -> tuple[str, list[Any]]:
+    """The WHERE clause (with its leading space, or empty) and its arguments for the record filters."""
+    where: list[str] = []
+    args: list[Any] = []
+    if order:
+        name = order if order.startswith(("#", "gid://")) else f"#{order}"
+        where.append("(order_id = ? OR order_name = ? OR order_name = ?)")
+        args += [order, order, name]
+    if ticket:
+        where.append("ticket = ?")
+        args.append(ticket)
+    return (" WHERE " + " AND ".join(where) if where else ""), args
+
+
+def _csv_writer(out: TextIO) -> Any:
+    """A CSV writer on `out` that has written the header row.
+
+    CRLF ends a row, so the csv module quotes every cell holding a CR or an LF (with a bare LF as
+    the row end, a bare CR went out unquoted and split the row for spreadsheets).
+    """
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(_CSV_COLUMNS)
+    return writer
+
+
+def _csv_row(rec: ActivityRecord) -> list[object]:
+    values = [
+        rec.id, rec.at.isoformat(), rec.order_id, rec.order_name, rec.ticket or "", rec.action,
+        json.dumps(rec.options, sort_keys=True, default=str), rec.outcome, rec.message, rec.request_id or "",
+    ]
+    return [_csv_cell(v) for v in values]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+
+
 def _csv_cell(value: object) -> object:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """A text cell with every line that could start a formula made inert by a leading apostrophe."""
+    if not isinstance(value, str):
+        return value
+    if value[:1] in _FORMULA_START:
+        value = "'" + value
+    parts = _LINE_BREAK.split(value)  # text, break, text, break, ...
+    return "".join("'" + part if i % 2 == 0 and i and part[:1] in _FORMULA_START else part
+                   for i, part in enumerate(parts))

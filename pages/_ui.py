@@ -77,6 +77,7 @@ INPUT_ERROR = state_key("input-error")
 ACTIVITY_ORDER = state_key("activity", "order")
 ACTIVITY_TICKET = state_key("activity", "ticket")
 ACTIVITY_EXPORT = state_key("activity", "export")
+ACTIVITY_PAGE = state_key("activity", "page")
 CONNECTION_CHECK = state_key("connection", "check")
 
 

@@ -1,6 +1,7 @@
 """The activity page: every recorded action, filtered by order and ticket, exportable as CSV.
 
-The record is the activity store's; this page only lists it. st.table renders Markdown in its cells,
+The record is the activity store's; this page only lists it, a page at a time, and says how many
+records match; the export holds all of them. st.table renders Markdown in its cells,
 so every cell is escaped (`table`).
 """
 
@@ -9,10 +10,12 @@ from __future__ import annotations
 import streamlit as st
 
 from actions.errors import ActionError, InputError
-from pages._ui import (ACTIVITY_EXPORT, ACTIVITY_ORDER, ACTIVITY_TICKET, Context, current_context, ensure_frame, escape_md,
-                      get_assistant, table)
+from pages._ui import (ACTIVITY_EXPORT, ACTIVITY_ORDER, ACTIVITY_PAGE, ACTIVITY_TICKET, Context, current_context,
+                      ensure_frame, escape_md, get_assistant, table)
 
 ensure_frame()
+
+PAGE_SIZE = 100
 
 
 def _filters(ctx: Context) -> tuple[Context | None, str | None]:
@@ -37,15 +40,19 @@ def _show() -> None:
     if wanted is None:
         st.error(escape_md(problem or "Those filters cannot be used."))
         return
+    activity = get_assistant().activity
     try:
-        records = get_assistant().activity.list(order=wanted.order, ticket=wanted.ticket)
+        total = activity.count(order=wanted.order, ticket=wanted.ticket)
+        if not total:
+            st.info("Nothing recorded yet for these filters.")
+            return
+        first = _page_of(total)
+        records = activity.list(order=wanted.order, ticket=wanted.ticket, limit=PAGE_SIZE, offset=first)
     except ActionError as exc:
         st.error(escape_md(exc))
         return
-    if not records:
-        st.info("Nothing recorded yet for these filters.")
-        return
-    st.caption(f"{len(records)} record{'s' if len(records) != 1 else ''}, newest first.")
+    shown = f"; showing {first + 1:,}–{first + len(records):,}" if total > len(records) else ""
+    st.caption(f"{total:,} record{'s' if total != 1 else ''}, newest first{shown}.")
     table([
         {
             "When (UTC)": f"{rec.at:%Y-%m-%d %H:%M:%S}",
@@ -60,9 +67,21 @@ def _show() -> None:
         for rec in records
     ])
     st.download_button(
-        "Export CSV", data=get_assistant().activity.to_csv(records), file_name="cancel-assist-activity.csv",
-        mime="text/csv", key=ACTIVITY_EXPORT, icon="⬇️",
+        "Export CSV", data=lambda: activity.export_csv(order=wanted.order, ticket=wanted.ticket),
+        file_name="cancel-assist-activity.csv", mime="text/csv", key=ACTIVITY_EXPORT, icon="⬇️",
+        help=f"All {total:,} records that match the filters, not only this page.",
     )
+
+
+def _page_of(total: int) -> int:
+    """The page picker (when there is more than one page); returns the offset of the first record shown."""
+    pages = -(-total // PAGE_SIZE)
+    if pages <= 1:
+        return 0
+    if st.session_state.get(ACTIVITY_PAGE, 1) > pages:  # the filters changed: fewer pages than before
+        st.session_state[ACTIVITY_PAGE] = pages
+    page = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=ACTIVITY_PAGE)
+    return (int(page) - 1) * PAGE_SIZE
 
 
 _show()
