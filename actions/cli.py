@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -166,10 +167,25 @@ def lookup_json(lookup: Any, mode: str) -> dict[str, Any]:
     }
 
 
+class _Terminal:
+    """A text stream for people: control characters in what is written (remote strings can carry escape
+    sequences, carriage returns and bidi overrides that repaint or reorder a terminal) are dropped."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(_CONTROL.sub("", text))
+
+
+# C0 (but tab and newline), DEL, C1, and the invisible marks that reorder text (bidi) or break lines.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def _status_text(lookup: Any, mode: str, out: TextIO) -> None:
     state, wt = lookup.state, lookup.walkthrough
     shop = state.shopify
-    w = out.write
+    w = _Terminal(out).write  # remote strings (names, statuses, errors) are printed as plain text
     w(f"Order {shop.name} ({'sandbox' if mode == 'sandbox' else 'live shop'})\n")
     w(f"Path: {wt.title} [{wt.path.value}]\n")
     w(f"{wt.explanation}\n(guide: {wt.cites})\n\n")
@@ -198,7 +214,8 @@ def _status_text(lookup: Any, mode: str, out: TextIO) -> None:
             w(f"  ! {warning}\n")
 
 
-def _run(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err: TextIO | _Terminal) -> int:
+    out = _Terminal(raw_out)  # everything but `status --json`, which escapes control characters itself
     if args.command == "link":
         from actions.links import deep_link
 
@@ -213,9 +230,9 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Tex
     if args.command == "status":
         lookup = assistant.look_up(args.order)
         if args.json:
-            out.write(json.dumps(lookup_json(lookup, assistant.mode), indent=2, ensure_ascii=False) + "\n")
+            raw_out.write(json.dumps(lookup_json(lookup, assistant.mode), indent=2, ensure_ascii=False) + "\n")
         else:
-            _status_text(lookup, assistant.mode, out)
+            _status_text(lookup, assistant.mode, raw_out)
         return EXIT_OK
     if args.command == "reply":
         out.write(assistant.customer_reply(assistant.look_up(args.order)))
@@ -253,7 +270,7 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
     """Entry point of `cancel-assist`; returns the exit status (also when installed as a script)."""
     env = dict(os.environ if env is None else env)
     args = _parser().parse_args(list(argv) if argv is not None else None)
-    out, err = sys.stdout, sys.stderr
+    out, err = sys.stdout, _Terminal(sys.stderr)
     try:
         return _run(args, env, out, err)
     except InputError as exc:

@@ -39,6 +39,7 @@ _BANK_TIMING = (
 # Values sit mid-sentence, so only inline markup needs escaping; a reply pasted into a helpdesk
 # stays readable ("#1003", "Smith (Jr.)").
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>~])")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 
 class CancelPreview(BaseModel):
@@ -53,8 +54,14 @@ class CancelPreview(BaseModel):
     summary: tuple[str, ...]
 
 
-def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " ").strip())
+def _md(text: object) -> str:
+    """Remote text (a name, a gateway, an amount's currency) as plain text inside a Markdown sentence."""
+    return _MD_SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(text)).strip())
+
+
+def _your_destination(state: OrderState) -> str:
+    """`refund_destination` for the customer ("your original payment method (...)"), escaped for Markdown."""
+    return _md(refund_destination(state).replace("the ", "your ", 1))
 
 
 def _paid(state: OrderState) -> Money:
@@ -143,8 +150,8 @@ def _cancelled_reply(state: OrderState) -> list[str]:
     paid = _paid(state)
     status = shop.financial_status
     if status in (DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED):
-        amount = "A refund" if status is DisplayFinancialStatus.PARTIALLY_REFUNDED else f"A refund of **{paid}**"
-        lines.append(f"{amount} has been sent to {refund_destination(state).replace('the ', 'your ', 1)}.")
+        amount = "A refund" if status is DisplayFinancialStatus.PARTIALLY_REFUNDED else f"A refund of **{_md(paid)}**"
+        lines.append(f"{amount} has been sent to {_your_destination(state)}.")
         lines.append(_BANK_TIMING)
     elif status is DisplayFinancialStatus.VOIDED:
         lines.append(
@@ -153,7 +160,7 @@ def _cancelled_reply(state: OrderState) -> list[str]:
         )
     elif status in (DisplayFinancialStatus.PAID, DisplayFinancialStatus.PARTIALLY_PAID):
         lines.append(
-            f"We will refund **{paid}** to {refund_destination(state).replace('the ', 'your ', 1)} and let you know "
+            f"We will refund **{_md(paid)}** to {_your_destination(state)} and let you know "
             "as soon as it is sent."
         )
         lines.append(_BANK_TIMING)
@@ -170,8 +177,8 @@ def _in_progress_reply(state: OrderState) -> list[str]:
     return [
         f"We have received your request to cancel order **{_md(state.shopify.name)}** and are cancelling it now, "
         "first with our supplier and then in our shop.",
-        f"As soon as the cancellation is confirmed we will refund **{paid}** to "
-        f"{refund_destination(state).replace('the ', 'your ', 1)} and email you.",
+        f"As soon as the cancellation is confirmed we will refund **{_md(paid)}** to "
+        f"{_your_destination(state)} and email you.",
         _BANK_TIMING,
     ]
 
