@@ -47,6 +47,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import ValidationError
+
 from actions.errors import ActionError, ConfigError, InputError, redact
 from actions.settings import AppSettings, load_settings
 from kb.state import CancelOptions, CancelReason, Money, RefundTiming
@@ -109,9 +111,22 @@ def _settings(env: Mapping[str, str]) -> AppSettings:
 
 def _assistant(settings: AppSettings) -> Any:
     """The page's assistant; on the sandbox always persisted, so successive commands see each other's effects."""
-    from actions.assistant import build_assistant
+    from actions.assistant import build_assistant, sandbox_path
 
-    return build_assistant(settings if settings.mode == "live" else settings.model_copy(update={"sandbox_persist": True}))
+    if settings.mode == "live":
+        return build_assistant(settings)
+    saved = sandbox_path(settings)
+    if saved.exists() and not saved.is_file():
+        raise ConfigError(f"{saved} should be the sandbox's saved file, but it is a folder or not a regular file: "
+                          "move it aside and run the command again (a fresh sandbox starts)", system="sandbox")
+    return build_assistant(settings.model_copy(update={"sandbox_persist": True}))
+
+
+_STAFF_NOTE_PROBLEMS = {
+    "string_too_long": "the staff note must be at most 255 characters",
+    "string_unicode": "the staff note is not valid text (it holds bytes that are not UTF-8, as a terminal set to "
+                      "another encoding sends): type it again in a UTF-8 terminal",
+}
 
 
 def _money(value: Money | None) -> dict[str, str] | None:
@@ -246,8 +261,9 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err:
             reason=CancelReason(args.reason), refund=RefundTiming(args.refund), restock=args.restock,
             notify_customer=args.notify, staff_note=args.staff_note,
         )
-    except ValueError:
-        raise InputError("the staff note must be at most 255 characters", system="cli") from None
+    except ValidationError as exc:
+        raise InputError(_STAFF_NOTE_PROBLEMS.get(exc.errors()[0]["type"], _STAFF_NOTE_PROBLEMS["string_too_long"]),
+                         system="cli") from None
     validate_ticket(args.ticket)
     if not args.yes:
         lookup = assistant.look_up(args.order)
@@ -281,6 +297,11 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
         return EXIT_ERROR
     except KeyboardInterrupt:
         err.write("cancel-assist: interrupted\n")
+        return EXIT_ERROR
+    except OSError as exc:  # a file or folder of ours (data dir, sandbox file) that cannot be used
+        where = f" ({exc.filename})" if exc.filename else ""
+        err.write(f"cancel-assist: {exc.strerror or type(exc).__name__}{where}: check the data folder and its "
+                  "permissions\n")
         return EXIT_ERROR
 
 

@@ -43,9 +43,16 @@ def link_order_value(ref: OrderRef) -> str:
 
 def _base(base_url: str) -> tuple[str, str, str]:
     text = (base_url or "").strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError("the base URL must be an http(s) address such as http://localhost:8501", system="link")
+    refused = InputError("the base URL must be an http(s) address such as http://localhost:8501", system="link")
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        raise refused
+    try:
+        parts = urlsplit(text)
+        host, _ = parts.hostname, parts.port  # both raise ValueError on a malformed host or port
+    except ValueError:
+        raise refused from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise refused
     if parts.username or parts.password:
         raise InputError("the base URL must not carry a user name or password", system="link")
     return parts.scheme, parts.netloc, parts.path or "/"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from actions.errors import ConfigError
@@ -62,8 +63,17 @@ def normalize_shop_domain(value: str) -> str:
 def _check_base_url(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    text = value.strip()
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        # urlsplit drops tabs and newlines silently, and httpx then refuses the URL at the first request
+        raise ValueError("an API base URL must not contain spaces, tabs or other control characters")
+    try:
+        parts = urlsplit(text)
+        host, _ = parts.hostname, parts.port  # both raise ValueError on a malformed host or port
+        httpx.URL(text)
+    except (ValueError, httpx.InvalidURL):
+        raise ValueError("an API base URL must be a valid http(s) URL") from None
+    if parts.scheme not in ("http", "https") or not host:
         raise ValueError("an API base URL must be an http(s) URL")
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
         # the token travels in a header: plain http only to a proxy on this machine
@@ -215,6 +225,30 @@ def _build(model: type[_Frozen], name: str, values: dict[str, Any], required: tu
         raise ConfigError(f"[{name}] settings are invalid: {problems}", system="settings") from None
 
 
+_KINDS = {str: "text in quotes", bool | str: "true or false"}
+
+
+def _app_value(app: Mapping[str, Any], name: str, kind: Any) -> Any:
+    """A `[cancel_assist]` value of the right type ("" when absent); ConfigError for a list, a table, a number."""
+    value = app.get(name, "")
+    if not isinstance(value, kind):
+        raise ConfigError(f"[cancel_assist] {name} in secrets.toml must be {_KINDS[kind]}, not a {_toml_type(value)}",
+                          system="settings")
+    return value
+
+
+def _toml_type(value: object) -> str:
+    if isinstance(value, Mapping):
+        return "table"
+    if isinstance(value, list | tuple):
+        return "list"
+    if isinstance(value, bool):
+        return "true/false value"
+    if isinstance(value, int | float):
+        return "number"
+    return type(value).__name__
+
+
 def load_settings(secrets: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> AppSettings:
     """Read settings from a secrets mapping (st.secrets) and the environment; raise ConfigError."""
     secrets = secrets or {}
@@ -226,10 +260,11 @@ def load_settings(secrets: Mapping[str, Any] | None = None, env: Mapping[str, st
     app = secrets.get("cancel_assist") or {}
     if not isinstance(app, Mapping):
         raise ConfigError("[cancel_assist] in secrets.toml must be a section (a table)", system="settings")
-    data_dir = env.get("CANCEL_ASSIST_DATA_DIR") or app.get("data_dir") or ".data"
-    force = env.get("CANCEL_ASSIST_SANDBOX", str(app.get("sandbox", ""))).strip().lower() in _TRUE
-    persist = env.get("CANCEL_ASSIST_SANDBOX_PERSIST", str(app.get("sandbox_persist", ""))).strip().lower() in _TRUE
-    faults = env.get("CANCEL_ASSIST_SANDBOX_FAULTS", str(app.get("sandbox_faults", "")))
+    data_dir = env.get("CANCEL_ASSIST_DATA_DIR") or _app_value(app, "data_dir", str) or ".data"
+    force = env.get("CANCEL_ASSIST_SANDBOX", str(_app_value(app, "sandbox", bool | str))).strip().lower() in _TRUE
+    persist = env.get("CANCEL_ASSIST_SANDBOX_PERSIST",
+                      str(_app_value(app, "sandbox_persist", bool | str))).strip().lower() in _TRUE
+    faults = env.get("CANCEL_ASSIST_SANDBOX_FAULTS", str(_app_value(app, "sandbox_faults", str)))
     return AppSettings(
         shopify=_build(ShopifySettings, "shopify", shopify_values, ("shop", "access_token")),
         aliexpress=_build(

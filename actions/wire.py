@@ -80,6 +80,12 @@ def send(
     """
     try:
         response = request()
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        raise NotSent(
+            f"The address of {title} is not a valid URL ({type(exc).__name__}): check its base URL setting. "
+            "Nothing was sent.",
+            system=system,
+        ) from None
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
         raise NotSent(
             f"Could not connect to {where or title}: {type(exc).__name__}. "

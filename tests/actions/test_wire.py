@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from actions.errors import MASK, redact
-from actions.wire import json_object, send
+from actions.wire import NotSent, json_object, send
 
 SECRET = "CJUserNum@api@9a8b7c6d5e4f/3a2b1c0d9e8f"
 
@@ -48,3 +48,10 @@ def test_redact_masks_first_then_cuts_so_no_part_of_a_secret_survives_the_cut() 
     cut = redact(text, [SECRET], limit=40)
     assert cut == ("x" * 30 + MASK)[:40]
     assert SECRET[:8] not in cut
+
+
+@pytest.mark.parametrize("url", ["https://api.exa\tmple.com/x", "ftp://api.example/x"])
+def test_an_address_httpx_refuses_to_build_is_not_sent_never_a_crash(url: str) -> None:
+    http = httpx.Client()  # the real transport: both fail before any connection is tried
+    with pytest.raises(NotSent, match="not a valid URL"):
+        send(lambda: http.get(url), system="test", title="Test", secrets=[])
