@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from actions.settings import load_settings
 from pages._ui import ASSISTANT_KEY
+from tests.conftest import APPTEST_TIMEOUT
 
 if TYPE_CHECKING:
     from actions.assistant import Assistant
@@ -40,7 +41,7 @@ def new_assistant() -> Assistant:
 
 def _open(query: dict[str, str] | None = None, *, assistant: Assistant | None = None,
           secrets: dict[str, Any] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=10)
+    at = AppTest.from_file(APP, default_timeout=APPTEST_TIMEOUT)
     for name, value in (secrets or SANDBOX_SECRETS).items():
         at.secrets[name] = value
     for name, value in (query or {}).items():

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from kb.guide import load_guide
 from pages._ui import state_key
+from tests.conftest import APPTEST_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[2]
 CANCEL = load_guide("cancel-an-order")
@@ -18,7 +19,7 @@ TOTAL = len(CANCEL.steps)
 
 @pytest.fixture
 def at() -> AppTest:
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APPTEST_TIMEOUT)
     app.secrets["cancel_assist"] = {"sandbox": True}  # never read a developer's real secrets
     return app
 
@@ -111,7 +112,7 @@ def _app_with_another_page(tmp_path: Path) -> tuple[AppTest, str, str]:
 
     Returns the app (on the guide page), the guide page's path and the other page's path.
     """
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APPTEST_TIMEOUT)
     app.secrets["cancel_assist"] = {"sandbox": True}
     app.run()
     for page in sorted((ROOT / "pages").glob("*.py")):
@@ -127,7 +128,7 @@ def _app_with_another_page(tmp_path: Path) -> tuple[AppTest, str, str]:
     entry = tmp_path / "router.py"
     guide = str(ROOT / "pages" / "guide.py")
     entry.write_text(_TWO_PAGE_ROUTER.format(guide=guide), encoding="utf-8")
-    app = AppTest.from_file(str(entry), default_timeout=30)
+    app = AppTest.from_file(str(entry), default_timeout=APPTEST_TIMEOUT)
     app.secrets["cancel_assist"] = {"sandbox": True}
     app.run()
     app.switch_page(guide).run()

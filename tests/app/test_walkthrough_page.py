@@ -22,6 +22,7 @@ from pages._ui import (
     progress_key,
     state_key,
 )
+from tests.conftest import APPTEST_TIMEOUT
 from tests.app.conftest import HOSTILE, all_text, new_assistant, table_cells
 
 DEMO = [f"#{n}" for n in range(1001, 1011)]
@@ -167,7 +168,7 @@ def test_the_run_once_helper_ignores_a_click_on_a_disabled_button() -> None:
         st.button("Act (as the page showed it before)", key="stale", on_click=run_once, args=act)
         st.text(f"result={st.session_state.get('result')}")
 
-    at = AppTest.from_function(app, default_timeout=10).run()
+    at = AppTest.from_function(app, default_timeout=APPTEST_TIMEOUT).run()
     at.button(key="act").click().run()
     assert at.button(key="act").disabled
     at.button(key="stale").click().run()  # a second click that reaches the server anyway

@@ -3,6 +3,10 @@
 Playwright never downloads a browser here (no `playwright install`): it drives /usr/bin/chromium.
 Without that binary the browser tests are skipped with a visible reason, except under CI
 (`CI=true`), where a missing browser is a failure: CI must never pass by skipping.
+
+Tests wait on what the page shows (`expect(...)`, `settled`), never on sleeps. Every wait has the
+same generous limit, `WAIT_MS`: it is reached only when the page never shows what was expected, and a
+busy machine (two cores shared with other jobs) can take tens of seconds to rerun a script.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SERVER_START_TIMEOUT = 60.0
+SERVER_START_TIMEOUT = 180.0  # seconds until the server answers its health check (only a failure waits this long)
+WAIT_MS = 180_000  # the limit of every browser wait: a clock for failures, never a pace for passing tests
 # Settings that could point the served app at a real shop or supplier, or change the sandbox.
 _LIVE_ENV_PREFIXES = ("SHOPIFY_", "ALIEXPRESS_", "CJ_", "CANCEL_ASSIST_")
 
@@ -134,13 +139,14 @@ def fresh_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, through Playwright."""
+    """Debian's Chromium, headless, through Playwright; `expect` waits up to WAIT_MS."""
     if not CHROMIUM.exists():
         _missing_browser(f"{CHROMIUM} is missing (install Debian's chromium: `make chromium`)")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         _missing_browser("the playwright package is not installed (pip install -e '.[test]')")
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
@@ -153,7 +159,8 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser context (its own Streamlit session) and page per test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(WAIT_MS)
+    context.set_default_navigation_timeout(WAIT_MS)
     try:
         yield context.new_page()
     finally:
@@ -164,3 +171,14 @@ def page(browser: Browser) -> Iterator[Page]:
 def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where browser tests save screenshots (under pytest's tmp dir)."""
     return tmp_path_factory.mktemp("screenshots")
+
+
+# Streamlit marks its root element with the session's state: connected to the server, and the script
+# not running (the "Running..." indicator gone). Interactions start from there, so a click never lands
+# on a page that is still being rebuilt by the previous one.
+_IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+
+
+def settled(page: Page) -> None:
+    """Wait until the app is connected and its script has finished running (no fixed sleep)."""
+    page.locator(_IDLE).wait_for(state="attached", timeout=WAIT_MS)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from kb.guide import load_guide
+from tests.e2e.conftest import settled
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 20_000  # ms; the first run of a fresh server takes a few seconds
 
 
 def test_ticking_a_step_on_the_guide_page_moves_the_progress_bar(page, app_url: str, screenshot_dir: Path) -> None:
@@ -25,14 +25,16 @@ def test_ticking_a_step_on_the_guide_page_moves_the_progress_bar(page, app_url: 
 
     page.goto(f"{app_url}/guide")
     heading = page.get_by_role("heading", name=guide.title)
-    expect(heading).to_be_visible(timeout=TIMEOUT)
+    expect(heading).to_be_visible()
     progress = page.get_by_test_id("stProgress")
-    expect(progress).to_contain_text(f"0/{total} steps done", timeout=TIMEOUT)
+    expect(progress).to_contain_text(f"0/{total} steps done")
+    settled(page)
 
     checkbox = page.get_by_test_id("stCheckbox").filter(has_text=step.title)
     checkbox.click()  # on the label: the <input> itself is hidden
-    expect(progress).to_contain_text(f"1/{total} steps done", timeout=TIMEOUT)
-    expect(checkbox.get_by_role("checkbox")).to_be_checked(timeout=TIMEOUT)
+    expect(progress).to_contain_text(f"1/{total} steps done")
+    expect(checkbox.get_by_role("checkbox")).to_be_checked()
+    settled(page)
 
     heading.scroll_into_view_if_needed()  # the picture shows the title and the moved progress bar
     shot = screenshot_dir / "guide.png"
@@ -48,7 +50,8 @@ def test_a_deep_link_on_a_fresh_server_goes_through_the_router(page, fresh_app_u
     from playwright.sync_api import expect
 
     page.goto(f"{fresh_app_url}/guide")
-    expect(page.get_by_role("heading", name=load_guide("cancel-an-order").title)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("heading", name=load_guide("cancel-an-order").title)).to_be_visible()
+    settled(page)
     nav = page.get_by_test_id("stSidebarNav")
-    expect(nav.get_by_role("link", name="Guide", exact=True)).to_be_visible(timeout=5_000)
-    expect(nav.get_by_role("link", name="ui", exact=True)).to_have_count(0, timeout=5_000)
+    expect(nav.get_by_role("link", name="Guide", exact=True)).to_be_visible()
+    expect(nav.get_by_role("link", name="ui", exact=True)).to_have_count(0)

@@ -11,11 +11,11 @@ import pytest
 
 from kb.paths import PATH_TITLES
 from kb.walkthrough import PathId
+from tests.e2e.conftest import settled
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 20_000  # ms; the first run of a fresh server takes a few seconds
 
 
 def _shoot(page, screenshot_dir: Path, name: str) -> None:
@@ -41,44 +41,51 @@ def test_a_ticket_link_walks_order_1003_to_cancelled_and_the_activity_shows_the_
     from playwright.sync_api import expect
 
     page.goto(f"{app_url}/?order=1003&ticket=ZD-42")
-    expect(page.get_by_text("Sandbox", exact=False).first).to_be_visible(timeout=TIMEOUT)
-    expect(page.get_by_role("heading", name=PATH_TITLES[PathId.FULFILLMENT_IN_PROGRESS])).to_be_visible(
-        timeout=TIMEOUT
-    )
-    expect(page.get_by_test_id("stTable").first).to_contain_text("3041872215631003", timeout=TIMEOUT)
-    expect(page.get_by_role("heading", name="Checklist")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("Sandbox", exact=False).first).to_be_visible()
+    expect(page.get_by_role("heading", name=PATH_TITLES[PathId.FULFILLMENT_IN_PROGRESS])).to_be_visible()
+    expect(page.get_by_test_id("stTable").first).to_contain_text("3041872215631003")
+    expect(page.get_by_role("heading", name="Checklist")).to_be_visible()
+    settled(page)
     _shoot(page, screenshot_dir, "walkthrough-1003.png")
 
     revert = page.get_by_test_id("stButton").get_by_role("button", name="Ask the fulfillment service to cancel")
     revert.dblclick()  # a double click still sends one request
     success = page.get_by_test_id("stAlertContentSuccess")
-    expect(success).to_contain_text("cancellation request was sent", timeout=TIMEOUT)
+    expect(success).to_contain_text("cancellation request was sent")
+    settled(page)
 
     page.get_by_test_id("stExpander").filter(has_text="Sandbox controls").get_by_text("Sandbox controls").click()
-    page.get_by_role("button", name="Simulate fulfillment service reply (accept)").click()
+    accept = page.get_by_role("button", name="Simulate fulfillment service reply (accept)")
+    expect(accept).to_be_visible()
+    accept.click()
     cancel = page.get_by_test_id("stButton").get_by_role("button", name="Cancel on Shopify…")
-    expect(cancel).to_be_visible(timeout=TIMEOUT)
+    expect(cancel).to_be_visible()
+    settled(page)
     cancel.click()
 
     dialog = page.get_by_role("dialog")
-    expect(dialog).to_contain_text("What will happen", timeout=TIMEOUT)
+    expect(dialog).to_contain_text("What will happen")
+    settled(page)
     dialog.get_by_text("Refund later", exact=True).click()
-    expect(dialog).to_contain_text("No refund now", timeout=TIMEOUT)
+    expect(dialog).to_contain_text("No refund now")
+    settled(page)
     _shoot(page, screenshot_dir, "cancel-dialog-1003.png")
     dialog.get_by_role("button", name="Confirm: cancel the order").click()
 
-    expect(page.get_by_role("heading", name=PATH_TITLES[PathId.ALREADY_CANCELLED])).to_be_visible(timeout=TIMEOUT)
-    expect(success).to_contain_text("is cancelled on Shopify", timeout=TIMEOUT)
-    expect(page.get_by_role("dialog")).to_have_count(0, timeout=TIMEOUT)
+    expect(page.get_by_role("heading", name=PATH_TITLES[PathId.ALREADY_CANCELLED])).to_be_visible()
+    expect(success).to_contain_text("is cancelled on Shopify")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    settled(page)
     _shoot(page, screenshot_dir, "walkthrough-1003-cancelled.png")
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Activity").click()
-    expect(page.get_by_role("heading", name="Activity")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("heading", name="Activity")).to_be_visible()
     records = page.get_by_test_id("stTable")
-    expect(records).to_contain_text("ZD-42", timeout=TIMEOUT)
-    expect(records).to_contain_text("cancel order", timeout=TIMEOUT)
-    expect(records).to_contain_text("revert fulfillment", timeout=TIMEOUT)
-    expect(page.get_by_role("button", name="Export CSV")).to_be_visible(timeout=TIMEOUT)
+    expect(records).to_contain_text("ZD-42")
+    expect(records).to_contain_text("cancel order")
+    expect(records).to_contain_text("revert fulfillment")
+    expect(page.get_by_role("button", name="Export CSV")).to_be_visible()
+    settled(page)
     _shoot(page, screenshot_dir, "activity-zd-42.png")
 
 
@@ -86,10 +93,11 @@ def test_opening_a_page_directly_on_a_fresh_server_still_goes_through_the_frame(
     from playwright.sync_api import expect
 
     page.goto(f"{fresh_app_url}/activity?ticket=ZD-42")
-    expect(page.get_by_role("heading", name="Activity")).to_be_visible(timeout=TIMEOUT)
-    expect(page.get_by_text("Sandbox", exact=False).first).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("heading", name="Activity")).to_be_visible()
+    expect(page.get_by_text("Sandbox", exact=False).first).to_be_visible()
+    settled(page)
     expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_label("Ticket")).to_have_value("ZD-42", timeout=TIMEOUT)
+    expect(page.get_by_label("Ticket")).to_have_value("ZD-42")
     nav = page.get_by_test_id("stSidebarNav")
-    expect(nav.get_by_role("link", name="Activity")).to_be_visible(timeout=TIMEOUT)
+    expect(nav.get_by_role("link", name="Activity")).to_be_visible()
     expect(nav.get_by_role("link", name="ui", exact=True)).to_have_count(0)

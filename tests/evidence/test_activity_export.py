@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from actions.activity import ActivityStore
 from actions.assistant import Assistant
 from pages._ui import ACTIVITY_PAGE, ACTIVITY_TICKET, ASSISTANT_KEY
+from tests.conftest import APPTEST_TIMEOUT
 from tests.evidence.conftest import make_assistant
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
@@ -66,7 +67,7 @@ def test_the_csv_export_holds_every_record_that_matches_the_filters(tmp_path: Pa
 
 
 def _activity_page(assistant: Assistant) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = AppTest.from_file(APP, default_timeout=APPTEST_TIMEOUT)
     at.secrets["cancel_assist"] = {"sandbox": True}
     at.session_state[ASSISTANT_KEY] = assistant
     at.run()

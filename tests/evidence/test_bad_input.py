@@ -24,6 +24,7 @@ from actions.sandbox import HOSTS
 from actions.settings import load_settings
 from kb.order_ref import MAX_INPUT_LENGTH, OrderRefError, parse_order_ref
 from pages._ui import ACTIVITY_ORDER, ACTIVITY_TICKET, ASSISTANT_KEY, LOOK_UP, ORDER_BOX, TICKET_BOX
+from tests.conftest import APPTEST_TIMEOUT
 from tests.evidence.conftest import TRACEBACK, make_assistant, new_sandbox
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
@@ -277,7 +278,7 @@ def _app(tmp_path: Path, query: dict[str, str] | None = None) -> tuple[AppTest, 
     sandbox = new_sandbox()
     transport = RecordingTransport(sandbox.transport)
     assistant = make_assistant(tmp_path, sandbox=sandbox, http=httpx.Client(transport=transport))
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = AppTest.from_file(APP, default_timeout=APPTEST_TIMEOUT)
     at.secrets["cancel_assist"] = {"sandbox": True}
     for name, value in (query or {}).items():
         at.query_params[name] = value
@@ -335,7 +336,7 @@ def test_bad_activity_filters_show_a_clear_error_and_nothing_they_contain_is_ren
 def test_the_app_with_malformed_settings_says_it_cannot_start_and_renders_nothing_from_them(
     secrets: dict[str, Any],
 ) -> None:
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = AppTest.from_file(APP, default_timeout=APPTEST_TIMEOUT)
     for name, value in secrets.items():
         at.secrets[name] = value
     at.run()

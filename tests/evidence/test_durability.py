@@ -27,6 +27,7 @@ from actions.activity import ActivityStore
 from actions.assistant import build_assistant
 from actions.errors import StoreError
 from actions.settings import AppSettings
+from tests.conftest import APPTEST_TIMEOUT
 from tests.evidence.conftest import TRACEBACK
 
 REPO = Path(__file__).resolve().parents[2]
@@ -153,7 +154,7 @@ def test_a_damaged_file_is_one_sentence_from_the_cli(damage, tmp_path: Path, cap
 def test_a_damaged_file_is_a_clear_message_on_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _garbage(AppSettings(data_dir=tmp_path).activity_path)
     monkeypatch.setenv("CANCEL_ASSIST_DATA_DIR", str(tmp_path))
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = AppTest.from_file(APP, default_timeout=APPTEST_TIMEOUT)
     at.secrets["cancel_assist"] = {"sandbox": True}
     at.query_params["order"] = "1001"
     at.run()

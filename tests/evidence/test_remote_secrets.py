@@ -27,6 +27,7 @@ from actions.settings import load_settings
 from kb.state import CancelOptions, CancelReason, RefundTiming
 from kb.walkthrough import ActionId
 from pages._ui import ASSISTANT_KEY, LOOK_UP, ORDER_BOX
+from tests.conftest import APPTEST_TIMEOUT
 from tests.app.conftest import all_text
 from tests.evidence.conftest import make_assistant, new_sandbox
 
@@ -91,7 +92,7 @@ def _cj_token_echo(inner: httpx.BaseTransport):
 
 
 def _page(assistant: Assistant, order: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = AppTest.from_file(APP, default_timeout=APPTEST_TIMEOUT)
     at.secrets["cancel_assist"] = {"sandbox": True}
     at.session_state[ASSISTANT_KEY] = assistant
     at.run()

@@ -12,6 +12,7 @@ from actions.assistant import build_assistant
 from actions.sandbox import DEMO_ORDERS, Sandbox
 from actions.settings import AppSettings
 from pages._ui import ASSISTANT_KEY, state_key
+from tests.conftest import APPTEST_TIMEOUT
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 _AUTH = {"/authentication/getAccessToken", "/authentication/refreshAccessToken"}
@@ -58,7 +59,7 @@ def test_cj_sells_its_access_token_once_per_client_not_once_per_look_up(tmp_path
 def _open(order: str, tmp_path: Path):
     sandbox = Sandbox(service_reply_delay=0.0, seller_reply_delay=0.0)
     assistant = build_assistant(AppSettings(data_dir=tmp_path), sandbox=sandbox)
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = AppTest.from_file(APP, default_timeout=APPTEST_TIMEOUT)
     at.secrets["cancel_assist"] = {"sandbox": True}
     at.query_params["order"] = order.lstrip("#")
     at.session_state[ASSISTANT_KEY] = assistant
