@@ -29,3 +29,37 @@ def test_a_partial_run_leaves_the_full_report_as_it_was(results: Path, capsys: p
     assert runner.main(["a"]) == 0
     assert {p.name: p.read_text() for p in results.iterdir()} == before
     assert "partial run" in capsys.readouterr().out
+
+
+def test_every_benchmark_module_loads_and_has_a_run_function() -> None:
+    import importlib
+
+    names = runner._module_names(())
+    assert {"bench_browser", "bench_cli", "bench_decide", "bench_load"} <= set(names)
+    for name in names:
+        assert callable(importlib.import_module(f"bench.{name}").run), name
+
+
+def test_the_browser_recorder_frames_are_read_as_streamlit_messages() -> None:
+    import base64
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from bench._server import decode_in, decode_out, is_script_finished
+
+    done = ForwardMsg()
+    done.script_finished = ForwardMsg.FINISHED_SUCCESSFULLY
+    rerun = BackMsg()
+    rerun.rerun_script.query_string = "order=1003"
+    assert is_script_finished(decode_in(base64.b64encode(done.SerializeToString()).decode()))
+    assert not is_script_finished(decode_in(""))
+    back = decode_out(base64.b64encode(rerun.SerializeToString()).decode())
+    assert back is not None and back.rerun_script.query_string == "order=1003"
+
+
+def test_the_load_test_percentiles() -> None:
+    from bench.bench_load import _pct
+
+    values = [float(v) for v in range(1, 101)]
+    assert (_pct(values, 0.5), _pct(values, 0.95), _pct([3.0], 0.95)) == (50.0, 95.0, 3.0)
