@@ -987,25 +987,93 @@ class Verdict(NamedTuple):
 
 
 def classify(state: OrderState) -> Verdict:
-    """`decide` without the words: the same rules, for callers that only need where the order stands.
+    """`decide` without the words, for callers that only need where the order stands.
 
-    Skips the explanation, warnings, citations, step titles and the pydantic validation of the
-    walkthrough (about half of `decide`); `tests/kb/test_paths_exhaustive.py` checks it agrees with
-    `decide` on every generated state.
+    The path comes from the same `_facts` and `_choose_path`; the steps' statuses from `_todos`,
+    a text-free mirror of `_drafts` (building the sentences is most of `decide`). Change a step
+    rule in `_drafts` and `_todos` together: `tests/kb/test_paths_exhaustive.py` fails on every
+    generated state where the two disagree.
     """
     f = _facts(state)
     verdict = _choose_path(f)
-    drafts = _drafts(f, verdict)
+    todos = _todos(f, verdict)
     best: int | None = None
-    for i, d in enumerate(drafts):
-        if d.todo >= _Todo.WAIT and (best is None or d.todo > drafts[best].todo):
+    for i, t in enumerate(todos):
+        if t[1] >= _Todo.WAIT and (best is None or t[1] > todos[best][1]):
             best = i
     steps = []
-    for i, d in enumerate(drafts):
-        supplier = d.supplier if d.target is not None else None  # as `_resolve` does
+    for i, (step_id, todo, action, target, supplier) in enumerate(todos):
         if i == best:
-            steps.append(StepVerdict(d.step_id, _NEXT, d.action, d.target, supplier))
+            steps.append(StepVerdict(step_id, _NEXT, action, target, supplier))
         else:
-            status = _BLOCKED if d.todo >= _Todo.WAIT else _STATUS_OF[d.todo]
-            steps.append(StepVerdict(d.step_id, status, None, d.target, supplier))
+            steps.append(StepVerdict(step_id, _BLOCKED if todo >= _Todo.WAIT else _STATUS_OF[todo], None, target,
+                                     supplier))
     return Verdict(verdict.path, tuple(steps))
+
+
+_Row = tuple[str, int, ActionId | None, str | None, str | None]  # step id, todo, action, target, supplier
+_SUPPLIER_ROWS = {  # group -> (check, cancel, confirm) todos, as `_supplier_steps` drafts them
+    "o": ((_Todo.TODO, ActionId.CHECK_SUPPLIER), (_Todo.BLOCKED, None), (_Todo.BLOCKED, ActionId.CHECK_SUPPLIER)),
+    "p": ((_Todo.DONE, None), (_Todo.DONE, None), (_Todo.WAIT, ActionId.CHECK_SUPPLIER)),
+    "s": ((_Todo.DONE, None), (_Todo.BLOCKED, None), (_Todo.NOT_NEEDED, None)),
+    "c": ((_Todo.DONE, None), (_Todo.DONE, None), (_Todo.DONE, None)),
+}
+_SUPPLIER_IDS = ("supplier-check-status", "supplier-cancel", "supplier-confirm-cancelled")
+
+
+def _todos(f: _Facts, verdict: _Verdict) -> list[_Row]:
+    """`_drafts` without the reasons (see `classify`)."""
+    shopify, path = f.shopify, verdict.path
+    rows: list[_Row] = [("look-up-order", _Todo.DONE, None, None, None)]
+    for so in f.suppliers:
+        group, target, supplier = _group(so), so.order_id, so.supplier
+        if group == "a":
+            cancel = ActionId.CANCEL_SUPPLIER if so.cancel_channel is CancelChannel.API else ActionId.OPEN_SUPPLIER
+            todos = ((_Todo.DONE, None), (_Todo.URGENT, cancel), (_Todo.BLOCKED, ActionId.CHECK_SUPPLIER))
+        else:
+            todos = _SUPPLIER_ROWS[group]
+        rows.extend((step_id, todo, action, target, supplier) for step_id, (todo, action) in zip(_SUPPLIER_IDS, todos))
+    if not f.suppliers:
+        rows.extend((step_id, _Todo.NOT_NEEDED, None, None, None) for step_id in _SUPPLIER_IDS)
+    check = _Todo.TODO if not f.cancelled and verdict.shopify_odd else _Todo.DONE
+    rows.append(("shopify-check-fulfillment", check, None, None, None))
+    rows.extend(_revert_todos(f, path))
+    if f.cancelled:
+        rows.append(("shopify-cancel", _Todo.DONE, None, shopify.id, None))
+    elif path is PathId.CANCELLABLE and f.supplier_clear:
+        rows.append(("shopify-cancel", _Todo.TODO, ActionId.CANCEL_ORDER, shopify.id, None))
+    else:
+        rows.append(("shopify-cancel", _Todo.BLOCKED, None, shopify.id, None))
+    rows.append(("shopify-confirm-cancelled", _Todo.DONE if f.cancelled else _Todo.BLOCKED, None, None, None))
+    rows.append(("tell-customer", _Todo.NOT_NEEDED if f.cancelled and not f.shipped else _Todo.BLOCKED, None, None, None))
+    for so in f.suppliers:
+        todo = _Todo.TODO if _group(so) == "s" else _Todo.NOT_NEEDED
+        rows.append(("supplier-return-or-dispute", todo, None, so.order_id, so.supplier))
+    if not f.suppliers:
+        rows.append(("supplier-return-or-dispute", _Todo.NOT_NEEDED, None, None, None))
+    fulfilled = not f.cancelled and shopify.fulfillment_status in _FULFILLED_DISPLAY
+    rows.append(("fulfilled-refund-or-return", _Todo.TODO if fulfilled else _Todo.NOT_NEEDED, None, None, None))
+    return rows
+
+
+def _revert_todos(f: _Facts, path: PathId) -> list[_Row]:
+    """`_revert_steps` without the reasons."""
+    step = "shopify-revert-fulfillment"
+    if f.cancelled or (not f.to_revert and not f.waiting_fos and not f.reverted_fos):
+        return [(step, _Todo.NOT_NEEDED, None, None, None)]
+    rows: list[_Row] = []
+    waiting_ids = {fo.id for fo in f.waiting_fos}
+    reverted_ids = {fo.id for fo in f.reverted_fos}
+    reverts = dict((fo.id, action) for fo, action in f.to_revert)
+    for fo in f.shopify.fulfillment_orders:
+        if fo.id in reverted_ids:
+            rows.append((step, _Todo.DONE, None, fo.id, None))
+        elif fo.id in waiting_ids:
+            rows.append((step, _Todo.WAIT, None, fo.id, None))
+        elif fo.id in reverts:
+            if (reverts[fo.id] is None or path not in (PathId.FULFILLMENT_IN_PROGRESS, PathId.CANCELLATION_PENDING)
+                    or not f.supplier_clear):
+                rows.append((step, _Todo.BLOCKED, None, fo.id, None))
+            else:
+                rows.append((step, _Todo.TODO, ActionId.REVERT_FULFILLMENT, fo.id, None))
+    return rows
