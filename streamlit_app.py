@@ -22,6 +22,7 @@ from pages._ui import (
     Context,
     current_context,
     escape_md,
+    freeze_startup_objects,
     mode_banner,
 )
 
@@ -111,3 +112,4 @@ else:
 
 # Every page is declared here (url_path = file stem), so Streamlit's legacy `pages/` discovery never decides.
 st.navigation(pages).run()
+freeze_startup_objects()  # once per process, after the first run that got this far (see its docstring)
