@@ -1,11 +1,13 @@
 """The activity store: a durable record of every action, checklist progress and entered supplier ids.
 
-SQLite (stdlib `sqlite3`) in WAL mode, one connection per store used under a lock by Streamlit's session
-threads, and separate CLI processes share the file; records commit with `synchronous=FULL`, checklist
-ticks with NORMAL. The unique `idempotency_key` column is
-the guard that makes two sessions (or two processes) cancelling the same order send one write: the
-second `claim` gets `None`. Every text is redacted before it is written; sqlite errors become a
-`StoreError` that says, in plain words, what is wrong with the file.
+One store, two engines (`actions.db`): a SQLite file by default (WAL, one connection per store used
+under a lock by Streamlit's session threads, separate CLI processes sharing the file; records commit
+with `synchronous=FULL`, checklist ticks with NORMAL), or a PostgreSQL database shared by several app
+servers and CLIs when a database URL is configured. The SQL here is portable (`?` placeholders,
+`ON CONFLICT`, `RETURNING id`); the database adapter runs it. The unique `idempotency_key` column is
+the guard that makes two sessions (or two processes, or two hosts) cancelling the same order send one
+write: the second `claim` gets `None`. Every text is redacted before it is written; engine errors
+become a `StoreError` that says, in plain words, what is wrong with the log.
 """
 
 from __future__ import annotations
@@ -13,31 +15,28 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import sqlite3
-import threading
-import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict
 
-from actions.errors import StoreError, redact
+from actions.db import Database, Step, UniqueViolation, open_database
+from actions.errors import redact
 from kb.state import SupplierRef
 
 __all__ = ["SCHEMA_VERSION", "ActivityRecord", "ActivityStore", "Outcome"]
 
-SCHEMA_VERSION = 1
 Outcome = Literal["started", "ok", "refused", "error", "unknown", "already_done"]
 _OUTCOMES = frozenset(("started", "ok", "refused", "error", "unknown", "already_done"))
-_BUSY_TIMEOUT_S = 10.0
 _MAX_TEXT = 2000
 
-_SCHEMA = """
+# Migration steps, oldest first: step N brings the schema to version N (run once, in one transaction).
+# Portable SQL (a step may be a {"sqlite": ..., "postgresql": ...} pair where the engines differ);
+# `INTEGER PRIMARY KEY AUTOINCREMENT` becomes an identity column on PostgreSQL.
+_V1 = """
 CREATE TABLE IF NOT EXISTS activity (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,
@@ -69,6 +68,26 @@ CREATE TABLE IF NOT EXISTS supplier_refs (
     PRIMARY KEY (order_id, supplier, supplier_order_id)
 );
 """
+# supplier_refs gets an id, so "in the order entered" needs no engine-specific row id.
+_V2_TABLE = """
+CREATE TABLE supplier_refs_v2 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_id TEXT NOT NULL,
+    supplier TEXT NOT NULL,
+    supplier_order_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    UNIQUE (order_id, supplier, supplier_order_id)
+);
+INSERT INTO supplier_refs_v2 (order_id, supplier, supplier_order_id, at)
+    SELECT order_id, supplier, supplier_order_id, at FROM supplier_refs ORDER BY at{tiebreak};
+DROP TABLE supplier_refs;
+ALTER TABLE supplier_refs_v2 RENAME TO supplier_refs
+"""
+_MIGRATIONS: tuple[Step, ...] = (
+    _V1,
+    {"sqlite": _V2_TABLE.format(tiebreak=", rowid"), "postgresql": _V2_TABLE.format(tiebreak="")},
+)
+SCHEMA_VERSION = len(_MIGRATIONS)
 
 _SELECT = (
     "SELECT id, at, order_id, order_name, ticket, action, options, outcome, message, request_id, idempotency_key"
@@ -102,169 +121,26 @@ def _now() -> str:
 
 
 class ActivityStore:
-    """The record on disk; safe to share between threads (one connection, one lock) and processes (SQLite's)."""
+    """The record, in a SQLite file or a PostgreSQL database; safe to share between threads, processes and hosts."""
 
-    def __init__(self, path: Path, *, secrets: Iterable[str | None] = (), stale_after: timedelta = timedelta(minutes=10)) -> None:
-        self.path = Path(path)
+    def __init__(
+        self,
+        location: Path | str | Database,
+        *,
+        secrets: Iterable[str | None] = (),
+        stale_after: timedelta = timedelta(minutes=10),
+    ) -> None:
         self._secrets = tuple(s for s in secrets if s)
         self._stale_after = stale_after
-        self._lock = threading.RLock()  # Streamlit's session threads share the store and its one connection
-        self._conn: sqlite3.Connection | None = None
-        self._seen: tuple[int, ...] = ()  # _file_id() after our last use of the connection
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"the activity log folder {self.path.parent} cannot be created ({exc.strerror or exc})",
-                system="activity",
-            ) from None
-        self._migrate()
-
-    # --- connection and errors ------------------------------------------------------------
-
-    @contextmanager
-    def _connect(self, *, write: bool = False, durable: bool = True) -> Iterator[sqlite3.Connection]:
-        """The store's one connection, used by one thread at a time; a write is one IMMEDIATE transaction.
-
-        Records and claims commit with `synchronous=FULL` (on disk before we go on: a claim guards a
-        write to Shopify). `durable=False` (checklist ticks) commits with NORMAL: in WAL mode that
-        survives a crash of the app, and only a power cut can lose the last ticks, never corrupt the file.
-        """
-        with self._lock:
-            try:
-                if self._conn is None:
-                    conn = self._open()
-                elif self._file_id() != self._seen:
-                    conn = self._reopen()
-                else:
-                    conn = self._conn
-                if not write:
-                    try:
-                        yield conn
-                    finally:
-                        self._seen = self._file_id()
-                    return
-                if not durable:
-                    conn.execute("PRAGMA synchronous = NORMAL")
-                try:
-                    with _transaction(conn):
-                        yield conn
-                finally:
-                    if not durable:
-                        conn.execute("PRAGMA synchronous = FULL")
-                    self._seen = self._file_id()
-            except sqlite3.IntegrityError:
-                raise
-            except sqlite3.Error as exc:
-                raise self._store_error(exc) from None
-
-    def _file_id(self) -> tuple[int, ...]:
-        """What changes when another program replaces, truncates or rewrites the file (or drops its WAL)."""
-        ids: list[int] = []
-        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
-            try:
-                st = os.stat(path)
-            except OSError:
-                ids += [-1, -1, -1, -1]
-            else:
-                ids += [st.st_dev, st.st_ino, st.st_size if path == self.path else 0,
-                        st.st_mtime_ns if path == self.path else 0]
-        return tuple(ids)
-
-    def _reopen(self) -> sqlite3.Connection:
-        """A new connection when another program replaced, damaged or checkpointed the file.
-
-        The new one reads the file before the old one is closed: closing the last connection
-        checkpoints its WAL into the main file, which would paper over a file damaged meanwhile.
-        """
-        old, self._conn = self._conn, None
-        try:
-            conn = self._open()
-            conn.execute("SELECT 1 FROM activity LIMIT 1").fetchall()
-        except sqlite3.Error:
-            if self._conn is not None:
-                self._conn.close()
-            self._conn = old
-            raise
-        if old is not None:
-            with suppress(sqlite3.Error):
-                old.close()
-        return conn
-
-    def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-        except BaseException:
-            conn.close()
-            raise
-        self._conn = conn
-        return conn
+        self.db: Database = (
+            location if not isinstance(location, (str, Path)) else open_database(location, secrets=self._secrets)
+        )
+        self.path: Path | None = getattr(self.db, "path", None)  # the SQLite file; None on PostgreSQL
+        self.db.migrate(_MIGRATIONS)
 
     def close(self) -> None:
-        """Close the connection (the next call opens a new one)."""
-        with self._lock:
-            conn, self._conn = self._conn, None
-            if conn is not None:
-                with suppress(sqlite3.Error):
-                    conn.close()
-
-    def _store_error(self, exc: sqlite3.Error) -> StoreError:
-        text = str(exc).lower()
-        where = f"the activity log at {self.path}"
-        if "not a database" in text or "malformed" in text or "corrupt" in text:
-            what = f"{where} is corrupt; move the file aside (the app starts a new one) or restore a backup"
-        elif "locked" in text or "busy" in text:
-            what = f"{where} is locked by another program; try again in a moment"
-        elif "readonly" in text or "read-only" in text:
-            what = f"{where} is read-only; check the file and folder permissions"
-        elif "unable to open" in text or "disk i/o" in text or "full" in text:
-            what = f"{where} cannot be written (missing folder, permissions or a full disk)"
-        else:
-            what = f"{where} could not be used ({redact(str(exc), self._secrets, limit=200)})"
-        return StoreError(what, system="activity")
-
-    def _migrate(self) -> None:
-        with self._connect() as conn:
-            mode = self._switch_to_wal(conn)
-            if str(mode).lower() != "wal":
-                raise StoreError(
-                    f"the activity log at {self.path} cannot use write-ahead logging (journal mode {mode})",
-                    system="activity",
-                )
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"the activity log at {self.path} was written by a newer Cancel Assist (schema {version})",
-                    system="activity",
-                )
-            if version < SCHEMA_VERSION:
-                with _transaction(conn):
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            else:
-                conn.execute("SELECT count(*) FROM activity").fetchone()  # a damaged file fails here, not later
-
-    def _switch_to_wal(self, conn: sqlite3.Connection) -> str:
-        """Turn on WAL, waiting out another process doing the same on a brand-new file.
-
-        SQLite's busy timeout does not cover the journal-mode switch, so two processes opening a
-        new log at the same instant would see "database is locked" without this retry.
-        """
-        deadline = time.monotonic() + _BUSY_TIMEOUT_S
-        delay = 0.01
-        while True:
-            try:
-                return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc).lower() or time.monotonic() + delay > deadline:
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 2, 0.2)
+        """Release what the engine holds (SQLite's connection, PostgreSQL's pool); the next call reopens SQLite."""
+        self.db.close()
 
     # --- cleaning what goes in ----------------------------------------------------------------
 
@@ -305,7 +181,7 @@ class ActivityStore:
         """
         key = self._clean(key) or ""
         try:
-            with self._connect(write=True) as conn:
+            with self.db.connect(write=True) as conn:
                 held = conn.execute(
                     "SELECT id, at, outcome FROM activity WHERE idempotency_key = ?", (key,)
                 ).fetchone()
@@ -322,16 +198,16 @@ class ActivityStore:
                         conn.execute("UPDATE activity SET idempotency_key = NULL WHERE id = ?", (held[0],))
                     else:
                         return None
-                cursor = conn.execute(
+                row = conn.execute(
                     "INSERT INTO activity (at, order_id, order_name, ticket, action, options, outcome, message,"
-                    " idempotency_key) VALUES (?, ?, ?, ?, ?, ?, 'started', '', ?)",
+                    " idempotency_key) VALUES (?, ?, ?, ?, ?, ?, 'started', '', ?) RETURNING id",
                     (
                         _now(), self._clean(order_id), self._clean(order_name), self._clean(ticket),
                         self._clean(action), self._options(options), key,
                     ),
                 )
-                return int(cursor.lastrowid or 0)
-        except sqlite3.IntegrityError:
+                return int(row.fetchone()[0])
+        except UniqueViolation:
             return None  # another process inserted the same key between our read and our write
 
     def finish(
@@ -349,7 +225,7 @@ class ActivityStore:
         sql = "UPDATE activity SET outcome = ?, message = ?, request_id = ?"
         if release:
             sql += ", idempotency_key = NULL"
-        with self._connect(write=True) as conn:
+        with self.db.connect(write=True) as conn:
             conn.execute(sql + " WHERE id = ?", (outcome, self._clean(message), self._clean(request_id), record_id))
 
     def record(
@@ -367,21 +243,21 @@ class ActivityStore:
         """Record a finished action that needed no claim (a check, a refusal, an entered supplier id)."""
         if outcome not in _OUTCOMES:
             raise ValueError(f"unknown outcome {outcome!r}")
-        with self._connect(write=True) as conn:
-            cursor = conn.execute(
+        with self.db.connect(write=True) as conn:
+            row = conn.execute(
                 "INSERT INTO activity (at, order_id, order_name, ticket, action, options, outcome, message,"
-                " request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     _now(), self._clean(order_id), self._clean(order_name), self._clean(ticket), self._clean(action),
                     self._options(options), outcome, self._clean(message), self._clean(request_id),
                 ),
             )
-            return int(cursor.lastrowid or 0)
+            return int(row.fetchone()[0])
 
     def count(self, *, order: str | None = None, ticket: str | None = None) -> int:
         """How many records match the filters (all of them when none is given)."""
         where, args = _where(order, ticket)
-        with self._connect() as conn:
+        with self.db.connect() as conn:
             return int(conn.execute(f"SELECT count(*) FROM activity{where}", args).fetchone()[0])
 
     def list(
@@ -394,7 +270,7 @@ class ActivityStore:
         """
         where, args = _where(order, ticket)
         sql = f"{_SELECT}{where} ORDER BY id DESC LIMIT ? OFFSET ?"
-        with self._connect() as conn:
+        with self.db.connect() as conn:
             rows = conn.execute(sql, [*args, max(0, int(limit)), max(0, int(offset))]).fetchall()
         return tuple(self._row(row) for row in rows)
 
@@ -414,7 +290,7 @@ class ActivityStore:
             if below is not None:  # keyset paging: the next batch starts below the last id read
                 clause = f"{where} AND id < ?" if where else " WHERE id < ?"
                 page_args.append(below)
-            with self._connect() as conn:
+            with self.db.connect() as conn:
                 rows = conn.execute(f"{_SELECT}{clause} ORDER BY id DESC LIMIT ?", [*page_args, size]).fetchall()
             yield from (self._row(row) for row in rows)
             if len(rows) < size:
@@ -438,13 +314,13 @@ class ActivityStore:
 
     def holder(self, key: str) -> ActivityRecord | None:
         """The record that holds an idempotency key (None when the key is free)."""
-        with self._connect() as conn:
+        with self.db.connect() as conn:
             row = conn.execute(f"{_SELECT} WHERE idempotency_key = ?", (self._clean(key),)).fetchone()
         return self._row(row) if row else None
 
     def get(self, record_id: int) -> ActivityRecord | None:
         """One record by id (None if there is none)."""
-        with self._connect() as conn:
+        with self.db.connect() as conn:
             row = conn.execute(f"{_SELECT} WHERE id = ?", (record_id,)).fetchone()
         return self._row(row) if row else None
 
@@ -474,15 +350,15 @@ class ActivityStore:
 
     def progress(self, order_id: str) -> frozenset[str]:
         """The manual steps ticked for this order."""
-        with self._connect() as conn:
+        with self.db.connect() as conn:
             rows = conn.execute(
                 "SELECT step_key FROM progress WHERE order_id = ? AND done = 1", (order_id,)
             ).fetchall()
         return frozenset(r[0] for r in rows)
 
     def set_progress(self, order_id: str, step_key: str, done: bool) -> None:
-        """Tick or untick one manual step of one order."""
-        with self._connect(write=True, durable=False) as conn:
+        """Tick or untick one manual step of one order (a cheap commit: see `durable` in actions.db)."""
+        with self.db.connect(write=True, durable=False) as conn:
             conn.execute(
                 "INSERT INTO progress (order_id, step_key, done, at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (order_id, step_key) DO UPDATE SET done = excluded.done, at = excluded.at",
@@ -493,9 +369,9 @@ class ActivityStore:
 
     def supplier_refs(self, order_id: str) -> tuple[SupplierRef, ...]:
         """Supplier orders the merchant entered for this Shopify order, in the order entered."""
-        with self._connect() as conn:
+        with self.db.connect() as conn:
             rows = conn.execute(
-                "SELECT supplier, supplier_order_id FROM supplier_refs WHERE order_id = ? ORDER BY at, rowid",
+                "SELECT supplier, supplier_order_id FROM supplier_refs WHERE order_id = ? ORDER BY at, id",
                 (order_id,),
             ).fetchall()
         refs: list[SupplierRef] = []
@@ -508,23 +384,12 @@ class ActivityStore:
 
     def add_supplier_ref(self, order_id: str, ref: SupplierRef) -> None:
         """Remember a supplier order id for this Shopify order (entered once, used by every look-up)."""
-        with self._connect(write=True) as conn:
+        with self.db.connect(write=True) as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO supplier_refs (order_id, supplier, supplier_order_id, at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO supplier_refs (order_id, supplier, supplier_order_id, at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 (self._clean(order_id), ref.supplier, ref.order_id, _now()),
             )
-
-
-@contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN IMMEDIATE (take the write lock up front) ... COMMIT, or ROLLBACK on any exception."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def _where(order: str | None, ticket: str | None) -> tuple[str, list[Any]]:

@@ -220,11 +220,11 @@ def test_a_folder_that_cannot_be_created_gives_a_clear_message(tmp_path: Path) -
 
 
 def test_a_locked_database_gives_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import actions.activity as activity
+    import actions.db as db
 
     path = tmp_path / "log.sqlite3"
     store = ActivityStore(path)
-    monkeypatch.setattr(activity, "_BUSY_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(db, "_BUSY_TIMEOUT_S", 0.05)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
@@ -277,3 +277,42 @@ def test_a_recent_unknown_result_is_never_taken_over_because_the_write_may_still
     again = store.claim("cancel_order:gid://shopify/Order/1", order_id=_ORDER, order_name="#1001", ticket=None,
                         action="cancel_order", replace_finished=True)
     assert again is None
+
+
+def test_a_version_1_log_is_migrated_keeping_its_records_and_the_order_supplier_ids_were_entered(tmp_path: Path) -> None:
+    import actions.activity as activity
+
+    path = tmp_path / "log.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in activity._V1.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO activity (at, order_id, order_name, action, outcome) VALUES"
+        " ('2026-01-01T00:00:00.000+00:00', ?, '#1001', 'check_supplier', 'ok')", (_ORDER,)
+    )
+    same_ms = "2026-01-01T00:00:00.000+00:00"
+    for supplier_order_id in ("300", "100", "200"):  # one millisecond: only the row order tells them apart
+        conn.execute("INSERT INTO supplier_refs VALUES (?, 'cjdropshipping', ?, ?)", (_ORDER, supplier_order_id, same_ms))
+    conn.close()
+
+    store = ActivityStore(path)
+    assert [r.order_id for r in store.supplier_refs(_ORDER)] == ["300", "100", "200"]
+    assert [r.action for r in store.list(order="#1001")] == ["check_supplier"]
+    store.add_supplier_ref(_ORDER, SupplierRef(supplier="cjdropshipping", order_id="100", source="entered"))
+    store.add_supplier_ref(_ORDER, SupplierRef(supplier="aliexpress", order_id="400", source="entered"))
+    assert [r.order_id for r in store.supplier_refs(_ORDER)] == ["300", "100", "200", "400"]
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == activity.SCHEMA_VERSION
+    conn.close()
+
+
+def test_a_log_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite3"
+    ActivityStore(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    with pytest.raises(StoreError, match="newer Cancel Assist"):
+        ActivityStore(path)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-import actions.activity as activity_module
+import actions.db as activity_module  # the SQLite engine under the store
 from actions.activity import ActivityStore
 
 

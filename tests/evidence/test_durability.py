@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import actions.activity as activity_module
+import actions.db as db_module
 from actions.activity import ActivityStore
 from actions.assistant import build_assistant
 from actions.errors import StoreError
@@ -165,7 +165,7 @@ def test_a_damaged_file_is_a_clear_message_on_the_page(tmp_path: Path, monkeypat
 @pytest.fixture
 def locked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The activity log held by another program's exclusive transaction; a short busy timeout."""
-    monkeypatch.setattr(activity_module, "_BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(db_module, "_BUSY_TIMEOUT_S", 0.2)
     path = AppSettings(data_dir=tmp_path).activity_path
     ActivityStore(path)
     holder = sqlite3.connect(path, isolation_level=None)
