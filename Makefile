@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 ADDRESS ?= localhost
 
-.PHONY: run test bench chromium clean
+.PHONY: run test bench chromium postgresql clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,20 @@ chromium:
 		echo "chromium: /usr/bin/chromium missing and not root: browser tests will be skipped"; \
 	fi
 
-test: $(VENV)/.installed chromium
+# The store's tests run against a throwaway PostgreSQL server too (tests/pg_server.py): Debian's
+# binaries under /usr/lib/postgresql/*/bin, started by the tests as an unprivileged user.
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "postgresql: $$(ls /usr/lib/postgresql/*/bin/initdb | tail -n 1) present"; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "postgresql: installing Debian's postgresql"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+		|| echo "postgresql: install failed: PostgreSQL tests will be skipped (and fail under CI=true)"; \
+	else \
+		echo "postgresql: not installed and not root: PostgreSQL tests will be skipped"; \
+	fi
+
+test: $(VENV)/.installed chromium postgresql
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed

@@ -24,7 +24,7 @@ from typing import Any, Literal, TextIO
 from pydantic import BaseModel, ConfigDict
 
 from actions.db import Database, Step, UniqueViolation, open_database
-from actions.errors import redact
+from actions.errors import StoreError, redact
 from kb.state import SupplierRef
 
 __all__ = ["SCHEMA_VERSION", "ActivityRecord", "ActivityStore", "Outcome"]
@@ -86,15 +86,18 @@ ALTER TABLE supplier_refs_v2 RENAME TO supplier_refs
 _MIGRATIONS: tuple[Step, ...] = (
     _V1,
     {"sqlite": _V2_TABLE.format(tiebreak=", rowid"), "postgresql": _V2_TABLE.format(tiebreak="")},
+    # Who acted: the signed-in e-mail in the app, --agent or the OS user on the CLI (NULL before v3).
+    "ALTER TABLE activity ADD COLUMN agent TEXT",
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 _SELECT = (
-    "SELECT id, at, order_id, order_name, ticket, action, options, outcome, message, request_id, idempotency_key"
-    " FROM activity"
+    "SELECT id, at, order_id, order_name, ticket, action, options, outcome, message, request_id, idempotency_key,"
+    " agent FROM activity"
 )
 _CSV_COLUMNS = (
     "id", "at", "order_id", "order_name", "ticket", "action", "options", "outcome", "message", "request_id",
+    "agent",
 )
 
 
@@ -114,6 +117,7 @@ class ActivityRecord(BaseModel):
     message: str
     request_id: str | None
     idempotency_key: str | None
+    agent: str | None = None  # who acted (None: recorded before agents were)
 
 
 def _now() -> str:
@@ -129,11 +133,14 @@ class ActivityStore:
         *,
         secrets: Iterable[str | None] = (),
         stale_after: timedelta = timedelta(minutes=10),
+        namespace: str | None = None,
     ) -> None:
+        """`location`: a SQLite path, `sqlite:PATH` or `postgresql://...`; `namespace`: a PostgreSQL schema."""
         self._secrets = tuple(s for s in secrets if s)
         self._stale_after = stale_after
         self.db: Database = (
-            location if not isinstance(location, (str, Path)) else open_database(location, secrets=self._secrets)
+            location if not isinstance(location, (str, Path))
+            else open_database(location, secrets=self._secrets, namespace=namespace)
         )
         self.path: Path | None = getattr(self.db, "path", None)  # the SQLite file; None on PostgreSQL
         self.db.migrate(_MIGRATIONS)
@@ -170,6 +177,7 @@ class ActivityStore:
         action: str,
         options: dict[str, Any] | None = None,
         replace_finished: bool = False,
+        agent: str | None = None,
     ) -> int | None:
         """Record an action as `started` under a unique key; None when someone holds the key already.
 
@@ -200,10 +208,10 @@ class ActivityStore:
                         return None
                 row = conn.execute(
                     "INSERT INTO activity (at, order_id, order_name, ticket, action, options, outcome, message,"
-                    " idempotency_key) VALUES (?, ?, ?, ?, ?, ?, 'started', '', ?) RETURNING id",
+                    " idempotency_key, agent) VALUES (?, ?, ?, ?, ?, ?, 'started', '', ?, ?) RETURNING id",
                     (
                         _now(), self._clean(order_id), self._clean(order_name), self._clean(ticket),
-                        self._clean(action), self._options(options), key,
+                        self._clean(action), self._options(options), key, self._clean(agent),
                     ),
                 )
                 return int(row.fetchone()[0])
@@ -239,6 +247,7 @@ class ActivityStore:
         outcome: Outcome,
         message: str,
         request_id: str | None = None,
+        agent: str | None = None,
     ) -> int:
         """Record a finished action that needed no claim (a check, a refusal, an entered supplier id)."""
         if outcome not in _OUTCOMES:
@@ -246,10 +255,10 @@ class ActivityStore:
         with self.db.connect(write=True) as conn:
             row = conn.execute(
                 "INSERT INTO activity (at, order_id, order_name, ticket, action, options, outcome, message,"
-                " request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " request_id, agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     _now(), self._clean(order_id), self._clean(order_name), self._clean(ticket), self._clean(action),
-                    self._options(options), outcome, self._clean(message), self._clean(request_id),
+                    self._options(options), outcome, self._clean(message), self._clean(request_id), self._clean(agent),
                 ),
             )
             return int(row.fetchone()[0])
@@ -333,7 +342,7 @@ class ActivityStore:
         return ActivityRecord(
             id=row[0], at=datetime.fromisoformat(row[1]), order_id=row[2], order_name=row[3], ticket=row[4],
             action=row[5], options=options if isinstance(options, dict) else {}, outcome=row[7],
-            message=row[8] or "", request_id=row[9], idempotency_key=row[10],
+            message=row[8] or "", request_id=row[9], idempotency_key=row[10], agent=row[11],
         )
 
     @staticmethod
@@ -345,6 +354,47 @@ class ActivityStore:
         for rec in records:
             writer.writerow(_csv_row(rec))
         return out.getvalue()
+
+    # --- moving a record to another store -----------------------------------------------------
+
+    def copy_to(self, target: ActivityStore) -> dict[str, int]:
+        """Copy this whole record into an empty `target` in one transaction (all or nothing).
+
+        Records keep their order, times, agents and idempotency keys (a claim held here is held
+        there); ids are the target's own. A target that already has records is refused, so a copy
+        run twice never doubles the record.
+        """
+        columns = (
+            "at, order_id, order_name, ticket, action, options, outcome, message, request_id, idempotency_key, agent"
+        )
+        with self.db.connect() as conn:
+            activity = conn.execute(f"SELECT {columns} FROM activity ORDER BY id").fetchall()
+            progress = conn.execute("SELECT order_id, step_key, done, at FROM progress").fetchall()
+            refs = conn.execute(
+                "SELECT order_id, supplier, supplier_order_id, at FROM supplier_refs ORDER BY id"
+            ).fetchall()
+        with target.db.connect(write=True) as conn:
+            if conn.execute("SELECT count(*) FROM activity").fetchone()[0]:
+                raise StoreError(
+                    f"{target.db.label} already holds activity records; copy only into an empty database",
+                    system="activity",
+                )
+            marks = ", ".join("?" * len(columns.split(",")))
+            for row in activity:
+                conn.execute(f"INSERT INTO activity ({columns}) VALUES ({marks})", tuple(row))
+            for row in progress:
+                conn.execute(
+                    "INSERT INTO progress (order_id, step_key, done, at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (order_id, step_key) DO UPDATE SET done = excluded.done, at = excluded.at",
+                    tuple(row),
+                )
+            for row in refs:
+                conn.execute(
+                    "INSERT INTO supplier_refs (order_id, supplier, supplier_order_id, at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    tuple(row),
+                )
+        return {"activity": len(activity), "progress": len(progress), "supplier_refs": len(refs)}
 
     # --- checklist progress ------------------------------------------------------------------
 
@@ -421,6 +471,7 @@ def _csv_row(rec: ActivityRecord) -> list[object]:
     values = [
         rec.id, rec.at.isoformat(), rec.order_id, rec.order_name, rec.ticket or "", rec.action,
         json.dumps(rec.options, sort_keys=True, default=str), rec.outcome, rec.message, rec.request_id or "",
+        rec.agent or "",
     ]
     return [_csv_cell(v) for v in values]
 

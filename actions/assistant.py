@@ -8,6 +8,7 @@ and records what happened against the ticket. Neither the pages nor the CLI hold
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from actions.activity import ActivityStore, Outcome
+from actions.activity import ActivityRecord, ActivityStore, Outcome
 from actions.errors import (
     ActionError,
     AlreadyDone,
@@ -156,6 +157,16 @@ class Assistant:
         self.activity = activity
         self.sandbox = sandbox
         self._secrets = settings.secrets()
+        self.agent: str | None = None  # who acts: the signed-in e-mail, the CLI's --agent or OS user
+
+    def as_agent(self, agent: str | None) -> Assistant:
+        """This assistant acting for one agent: the same clients and store, every record names `agent`.
+
+        A live assistant is shared by every session of a server; each session holds its own copy.
+        """
+        clone = copy.copy(self)
+        clone.agent = (agent or "").strip()[:200] or None
+        return clone
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -181,6 +192,10 @@ class Assistant:
         state = OrderState(shopify=shop_state, suppliers=tuple(suppliers), supplier_refs_source=source)
         return Lookup(state=state, walkthrough=decide(state), read_at=_now())
 
+    def history(self, lookup: Lookup) -> tuple[ActivityRecord, ...]:
+        """This order's activity record, newest first (who did what, when, and what came of it)."""
+        return self.activity.list(order=lookup.state.shopify.id)
+
     def remember_supplier_ref(self, order: str, ref: SupplierRef, *, ticket: str | None = None) -> Lookup:
         """Remember a supplier order id the merchant typed for this order, then read it."""
         ticket = validate_ticket(ticket)
@@ -194,6 +209,7 @@ class Assistant:
         entered = SupplierRef(supplier=ref.supplier, order_id=ref.order_id, source="entered")
         self.activity.add_supplier_ref(shop_state.id, entered)
         self.activity.record(
+            agent=self.agent,
             order_id=shop_state.id, order_name=shop_state.name, ticket=ticket, action="enter_supplier_ref",
             options={"supplier": ref.supplier, "order_id": ref.order_id}, outcome="ok",
             message=f"Supplier order {ref.order_id} at {supplier_title(ref.supplier)} remembered for this order.",
@@ -251,6 +267,7 @@ class Assistant:
         except ActionError as exc:
             message = f"Could not read order {self._safe(request.order, limit=80)}: {self._safe(str(exc))}"
             rid = self.activity.record(
+                agent=self.agent,
                 order_id=self._safe(request.order, limit=200), order_name=self._safe(request.order, limit=80),
                 ticket=ticket,
                 action=request.action.value, options=self._options(request, None), outcome="error", message=message,
@@ -315,6 +332,7 @@ class Assistant:
     ) -> ActionResult:
         shop = lookup.state.shopify
         rid = self.activity.record(
+            agent=self.agent,
             order_id=shop.id, order_name=shop.name, ticket=request.ticket, action=request.action.value,
             options=self._options(request, None), outcome=outcome, message=message, request_id=request_id,
         )
@@ -379,7 +397,7 @@ class Assistant:
         options = self._options(request, step)
         claim = dict(order_id=shop.id, order_name=shop.name, ticket=request.ticket, action=request.action.value,
                      options=options)
-        rid = self.activity.claim(key, **claim)
+        rid = self.activity.claim(key, agent=self.agent, **claim)
         if rid is None:
             # Someone holds the key: read again. If the action is still needed and the holder has
             # finished (a reset sandbox, a request that came back), take the key over; else say so.
@@ -390,7 +408,7 @@ class Assistant:
                                               f"{self._safe(str(exc))}", ok=False)
             again = self._offered(fresh, request)
             if again is not None and self._key(fresh, request, again) == key:
-                rid = self.activity.claim(key, replace_finished=True, **claim)
+                rid = self.activity.claim(key, agent=self.agent, replace_finished=True, **claim)
             if rid is None:
                 holder = self.activity.holder(key)
                 done = self._done_already(fresh, request)
@@ -587,7 +605,10 @@ def build_assistant(
         client = http or httpx.Client(transport=sandbox.transport, timeout=httpx.Timeout(20.0, connect=5.0))
         # The sandbox's own credentials, our data dir; mode stays "sandbox", so the log is the sandbox's file.
         wired = sandbox.settings.model_copy(
-            update={"data_dir": settings.data_dir, "sandbox_faults": settings.sandbox_faults}
+            update={
+                "data_dir": settings.data_dir, "sandbox_faults": settings.sandbox_faults,
+                "database_url": settings.database_url,
+            }
         )
         secrets = (*settings.secrets(), *sandbox.settings.secrets())
     assert wired.shopify is not None
@@ -600,7 +621,7 @@ def build_assistant(
             "cjdropshipping": CJClient(client, wired.cjdropshipping, sleep=sleep) if wired.cjdropshipping
             else UnconfiguredSupplier("cjdropshipping"),
         },
-        activity=ActivityStore(wired.activity_path, secrets=secrets),
+        activity=ActivityStore(wired.activity_location, secrets=secrets, namespace=wired.activity_namespace),
         sandbox=sandbox,
     )
 

@@ -5,13 +5,16 @@ Commands:
     cancel-assist link ORDER [--ticket T] [--base-url URL]
     cancel-assist reply ORDER
     cancel-assist cancel ORDER --reason R --refund now|later [--restock] [--notify]
-                        [--staff-note S] [--ticket T] --yes
+                        [--staff-note S] [--ticket T] [--agent A] --yes
+    cancel-assist db copy --from sqlite:PATH --to postgresql://...
 
 Settings come from the environment and `.streamlit/secrets.toml` in the current folder (the
 environment wins). Without Shopify credentials the CLI runs on the sandbox, kept in
 `<data_dir>/sandbox.json` so successive commands see each other's effects; the activity log is
 `<data_dir>/cancel-assist.sqlite3` for a live shop and `cancel-assist-sandbox.sqlite3` on the sandbox
-(`CANCEL_ASSIST_DATA_DIR`, default `.data`).
+(`CANCEL_ASSIST_DATA_DIR`, default `.data`), or the PostgreSQL database named by
+`CANCEL_ASSIST_DATABASE_URL` (`[cancel_assist] database_url`), shared with the app servers. Every
+record names its agent: `--agent` (an e-mail, say), else the OS user running the command.
 
 Exit status: 0 success; 1 error (a remote or the activity log failed, or the result is unknown);
 2 refused (the order's path does not allow it, it is already done, or the input is invalid).
@@ -32,6 +35,8 @@ Expected failures print one sentence on stderr, never a traceback.
     supplier_refs_source   "metafield" | "note_attribute" | "entered" | "none"
     warnings       [str]
     read_at        ISO 8601 UTC
+    history        [{"id", "at", "action", "outcome", "message", "ticket", "request_id", "agent"}], newest
+                   first: this order's activity record (agent: who acted, or null for older records)
 Amounts are strings (exact decimals). New keys may be added; these will not change meaning.
 """
 
@@ -93,7 +98,26 @@ def _parser() -> argparse.ArgumentParser:
     cancel.add_argument("--staff-note", default=None, help="internal note, at most 255 characters")
     cancel.add_argument("--ticket", default=None)
     cancel.add_argument("--yes", action="store_true", help="confirm: a cancellation cannot be undone")
+    cancel.add_argument("--agent", default=None, help="who acts, for the record (default: the OS user)")
+
+    db = sub.add_parser("db", help="the activity record's database")
+    db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    copy = db_sub.add_parser("copy", help="copy a record (activity, claims, progress, supplier ids) to another store")
+    copy.add_argument("--from", dest="source", required=True, help="sqlite:PATH (or a postgresql:// URL)")
+    copy.add_argument("--to", dest="target", required=True, help="postgresql://user:password@host:5432/name")
     return parser
+
+
+def _agent(args: argparse.Namespace) -> str | None:
+    """Who acts: --agent, else the OS user (None when even that is unknown)."""
+    if getattr(args, "agent", None):
+        return str(args.agent)
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
 
 
 def _settings(env: Mapping[str, str]) -> AppSettings:
@@ -133,7 +157,17 @@ def _money(value: Money | None) -> dict[str, str] | None:
     return None if value is None else {"amount": str(value.amount), "currency": value.currency}
 
 
-def lookup_json(lookup: Any, mode: str) -> dict[str, Any]:
+def _history_json(records: Sequence[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.id, "at": r.at.isoformat(), "action": r.action, "outcome": r.outcome, "message": r.message,
+            "ticket": r.ticket, "request_id": r.request_id, "agent": r.agent,
+        }
+        for r in records
+    ]
+
+
+def lookup_json(lookup: Any, mode: str, history: Sequence[Any] = ()) -> dict[str, Any]:
     """The stable JSON of `status --json` (see the module docstring)."""
     state, wt = lookup.state, lookup.walkthrough
     shop = state.shopify
@@ -179,6 +213,7 @@ def lookup_json(lookup: Any, mode: str) -> dict[str, Any]:
         "supplier_refs_source": state.supplier_refs_source,
         "warnings": list(wt.warnings),
         "read_at": lookup.read_at.isoformat(),
+        "history": _history_json(history),
     }
 
 
@@ -195,6 +230,33 @@ class _Terminal:
 
 # C0 (but tab and newline), DEL, C1, and the invisible marks that reorder text (bidi) or break lines.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _db_copy(args: argparse.Namespace, env: Mapping[str, str], out: TextIO) -> int:
+    """`db copy --from sqlite:PATH --to postgresql://...`: the whole record, in one transaction."""
+    from actions.activity import ActivityStore
+
+    source_text = str(args.source)
+    if not source_text.startswith(("sqlite:", "postgresql://", "postgres://")):
+        raise InputError("--from is sqlite:PATH or a postgresql:// URL", system="cli")
+    if not str(args.target).startswith(("postgresql://", "postgres://", "sqlite:")):
+        raise InputError("--to is a postgresql:// URL (or sqlite:PATH)", system="cli")
+    if source_text.startswith("sqlite:") and not Path(source_text.removeprefix("sqlite:")).is_file():
+        raise InputError(f"there is no activity log at {source_text.removeprefix('sqlite:')}", system="cli")
+    source = ActivityStore(source_text)
+    try:
+        target = ActivityStore(args.target)
+        try:
+            counts = source.copy_to(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    out.write(
+        f"Copied {counts['activity']} activity records, {counts['progress']} ticked steps and "
+        f"{counts['supplier_refs']} entered supplier orders to {target.db.label}.\n"
+    )
+    return EXIT_OK
 
 
 def _status_text(lookup: Any, mode: str, out: TextIO) -> None:
@@ -240,12 +302,16 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err:
         out.write(deep_link(base, args.order, args.ticket, shop=shop) + "\n")
         return EXIT_OK
 
+    if args.command == "db":
+        return _db_copy(args, env, out)
+
     settings = _settings(env)
-    assistant = _assistant(settings)
+    assistant = _assistant(settings).as_agent(_agent(args))
     if args.command == "status":
         lookup = assistant.look_up(args.order)
         if args.json:
-            raw_out.write(json.dumps(lookup_json(lookup, assistant.mode), indent=2, ensure_ascii=False) + "\n")
+            history = assistant.history(lookup)
+            raw_out.write(json.dumps(lookup_json(lookup, assistant.mode, history), indent=2, ensure_ascii=False) + "\n")
         else:
             _status_text(lookup, assistant.mode, raw_out)
         return EXIT_OK

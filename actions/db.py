@@ -82,13 +82,16 @@ def split_statements(step: Step, dialect: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-def open_database(location: Path | str, *, secrets: Iterable[str] = ()) -> Database:
-    """A `SQLiteDatabase` for a path or `sqlite:PATH`, a `PostgresDatabase` for `postgresql://...`."""
+def open_database(location: Path | str, *, secrets: Iterable[str] = (), namespace: str | None = None) -> Database:
+    """A `SQLiteDatabase` for a path or `sqlite:PATH`, a `PostgresDatabase` for `postgresql://...`.
+
+    `namespace` keeps a PostgreSQL record in its own schema (the sandbox's); a SQLite file is its own.
+    """
     text = str(location)
     if text.startswith(("postgresql://", "postgres://")):
         from actions.db_postgres import PostgresDatabase
 
-        return PostgresDatabase(text, secrets=secrets)
+        return PostgresDatabase(text, secrets=secrets, schema=namespace)
     if text.startswith("sqlite:"):
         text = text.removeprefix("sqlite:").removeprefix("//")
     return SQLiteDatabase(Path(text), secrets=secrets)

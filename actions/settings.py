@@ -145,6 +145,16 @@ class CJSettings(_Frozen):
         return _check_base_url(value) or "https://developers.cjdropshipping.com/api2.0/v1"
 
 
+def _check_database_url(value: SecretStr | None) -> SecretStr | None:
+    if value is None or not value.get_secret_value().strip():
+        return None
+    text = value.get_secret_value().strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+        raise ValueError("the database URL looks like postgresql://user:password@host:5432/cancel_assist")
+    return SecretStr(text)
+
+
 class AppSettings(_Frozen):
     """Everything the app and the CLI are configured with."""
 
@@ -155,6 +165,13 @@ class AppSettings(_Frozen):
     force_sandbox: bool = False
     sandbox_persist: bool = False
     sandbox_faults: str = ""  # e.g. "shopify:throttled,aliexpress:5xx" (see actions.sandbox)
+    # A team's shared store (PostgreSQL); None keeps the record in a SQLite file under data_dir.
+    database_url: SecretStr | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        return _check_database_url(value)
 
     @property
     def mode(self) -> Literal["sandbox", "live"]:
@@ -165,6 +182,16 @@ class AppSettings(_Frozen):
         """The activity log; the sandbox keeps its own, so demo actions never mix with a live shop's."""
         name = "cancel-assist.sqlite3" if self.mode == "live" else "cancel-assist-sandbox.sqlite3"
         return self.data_dir / name
+
+    @property
+    def activity_location(self) -> str | Path:
+        """Where the record lives: the shared database when a URL is set, else the SQLite file."""
+        return self.database_url.get_secret_value() if self.database_url else self.activity_path
+
+    @property
+    def activity_namespace(self) -> str | None:
+        """In a shared database the sandbox keeps its own tables, so demo actions never mix with live ones."""
+        return "cancel_assist_sandbox" if self.database_url and self.mode == "sandbox" else None
 
     def fingerprint(self) -> str:
         """A digest of every setting, secrets included: a cache key that never holds a secret."""
@@ -180,6 +207,11 @@ class AppSettings(_Frozen):
             values += [self.aliexpress.app_secret, self.aliexpress.access_token]
         if self.cjdropshipping:
             values.append(self.cjdropshipping.api_key)
+        if self.database_url:
+            values.append(self.database_url)
+            password = urlsplit(self.database_url.get_secret_value()).password
+            if password:
+                values.append(SecretStr(password))
         return tuple(v.get_secret_value() for v in values if v.get_secret_value())
 
 
@@ -265,6 +297,11 @@ def load_settings(secrets: Mapping[str, Any] | None = None, env: Mapping[str, st
     persist = env.get("CANCEL_ASSIST_SANDBOX_PERSIST",
                       str(_app_value(app, "sandbox_persist", bool | str))).strip().lower() in _TRUE
     faults = env.get("CANCEL_ASSIST_SANDBOX_FAULTS", str(_app_value(app, "sandbox_faults", str)))
+    database_url = env.get("CANCEL_ASSIST_DATABASE_URL") or str(_app_value(app, "database_url", str) or "")
+    try:
+        checked_url = _check_database_url(SecretStr(database_url))
+    except ValueError as exc:  # never echo the URL: it may hold a password
+        raise ConfigError(f"[cancel_assist] database_url is invalid: {exc}", system="settings") from None
     return AppSettings(
         shopify=_build(ShopifySettings, "shopify", shopify_values, ("shop", "access_token")),
         aliexpress=_build(
@@ -275,4 +312,5 @@ def load_settings(secrets: Mapping[str, Any] | None = None, env: Mapping[str, st
         force_sandbox=force,
         sandbox_persist=persist,
         sandbox_faults=faults,
+        database_url=checked_url,
     )

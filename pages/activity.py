@@ -34,8 +34,8 @@ def _filters(ctx: Context) -> tuple[Context | None, str | None]:
 
 def _show() -> None:
     st.title("Activity")
-    st.caption("Every action taken from this app or the command line: when, which order and ticket, what was "
-               "asked and what came of it.")
+    st.caption("Every action taken from this app or the command line: when, which order and ticket, who acted, "
+               "what was asked and what came of it.")
     wanted, problem = _filters(current_context())
     if wanted is None:
         st.error(escape_md(problem or "Those filters cannot be used."))
@@ -58,6 +58,7 @@ def _show() -> None:
             "When (UTC)": f"{rec.at:%Y-%m-%d %H:%M:%S}",
             "Order": rec.order_name,
             "Ticket": rec.ticket or "",
+            "Agent": rec.agent or "",
             "Action": rec.action.replace("_", " "),
             "Options": ", ".join(f"{k}: {v}" for k, v in rec.options.items() if v not in (None, "")),
             "Outcome": rec.outcome.replace("_", " "),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import multiprocessing
+import os
 import sqlite3
 import threading
 from datetime import timedelta
@@ -19,6 +20,14 @@ from kb.state import SupplierRef
 _ORDER = "gid://shopify/Order/5500000001001"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where the store under test lives: the store's contract holds on both engines."""
+    if request.param == "sqlite":
+        return str(tmp_path / "log.sqlite3")
+    return str(request.getfixturevalue("pg_url"))
+
+
 def _claim(store: ActivityStore, key: str, ticket: str | None = "ZD-42") -> int | None:
     return store.claim(
         key, order_id=_ORDER, order_name="#1001", ticket=ticket, action="cancel_order", options={"refund": "now"}
@@ -26,7 +35,7 @@ def _claim(store: ActivityStore, key: str, ticket: str | None = "ZD-42") -> int 
 
 
 def _claim_in_process(path: str, key: str, barrier: multiprocessing.synchronize.Barrier, results) -> None:  # type: ignore[name-defined]
-    store = ActivityStore(Path(path))
+    store = ActivityStore(path)
     barrier.wait()
     results.put(_claim(store, key))
 
@@ -42,16 +51,16 @@ def test_the_store_uses_write_ahead_logging_and_a_versioned_schema(tmp_path: Pat
         conn.close()
 
 
-def test_a_claimed_action_cannot_be_claimed_again(tmp_path: Path) -> None:
-    store = ActivityStore(tmp_path / "log.sqlite3")
+def test_a_claimed_action_cannot_be_claimed_again(location: str) -> None:
+    store = ActivityStore(location)
     first = _claim(store, "cancel_order:gid://shopify/Order/1")
     assert first is not None
     assert _claim(store, "cancel_order:gid://shopify/Order/1") is None
     assert _claim(store, "cancel_order:gid://shopify/Order/2") is not None
 
 
-def test_two_threads_claiming_the_same_order_get_exactly_one_claim(tmp_path: Path) -> None:
-    path = tmp_path / "log.sqlite3"
+def test_two_threads_claiming_the_same_order_get_exactly_one_claim(location: str) -> None:
+    path = location
     ActivityStore(path)
     barrier = threading.Barrier(8)
     results: list[int | None] = []
@@ -73,14 +82,14 @@ def test_two_threads_claiming_the_same_order_get_exactly_one_claim(tmp_path: Pat
     assert len([r for r in results if r is not None]) == 1
 
 
-def test_two_processes_claiming_the_same_order_get_exactly_one_claim(tmp_path: Path) -> None:
-    path = tmp_path / "log.sqlite3"
+def test_two_processes_claiming_the_same_order_get_exactly_one_claim(location: str) -> None:
+    path = location
     ActivityStore(path)
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(2)
     results = ctx.Queue()
     procs = [
-        ctx.Process(target=_claim_in_process, args=(str(path), "cancel_order:gid://shopify/Order/9", barrier, results))
+        ctx.Process(target=_claim_in_process, args=(path, "cancel_order:gid://shopify/Order/9", barrier, results))
         for _ in range(2)
     ]
     for p in procs:
@@ -94,19 +103,25 @@ def test_two_processes_claiming_the_same_order_get_exactly_one_claim(tmp_path: P
 def _open_new_log_in_process(path: str, barrier: multiprocessing.synchronize.Barrier, results) -> None:  # type: ignore[name-defined]
     barrier.wait()
     try:
-        ActivityStore(Path(path))
+        ActivityStore(path)
         results.put("ok")
     except StoreError as exc:
         results.put(str(exc))
 
 
-def test_several_processes_opening_a_brand_new_log_at_once_all_succeed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_several_processes_opening_a_brand_new_log_at_once_all_succeed(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     ctx = multiprocessing.get_context("spawn")
     for round_ in range(3):
-        path = tmp_path / f"new-{round_}.sqlite3"
+        if engine == "sqlite":
+            path = str(tmp_path / f"new-{round_}.sqlite3")
+        else:
+            path = request.getfixturevalue("pg_server").create_database(f"new_{os.getpid()}_{round_}")
         barrier = ctx.Barrier(4)
         results = ctx.Queue()
-        procs = [ctx.Process(target=_open_new_log_in_process, args=(str(path), barrier, results)) for _ in range(4)]
+        procs = [ctx.Process(target=_open_new_log_in_process, args=(path, barrier, results)) for _ in range(4)]
         for p in procs:
             p.start()
         got = [results.get(timeout=60) for _ in procs]
@@ -115,8 +130,8 @@ def test_several_processes_opening_a_brand_new_log_at_once_all_succeed(tmp_path:
         assert got == ["ok"] * 4
 
 
-def test_a_released_claim_lets_the_merchant_retry(tmp_path: Path) -> None:
-    store = ActivityStore(tmp_path / "log.sqlite3")
+def test_a_released_claim_lets_the_merchant_retry(location: str) -> None:
+    store = ActivityStore(location)
     first = _claim(store, "cancel_supplier:cjdropshipping:CJ1")
     assert first is not None
     store.finish(first, outcome="error", message="CJ could not be reached", release=True)
@@ -126,8 +141,8 @@ def test_a_released_claim_lets_the_merchant_retry(tmp_path: Path) -> None:
     assert store.get(first).idempotency_key is None  # type: ignore[union-attr]
 
 
-def test_a_finished_claim_keeps_its_key_so_the_action_never_runs_twice(tmp_path: Path) -> None:
-    store = ActivityStore(tmp_path / "log.sqlite3")
+def test_a_finished_claim_keeps_its_key_so_the_action_never_runs_twice(location: str) -> None:
+    store = ActivityStore(location)
     first = _claim(store, "cancel_order:gid://shopify/Order/1")
     assert first is not None
     store.finish(first, outcome="ok", message="Order cancelled", request_id="req-1")
@@ -136,16 +151,16 @@ def test_a_finished_claim_keeps_its_key_so_the_action_never_runs_twice(tmp_path:
     assert rec is not None and rec.outcome == "ok" and rec.request_id == "req-1"
 
 
-def test_a_claim_abandoned_by_a_dead_session_is_taken_over_after_a_while(tmp_path: Path) -> None:
-    store = ActivityStore(tmp_path / "log.sqlite3", stale_after=timedelta(0))
+def test_a_claim_abandoned_by_a_dead_session_is_taken_over_after_a_while(location: str) -> None:
+    store = ActivityStore(location, stale_after=timedelta(0))
     first = _claim(store, "cancel_order:gid://shopify/Order/1")
     second = _claim(store, "cancel_order:gid://shopify/Order/1")
     assert first is not None and second is not None and second != first
     assert store.get(first).outcome == "unknown"  # type: ignore[union-attr]
 
 
-def test_the_log_lists_newest_first_and_filters_by_order_and_ticket(tmp_path: Path) -> None:
-    store = ActivityStore(tmp_path / "log.sqlite3")
+def test_the_log_lists_newest_first_and_filters_by_order_and_ticket(location: str) -> None:
+    store = ActivityStore(location)
     a = store.record(order_id=_ORDER, order_name="#1001", ticket="ZD-1", action="check_supplier",
                      options={}, outcome="ok", message="checked")
     b = store.record(order_id="gid://shopify/Order/2", order_name="#1002", ticket="ZD-2", action="cancel_order",
@@ -162,8 +177,8 @@ def test_the_log_lists_newest_first_and_filters_by_order_and_ticket(tmp_path: Pa
     assert store.list(order="#1001")[0].options == {"refund": "now"}
 
 
-def test_the_log_exports_to_csv_without_spreadsheet_formulas(tmp_path: Path) -> None:
-    store = ActivityStore(tmp_path / "log.sqlite3")
+def test_the_log_exports_to_csv_without_spreadsheet_formulas(location: str) -> None:
+    store = ActivityStore(location)
     store.record(order_id=_ORDER, order_name="#1001", ticket="ZD-1", action="cancel_order",
                  options={"reason": "CUSTOMER"}, outcome="ok", message="=HYPERLINK(\"x\")", request_id="r-9")
     rows = list(csv.DictReader(io.StringIO(store.to_csv(store.list()))))
@@ -172,17 +187,17 @@ def test_the_log_exports_to_csv_without_spreadsheet_formulas(tmp_path: Path) -> 
     assert rows[0]["message"].startswith("'=")
 
 
-def test_ticked_manual_steps_are_remembered_per_order(tmp_path: Path) -> None:
-    store = ActivityStore(tmp_path / "log.sqlite3")
+def test_ticked_manual_steps_are_remembered_per_order(location: str) -> None:
+    store = ActivityStore(location)
     store.set_progress(_ORDER, "look-up-order", True)
     store.set_progress(_ORDER, "tell-customer", True)
     store.set_progress(_ORDER, "tell-customer", False)
     store.set_progress("gid://shopify/Order/2", "tell-customer", True)
-    assert ActivityStore(tmp_path / "log.sqlite3").progress(_ORDER) == frozenset({"look-up-order"})
+    assert ActivityStore(location).progress(_ORDER) == frozenset({"look-up-order"})
 
 
-def test_an_entered_supplier_order_id_is_remembered_once_for_that_order(tmp_path: Path) -> None:
-    store = ActivityStore(tmp_path / "log.sqlite3")
+def test_an_entered_supplier_order_id_is_remembered_once_for_that_order(location: str) -> None:
+    store = ActivityStore(location)
     ref = SupplierRef(supplier="aliexpress", order_id="8190000000001", source="entered")
     store.add_supplier_ref(_ORDER, ref)
     store.add_supplier_ref(_ORDER, ref)
@@ -253,8 +268,8 @@ def test_no_secret_ever_reaches_the_record(tmp_path: Path) -> None:
     assert rec is not None and "[redacted]" in rec.message and "[redacted]" in rec.options["staff_note"]
 
 
-def test_a_finished_key_is_taken_over_only_when_the_caller_asks(tmp_path: Path) -> None:
-    store = ActivityStore(tmp_path / "log.sqlite3")
+def test_a_finished_key_is_taken_over_only_when_the_caller_asks(location: str) -> None:
+    store = ActivityStore(location)
     first = _claim(store, "cancel_order:gid://shopify/Order/1")
     assert first is not None
     assert _claim(store, "cancel_order:gid://shopify/Order/1") is None
@@ -269,8 +284,8 @@ def test_a_finished_key_is_taken_over_only_when_the_caller_asks(tmp_path: Path) 
     assert store.holder("cancel_order:gid://shopify/Order/1").id == second  # type: ignore[union-attr]
 
 
-def test_a_recent_unknown_result_is_never_taken_over_because_the_write_may_still_land(tmp_path: Path) -> None:
-    store = ActivityStore(tmp_path / "log.sqlite3")
+def test_a_recent_unknown_result_is_never_taken_over_because_the_write_may_still_land(location: str) -> None:
+    store = ActivityStore(location)
     first = _claim(store, "cancel_order:gid://shopify/Order/1")
     assert first is not None
     store.finish(first, outcome="unknown", message="Shopify did not answer in time")
@@ -316,3 +331,102 @@ def test_a_log_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(StoreError, match="newer Cancel Assist"):
         ActivityStore(path)
+
+
+# --- PostgreSQL: what differs from a file ------------------------------------------------------
+
+
+def test_postgresql_gets_the_versioned_schema_once_and_refuses_a_newer_one(pg_url: str) -> None:
+    import psycopg
+
+    import actions.activity as activity
+
+    ActivityStore(pg_url)
+    ActivityStore(pg_url)  # a second server starting: nothing to migrate
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute("SELECT version FROM cancel_assist_schema").fetchall() == [(activity.SCHEMA_VERSION,)]
+        conn.execute("UPDATE cancel_assist_schema SET version = 999")
+    with pytest.raises(StoreError, match="newer Cancel Assist"):
+        ActivityStore(pg_url)
+
+
+def test_no_secret_ever_reaches_the_postgresql_record(pg_url: str) -> None:
+    import psycopg
+
+    secret = "super-secret-cj-key-123"
+    store = ActivityStore(pg_url, secrets=[secret])
+    rid = store.record(
+        order_id=_ORDER, order_name="#1001", ticket="ZD-1", action="cancel_order",
+        options={"staff_note": f"key {secret}", "token": "shpat_abcdef123456"},
+        outcome="error", message=f"failed with {secret} and shpat_abcdef123456", request_id=secret,
+    )
+    with psycopg.connect(pg_url) as conn:
+        rows = conn.execute("SELECT * FROM activity").fetchall()
+    raw = repr(rows)
+    assert secret not in raw and "shpat_abcdef123456" not in raw
+    rec = store.get(rid)
+    assert rec is not None and "[redacted]" in rec.message and "[redacted]" in rec.options["staff_note"]
+
+
+def test_an_unreachable_postgresql_is_a_clear_store_error_without_the_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    import actions.db_postgres as db_postgres
+
+    monkeypatch.setattr(db_postgres, "_POOL_TIMEOUT_S", 1.0)
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(StoreError) as err:
+        ActivityStore(f"postgresql://agent:hunter2-secret@127.0.0.1:{port}/cancel", secrets=())
+    text = str(err.value)
+    assert "cannot be reached" in text and f"127.0.0.1:{port}/cancel" in text and "hunter2" not in text
+
+
+def test_portable_sql_is_translated_for_postgresql_outside_quotes_only() -> None:
+    from actions.db_postgres import translate
+
+    assert translate("SELECT a FROM t WHERE b = ? AND c LIKE 'x?%'") == "SELECT a FROM t WHERE b = %s AND c LIKE 'x?%%'"
+    assert translate("INSERT OR IGNORE INTO t (a) VALUES (?)") == "INSERT INTO t (a) VALUES (%s) ON CONFLICT DO NOTHING"
+    assert "GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY" in translate("id INTEGER PRIMARY KEY AUTOINCREMENT,")
+
+
+def test_every_record_names_its_agent_in_the_store_and_the_csv(location: str) -> None:
+    store = ActivityStore(location)
+    rid = store.claim("cancel_order:gid://shopify/Order/1", order_id=_ORDER, order_name="#1001", ticket="ZD-1",
+                      action="cancel_order", agent="ana@example.com")
+    assert rid is not None
+    store.finish(rid, outcome="ok", message="cancelled")
+    other = store.record(order_id=_ORDER, order_name="#1001", ticket="ZD-1", action="check_supplier", options={},
+                         outcome="ok", message="checked", agent="=cmd|' /C calc'!A0")
+    anonymous = store.record(order_id=_ORDER, order_name="#1001", ticket=None, action="check_supplier", options={},
+                             outcome="ok", message="checked")
+    assert [(r.id, r.agent) for r in store.list()] == [
+        (anonymous, None), (other, "=cmd|' /C calc'!A0"), (rid, "ana@example.com"),
+    ]
+    rows = list(csv.DictReader(io.StringIO(store.to_csv(store.list()))))
+    assert [r["agent"] for r in rows] == ["", "'=cmd|' /C calc'!A0", "ana@example.com"]
+
+
+def test_a_whole_record_is_copied_into_an_empty_postgresql_once(tmp_path: Path, pg_url: str) -> None:
+    source = ActivityStore(tmp_path / "log.sqlite3")
+    held = _claim(source, "cancel_order:gid://shopify/Order/1")
+    done = source.record(order_id=_ORDER, order_name="#1001", ticket="ZD-1", action="check_supplier", options={"a": 1},
+                         outcome="ok", message="checked", agent="ana@example.com")
+    source.set_progress(_ORDER, "tell-customer", True)
+    source.add_supplier_ref(_ORDER, SupplierRef(supplier="cjdropshipping", order_id="CJ2", source="entered"))
+    source.add_supplier_ref(_ORDER, SupplierRef(supplier="aliexpress", order_id="81", source="entered"))
+
+    target = ActivityStore(pg_url)
+    assert source.copy_to(target) == {"activity": 2, "progress": 1, "supplier_refs": 2}
+    copied = target.list()
+    assert [(r.action, r.outcome, r.agent, r.options) for r in copied] == [
+        (r.action, r.outcome, r.agent, r.options) for r in source.list()
+    ]
+    assert held is not None and done is not None
+    assert _claim(target, "cancel_order:gid://shopify/Order/1") is None  # the claim held there is held here
+    assert target.progress(_ORDER) == frozenset({"tell-customer"})
+    assert [r.order_id for r in target.supplier_refs(_ORDER)] == ["CJ2", "81"]
+    with pytest.raises(StoreError, match="already holds activity records"):
+        source.copy_to(target)
+    assert len(target.list()) == 2

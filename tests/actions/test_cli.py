@@ -186,3 +186,43 @@ def test_cancel_does_what_the_page_does_the_same_reading_decision_write_and_reco
 
     assert trace(data_dir) == trace(page_dir)
     assert trace(data_dir)[-1] == ["OrderCancel"]
+
+
+def test_status_json_history_names_who_acted_from_agent_or_the_os_user(tmp_path, capsys, monkeypatch) -> None:
+    import getpass
+    import json as _json
+
+    from actions.cli import main
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "os-user-7")
+    env = {"CANCEL_ASSIST_DATA_DIR": str(tmp_path)}
+    assert main(["cancel", "1011", "--reason", "customer", "--refund", "now", "--yes", "--agent", "ana@example.com"],
+                env=env) == 0
+    assert main(["cancel", "1011", "--reason", "customer", "--refund", "now", "--yes"], env=env) == 2
+    capsys.readouterr()
+    assert main(["status", "1011", "--json"], env=env) == 0
+    history = _json.loads(capsys.readouterr().out)["history"]
+    cancels = [h for h in history if h["action"] == "cancel_order"]
+    assert [(h["outcome"], h["agent"]) for h in cancels] == [("already_done", "os-user-7"), ("ok", "ana@example.com")]
+    assert set(history[0]) == {"id", "at", "action", "outcome", "message", "ticket", "request_id", "agent"}
+
+
+def test_db_copy_moves_a_sqlite_record_to_postgresql(tmp_path, capsys, pg_url) -> None:
+    from actions.activity import ActivityStore
+    from actions.cli import main
+
+    env = {"CANCEL_ASSIST_DATA_DIR": str(tmp_path)}
+    assert main(["cancel", "1011", "--reason", "customer", "--refund", "now", "--yes", "--agent", "ana@x.com"],
+                env=env) == 0
+    log = tmp_path / "cancel-assist-sandbox.sqlite3"
+    capsys.readouterr()
+    assert main(["db", "copy", "--from", f"sqlite:{log}", "--to", pg_url], env=env) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Copied ") and "activity records" in out
+    copied = ActivityStore(pg_url).list(order="#1011")
+    assert copied and copied == tuple(
+        r.model_copy(update={"id": c.id}) for r, c in zip(ActivityStore(log).list(order="#1011"), copied)
+    )
+    assert any(r.agent == "ana@x.com" for r in copied)
+    assert main(["db", "copy", "--from", f"sqlite:{tmp_path / 'missing.sqlite3'}", "--to", pg_url], env=env) == 2
+    assert "no activity log" in capsys.readouterr().err

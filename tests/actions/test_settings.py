@@ -147,3 +147,26 @@ def test_the_settings_fingerprint_tells_tokens_apart_without_holding_them() -> N
     other = load_settings({"shopify": {"shop": "demo.myshopify.com", "access_token": "shpat_other_token"}})
     assert one.fingerprint() == same.fingerprint() != other.fingerprint()
     assert "shpat_first_token" not in one.fingerprint()
+
+
+def test_a_database_url_names_the_shared_store_and_is_kept_secret() -> None:
+    from actions.settings import load_settings
+
+    url = "postgresql://agent:pw-secret-9@db.internal:5432/cancel"
+    settings = load_settings({}, {"CANCEL_ASSIST_DATABASE_URL": url})
+    assert settings.activity_location == url and settings.activity_namespace == "cancel_assist_sandbox"
+    assert "pw-secret-9" not in repr(settings) and "pw-secret-9" in settings.secrets()
+    from_file = load_settings({"cancel_assist": {"database_url": url}}, {})
+    assert from_file.database_url is not None and from_file.database_url.get_secret_value() == url
+    assert load_settings({}, {}).activity_location == load_settings({}, {}).activity_path  # SQLite by default
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused_without_echoing_it() -> None:
+    import pytest as _pytest
+
+    from actions.errors import ConfigError
+    from actions.settings import load_settings
+
+    with _pytest.raises(ConfigError) as err:
+        load_settings({}, {"CANCEL_ASSIST_DATABASE_URL": "mysql://u:pw-secret-9@h/db"})
+    assert "database_url" in str(err.value) and "pw-secret-9" not in str(err.value)
