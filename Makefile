@@ -17,6 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 run: $(VENV)/.installed
+	@$(BIN)/python -m actions.access $(ADDRESS)
 	@echo "Cancel Assist (sandbox unless .streamlit/secrets.toml or SHOPIFY_* configure a shop): http://$(ADDRESS):$(PORT)"
 	$(BIN)/python -m streamlit run streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS)
 

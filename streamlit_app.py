@@ -1,8 +1,11 @@
 """Cancel Assist: the entry file is the router and frame; each page lives in `pages/`.
 
-Once per session it loads the settings, builds the one `Assistant` (the sandbox is per session) and
-reads the deep link (`?order=1001&ticket=ZD-42`) into a validated `Context`; on every run it shows the
-mode banner and routes. `CANCEL_ASSIST_SANDBOX_REPLY_DELAY` (seconds) sets how long the simulated
+On every run it first decides who may see a live shop (`actions.access`): with `[auth]` in
+secrets.toml a visitor who is not signed in (Streamlit's OpenID Connect, `st.login`) or not on
+`[cancel_assist] allowed_users` gets only the sign-in page; without `[auth]` a live shop is served
+to this computer only. Once per session it loads the settings, builds the one `Assistant` (the
+sandbox is per session) acting for the signed-in agent, and reads the deep link
+(`?order=1001&ticket=ZD-42`) into a validated `Context`; on every run it shows the mode banner and routes. `CANCEL_ASSIST_SANDBOX_REPLY_DELAY` (seconds) sets how long the simulated
 fulfillment service and sellers take to answer (default: the sandbox's own), for demos and browser tests.
 """
 
@@ -68,6 +71,66 @@ def _build_assistant() -> Any:
     return build_assistant(settings)
 
 
+def _os_user() -> str | None:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+def _signed_in_email() -> str | None:
+    """The signed-in visitor's e-mail (None when nobody is signed in or sign-in is not configured)."""
+    try:
+        user = st.user
+        if not user.get("is_logged_in"):
+            return None
+        email = user.get("email")
+    except Exception:  # noqa: BLE001 - no [auth], or Authlib missing: nobody is signed in
+        return None
+    return email if isinstance(email, str) and email else None
+
+
+def _sign_in_page(reason: str | None) -> Any:
+    """The only page a refused visitor gets: why, and the sign-in (or sign-out) button."""
+
+    def page() -> None:
+        st.title("Cancel Assist")
+        if reason:
+            st.error(escape_md(reason))
+        if _signed_in_email():
+            st.button("Sign out", on_click=st.logout, key="auth_sign_out")
+        else:
+            st.write("Sign in with your work account to look up and cancel orders.")
+            st.button("Sign in", on_click=st.login, type="primary", key="auth_sign_in")
+
+    return st.Page(page, title="Sign in", url_path="sign-in", icon="🔐", default=True)
+
+
+def _gate(settings: Any) -> tuple[str | None, str | None, bool]:
+    """(refusal, agent, local_only): a refusal shows only the sign-in page; the agent acts in the record."""
+    from actions.access import is_allowed, serving_problem
+
+    email = _signed_in_email()
+    if settings.mode != "live":
+        return None, email or _os_user(), False
+    if settings.auth_configured:
+        if email is None:
+            return "", None, False
+        if not is_allowed(email, settings.allowed_users, email_verified=st.user.get("email_verified")):
+            return (f"{email} is not allowed to use this shop. Ask your administrator to add you to "
+                    "[cancel_assist] allowed_users."), None, False
+        return None, email, False
+    client_ip = st.context.ip_address  # None for a visitor on this computer
+    problem = serving_problem(
+        live=True, auth_configured=False, address=st.get_option("server.address"),
+        client_ip=client_ip if isinstance(client_ip, str) else None,
+        forwarded_for=st.context.headers.get("X-Forwarded-For"),
+    )
+    return problem, _os_user(), True
+
+
 def _read_deep_link(shop: str | None) -> None:
     """Parse the query params once per session; a bad link is an error that changes nothing else."""
     if CONTEXT_KEY in st.session_state:
@@ -83,13 +146,28 @@ def _read_deep_link(shop: str | None) -> None:
 _GUIDE = st.Page("pages/guide.py", url_path="guide", title="Guide", icon="📘")
 
 problem: str | None = None
-if ASSISTANT_KEY not in st.session_state:
+refusal: str | None = None
+local_only = False
+try:
+    from actions.settings import load_settings
+
+    refusal, agent, local_only = _gate(load_settings(_secrets(), os.environ))
+except ActionError as exc:  # a ConfigError: no shop is shown until the settings are fixed
+    problem = str(exc)
+
+if refusal is not None:
+    st.session_state.pop(ASSISTANT_KEY, None)  # signed out (or never allowed): nothing of a shop stays
+elif problem is None and ASSISTANT_KEY not in st.session_state:
     try:
-        st.session_state[ASSISTANT_KEY] = _build_assistant()
+        st.session_state[ASSISTANT_KEY] = _build_assistant().as_agent(agent)
     except (ActionError, ValueError) as exc:  # ConfigError, StoreError, a bad delay number
         problem = str(exc)
+elif problem is None and st.session_state[ASSISTANT_KEY].agent != agent:
+    st.session_state[ASSISTANT_KEY] = st.session_state[ASSISTANT_KEY].as_agent(agent)
 
-if problem is not None or ASSISTANT_KEY not in st.session_state:
+if refusal is not None:
+    pages = [_sign_in_page(refusal or None)]
+elif problem is not None or ASSISTANT_KEY not in st.session_state:
     st.error(f"Cancel Assist cannot start: {escape_md(problem)}. Fix the settings (see .streamlit/secrets.toml.example); "
              "the guide is still available.")
     pages = [st.Page("pages/guide.py", url_path="guide", title="Guide", icon="📘", default=True)]
@@ -97,6 +175,12 @@ else:
     assistant = st.session_state[ASSISTANT_KEY]
     _read_deep_link(assistant.shop or None)
     mode_banner(assistant)
+    if assistant.agent and assistant.mode == "live" and not local_only:
+        st.sidebar.caption(f"Signed in as {escape_md(assistant.agent)}")
+        st.sidebar.button("Sign out", on_click=st.logout, key="auth_sign_out_sidebar")
+    elif local_only:
+        st.sidebar.caption("Sign-in is off: this live shop is served to this computer only (localhost). "
+                           "Add [auth] to .streamlit/secrets.toml to let a team in.")
     if st.session_state.get(CONTEXT_ERROR_KEY):
         st.error(escape_md(st.session_state[CONTEXT_ERROR_KEY]))
     ctx = current_context()

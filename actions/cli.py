@@ -120,6 +120,11 @@ def _agent(args: argparse.Namespace) -> str | None:
         return None
 
 
+def cli_settings(env: Mapping[str, str]) -> AppSettings:
+    """The settings as the app would read them here: `.streamlit/secrets.toml` in this folder, then the environment."""
+    return _settings(env)
+
+
 def _settings(env: Mapping[str, str]) -> AppSettings:
     path = Path(".streamlit/secrets.toml")
     secrets: dict[str, Any] = {}

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from actions.access import parse_allowed_users
 from actions.errors import ConfigError
 
 __all__ = [
@@ -167,6 +168,9 @@ class AppSettings(_Frozen):
     sandbox_faults: str = ""  # e.g. "shopify:throttled,aliexpress:5xx" (see actions.sandbox)
     # A team's shared store (PostgreSQL); None keeps the record in a SQLite file under data_dir.
     database_url: SecretStr | None = None
+    # Sign-in: `[auth]` present in secrets.toml (Streamlit's OpenID Connect), and who may use a live shop.
+    auth_configured: bool = False
+    allowed_users: tuple[str, ...] = ()
 
     @field_validator("database_url")
     @classmethod
@@ -302,7 +306,13 @@ def load_settings(secrets: Mapping[str, Any] | None = None, env: Mapping[str, st
         checked_url = _check_database_url(SecretStr(database_url))
     except ValueError as exc:  # never echo the URL: it may hold a password
         raise ConfigError(f"[cancel_assist] database_url is invalid: {exc}", system="settings") from None
+    try:
+        allowed = parse_allowed_users(env.get("CANCEL_ASSIST_ALLOWED_USERS") or app.get("allowed_users"))
+    except ValueError as exc:
+        raise ConfigError(f"[cancel_assist] {exc}", system="settings") from None
     return AppSettings(
+        auth_configured=isinstance(secrets.get("auth"), Mapping) and bool(secrets.get("auth")),
+        allowed_users=allowed,
         shopify=_build(ShopifySettings, "shopify", shopify_values, ("shop", "access_token")),
         aliexpress=_build(
             AliExpressSettings, "aliexpress", _section(secrets, env, "aliexpress"), ("app_key", "app_secret")

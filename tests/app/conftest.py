@@ -30,6 +30,17 @@ HOSTILE = "![seen](https://evil.example/p.png) [refund here](https://evil.exampl
 __all__ = ["APP", "HOSTILE", "SANDBOX_SECRETS", "all_text", "new_assistant", "open_app", "table_cells"]
 
 
+@pytest.fixture(autouse=True)
+def _served_on_localhost() -> Iterator[None]:
+    """AppTest sessions are local ones: the server address a live shop without sign-in requires."""
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    config.set_option("server.address", "localhost")
+    yield
+    config.set_option("server.address", before)
+
+
 def new_assistant() -> Assistant:
     """A sandbox assistant whose simulated service and sellers answer at once."""
     from actions.assistant import build_assistant  # imported late: the guide tests need none of it

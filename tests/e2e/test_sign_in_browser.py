@@ -1,0 +1,146 @@
+"""Sign-in through a real OpenID Connect provider on loopback, in a real browser, on a live shop.
+
+The app is served by `streamlit run` with a live shop (its API base URLs point at a local server that
+hands each request to the sandbox) and an `[auth]` section naming an OIDC provider on 127.0.0.1
+(`oidc-provider-mock`, where the user types who they are). A visitor who is not signed in sees only
+the sign-in page; an allowed agent signs in, cancels an order and finds their e-mail on the Activity
+record; an agent who is not on the allow-list is refused and sees no order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.actions.test_live_wiring import _Forwarder
+from tests.e2e.conftest import ROOT, _free_port, _wait_healthy
+
+TIMEOUT = 30_000
+ALLOWED = "ana@example.com"
+
+
+@contextlib.contextmanager
+def _live_app_with_sign_in(work: Path, provider_port: int) -> Iterator[str]:
+    from actions.sandbox import SANDBOX_SHOP, SANDBOX_TOKEN, Sandbox
+
+    world = Sandbox(service_reply_delay=0, seller_reply_delay=0, job_delay=0)
+    forwarder = _Forwarder(world)
+    forwarder.start()
+    port = _free_port()
+    secrets = work / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        'cookie_secret = "a-long-random-cookie-secret-for-the-browser-test"\n'
+        'client_id = "cancel-assist"\n'
+        'client_secret = "client-secret-for-the-browser-test"\n'
+        f'server_metadata_url = "http://127.0.0.1:{provider_port}/.well-known/openid-configuration"\n'
+        "\n[cancel_assist]\n"
+        f'allowed_users = ["{ALLOWED}", "@team.example"]\n',
+        encoding="utf-8",
+    )
+    creds = world.settings
+    assert creds.aliexpress is not None and creds.cjdropshipping is not None
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHOPIFY_", "ALIEXPRESS_", "CJ_", "CANCEL_ASSIST_"))}
+    env.update({
+        "SHOPIFY_SHOP": SANDBOX_SHOP,
+        "SHOPIFY_ACCESS_TOKEN": SANDBOX_TOKEN,
+        "SHOPIFY_API_BASE_URL": forwarder.base("shopify"),
+        "ALIEXPRESS_APP_KEY": creds.aliexpress.app_key,
+        "ALIEXPRESS_APP_SECRET": creds.aliexpress.app_secret.get_secret_value(),
+        "ALIEXPRESS_ACCESS_TOKEN": creds.aliexpress.access_token.get_secret_value(),
+        "ALIEXPRESS_API_BASE_URL": forwarder.base("aliexpress"),
+        "CJ_API_KEY": creds.cjdropshipping.api_key.get_secret_value(),
+        "CJ_API_BASE_URL": forwarder.base("cj") + "/api2.0/v1",
+        "CANCEL_ASSIST_DATA_DIR": str(work / "data"),
+        "PYTHONPATH": str(ROOT),
+    })
+    log = work / "server.log"
+    command = [
+        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.fileWatcherType", "none", "--server.runOnSave", "false", "--browser.gatherUsageStats", "false",
+        "--secrets.files", str(secrets),
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, proc, log)
+        yield base
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        forwarder.stop()
+
+
+@pytest.fixture(scope="module")
+def signed_in_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from oidc_provider_mock import run_server_in_thread
+
+    with run_server_in_thread(port=0) as provider:
+        port = provider.server_port
+        with _live_app_with_sign_in(tmp_path_factory.mktemp("sign-in"), port) as base:
+            yield base
+
+
+def _sign_in(page, base: str, who: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/?order=1011&ticket=ZD-77")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("input[name=sub]").fill(who)  # the provider's own page: who the user says they are
+    page.get_by_role("button", name="Authorize").click()
+
+
+def test_a_signed_out_visitor_sees_only_the_sign_in_page(page, signed_in_app: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{signed_in_app}/activity?order=1011")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("Live shop")).to_have_count(0)
+    expect(page.get_by_text("#1011")).to_have_count(0)
+    expect(page.get_by_role("link", name="Activity")).to_have_count(0)
+
+
+def test_an_allowed_agent_signs_in_cancels_and_finds_their_e_mail_on_the_record(
+    page, signed_in_app: str, screenshot_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    _sign_in(page, signed_in_app, ALLOWED)
+    expect(page.get_by_text(f"Signed in as {ALLOWED}")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("button", name="Cancel on Shopify…").click()
+    page.get_by_role("button", name="Confirm: cancel the order").click()
+    expect(page.get_by_text("cancelled on Shopify").first).to_be_visible(timeout=TIMEOUT)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Activity").click()
+    table = page.get_by_test_id("stTable")
+    expect(table).to_contain_text("cancel order", timeout=TIMEOUT)
+    expect(table).to_contain_text(ALLOWED, timeout=TIMEOUT)
+    page.screenshot(path=str(screenshot_dir / "signed-in-activity.png"), full_page=True)
+
+
+def test_an_agent_not_on_the_allow_list_is_refused_and_sees_no_order(page, signed_in_app: str) -> None:
+    from playwright.sync_api import expect
+
+    _sign_in(page, signed_in_app, "mallory@evil.example")
+    expect(page.get_by_text("mallory@evil.example is not allowed")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("Live shop")).to_have_count(0)
+    expect(page.get_by_role("button", name="Cancel on Shopify…")).to_have_count(0)
+    page.goto(f"{signed_in_app}/activity")
+    expect(page.get_by_text("is not allowed")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_test_id("stTable")).to_have_count(0)
