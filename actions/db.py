@@ -91,7 +91,7 @@ def open_database(location: Path | str, *, secrets: Iterable[str] = (), namespac
     if text.startswith(("postgresql://", "postgres://")):
         from actions.db_postgres import PostgresDatabase
 
-        return PostgresDatabase(text, secrets=secrets, schema=namespace)
+        return PostgresDatabase.shared(text, secrets=tuple(secrets), schema=namespace)
     if text.startswith("sqlite:"):
         text = text.removeprefix("sqlite:").removeprefix("//")
     return SQLiteDatabase(Path(text), secrets=secrets)

@@ -13,6 +13,7 @@ little DDL that differs (`INTEGER PRIMARY KEY AUTOINCREMENT`, `INSERT OR IGNORE`
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -80,10 +81,24 @@ class _PgConnection:
             raise UniqueViolation(str(exc)) from None
 
 
+_SHARED: dict[tuple[str, str | None, tuple[str, ...]], PostgresDatabase] = {}
+_SHARED_LOCK = threading.Lock()
+
+
 class PostgresDatabase:
-    """A PostgreSQL database shared by app servers and CLIs (one pool per process)."""
+    """A PostgreSQL database shared by app servers and CLIs (one pool per process: see `shared`)."""
 
     dialect: Literal["sqlite", "postgresql"] = "postgresql"
+
+    @classmethod
+    def shared(cls, url: str, *, secrets: Iterable[str] = (), schema: str | None = None) -> PostgresDatabase:
+        """This process's one pool for a database: every session's store uses it, none leaks connections."""
+        key = (url, schema, tuple(secrets))
+        with _SHARED_LOCK:
+            database = _SHARED.get(key)
+            if database is None or database.closed:
+                database = _SHARED[key] = cls(url, secrets=key[2], schema=schema)
+            return database
 
     def __init__(
         self, url: str, *, secrets: Iterable[str] = (), schema: str | None = None, max_size: int = 8
@@ -136,6 +151,10 @@ class PostgresDatabase:
             ) from None
         except psycopg.Error as exc:
             raise self._store_error(exc) from None
+
+    @property
+    def closed(self) -> bool:
+        return bool(self._pool.closed)
 
     def close(self) -> None:
         self._pool.close()

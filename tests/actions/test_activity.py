@@ -430,3 +430,20 @@ def test_a_whole_record_is_copied_into_an_empty_postgresql_once(tmp_path: Path, 
     with pytest.raises(StoreError, match="already holds activity records"):
         source.copy_to(target)
     assert len(target.list()) == 2
+
+
+def test_every_store_on_one_database_in_a_process_shares_one_pool(pg_url: str) -> None:
+    import psycopg
+
+    stores = [ActivityStore(pg_url, namespace="cancel_assist_sandbox") for _ in range(12)]  # 12 sandbox sessions
+    for i, store in enumerate(stores):
+        store.record(order_id=_ORDER, order_name="#1001", ticket=None, action="check_supplier", options={},
+                     outcome="ok", message=str(i))
+    assert len({id(s.db) for s in stores}) == 1
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        mine = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'cancel-assist' AND datname = current_database()"
+        ).fetchone()[0]
+    assert 1 <= mine <= 8  # the pool's, not one per session
+    stores[0].close()
+    assert ActivityStore(pg_url, namespace="cancel_assist_sandbox").list(limit=1)  # a closed pool is not handed out

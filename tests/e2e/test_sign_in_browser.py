@@ -123,6 +123,8 @@ def test_an_allowed_agent_signs_in_cancels_and_finds_their_e_mail_on_the_record(
 
     _sign_in(page, signed_in_app, ALLOWED)
     expect(page.get_by_text(f"Signed in as {ALLOWED}")).to_be_visible(timeout=TIMEOUT)
+    page.goto(f"{signed_in_app}/?order=1011&ticket=ZD-77")  # the ticket's link again, now signed in
+    expect(page.get_by_text(f"Signed in as {ALLOWED}")).to_be_visible(timeout=TIMEOUT)
     page.get_by_role("button", name="Cancel on Shopify…").click()
     page.get_by_role("button", name="Confirm: cancel the order").click()
     expect(page.get_by_text("cancelled on Shopify").first).to_be_visible(timeout=TIMEOUT)
