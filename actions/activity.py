@@ -8,6 +8,11 @@ servers and CLIs when a database URL is configured. The SQL here is portable (`?
 the guard that makes two sessions (or two processes, or two hosts) cancelling the same order send one
 write: the second `claim` gets `None`. Every text is redacted before it is written; engine errors
 become a `StoreError` that says, in plain words, what is wrong with the log.
+
+Adding to the store: write portable SQL (the subset above; no `rowid`, `INSERT OR REPLACE`,
+`PRAGMA` or engine functions), add schema changes as a new step at the end of `_MIGRATIONS`, and
+test new methods through the `location` fixture of tests/actions/test_activity.py, which runs them
+on SQLite and on a throwaway PostgreSQL server.
 """
 
 from __future__ import annotations

@@ -447,3 +447,20 @@ def test_every_store_on_one_database_in_a_process_shares_one_pool(pg_url: str) -
     assert 1 <= mine <= 8  # the pool's, not one per session
     stores[0].close()
     assert ActivityStore(pg_url, namespace="cancel_assist_sandbox").list(limit=1)  # a closed pool is not handed out
+
+
+def test_counting_paging_walking_and_exporting_match_on_both_engines(location: str) -> None:
+    store = ActivityStore(location)
+    ids = [
+        store.record(order_id=f"gid://shopify/Order/{n % 2}", order_name=f"#{1000 + n % 2}", ticket=f"ZD-{n % 3}",
+                     action="check_supplier", options={"n": n}, outcome="ok", message=f"record {n}",
+                     agent=f"agent{n % 2}@example.com")
+        for n in range(23)
+    ]
+    assert store.count() == 23 and store.count(order="#1001") == 11 and store.count(ticket="ZD-0") == 8
+    newest_first = list(reversed(ids))
+    assert [r.id for r in store.list(limit=5, offset=5)] == newest_first[5:10]
+    assert [r.id for r in store.records(batch=4)] == newest_first
+    assert [r.id for r in store.records(order="#1000", batch=3)] == [i for i in newest_first if (ids.index(i) % 2) == 0]
+    rows = list(csv.DictReader(io.StringIO(store.export_csv(ticket="ZD-1"))))
+    assert len(rows) == 8 and {r["agent"] for r in rows} == {"agent0@example.com", "agent1@example.com"}
