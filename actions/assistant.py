@@ -37,9 +37,11 @@ from actions.suppliers import SupplierClient, UnconfiguredSupplier, read_supplie
 from actions.wire import NotSent
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
 from kb.paths import decide, revert_action_for
+from kb.refunds import default_refund, effective_options
 from kb.state import (
     CancelChannel,
     CancelOptions,
+    FulfillmentOrderAction,
     FulfillmentOrderState,
     OrderState,
     ShopifyOrderState,
@@ -189,8 +191,24 @@ class Assistant:
             refs = self.activity.supplier_refs(shop_state.id)
             source = "entered" if refs else "none"
         suppliers = read_supplier_orders(self.suppliers, refs) if refs else ()
-        state = OrderState(shopify=shop_state, suppliers=tuple(suppliers), supplier_refs_source=source)
-        return Lookup(state=state, walkthrough=decide(state), read_at=_now())
+        now = self._now()
+        state = OrderState(shopify=shop_state, suppliers=tuple(suppliers), supplier_refs_source=source,
+                           customer_notified=self._customer_notified(shop_state), checked_at=now)
+        return Lookup(state=state, walkthrough=decide(state), read_at=now)
+
+    def _now(self) -> datetime:
+        """Now, on the sandbox's clock in the sandbox (its requests and answers are stamped with it)."""
+        return self.sandbox.now() if self.sandbox is not None else _now()
+
+    def _customer_notified(self, shop_state: ShopifyOrderState) -> bool | None:
+        """Whether our cancel of this order asked Shopify to email the customer (None: not cancelled by us)."""
+        if not shop_state.is_cancelled:
+            return None
+        for record in self.activity.list(order=shop_state.id, limit=50):
+            # "started": the cancel being recorded right now; "unknown": ours, settled later by this very read.
+            if record.action == ActionId.CANCEL_ORDER.value and record.outcome in ("ok", "started", "unknown"):
+                return bool(record.options.get("notify_customer"))
+        return None
 
     def history(self, lookup: Lookup) -> tuple[ActivityRecord, ...]:
         """This order's activity record, newest first (who did what, when, and what came of it)."""
@@ -219,6 +237,10 @@ class Assistant:
     def preview_cancel(self, lookup: Lookup, options: CancelOptions) -> CancelPreview:
         """What exactly a Shopify cancel with these options will do."""
         return preview_cancel(lookup.state, options)
+
+    def default_cancel_options(self, lookup: Lookup) -> CancelOptions:
+        """The cancel dialog's starting choice: no refund when nothing is left or a chargeback is open."""
+        return CancelOptions(refund=default_refund(lookup.state.shopify))
 
     def customer_reply(self, lookup: Lookup) -> str:
         """The Markdown reply for the customer's ticket, from the order's outcome."""
@@ -469,7 +491,8 @@ class Assistant:
         """Send the one write; return the merchant's message and the remote request id."""
         state = lookup.state
         if request.action is ActionId.CANCEL_ORDER:
-            options = request.options or CancelOptions()
+            # Nothing left to refund (cash on delivery, already refunded): the cancel asks for no refund.
+            options = effective_options(state.shopify, request.options or CancelOptions())
             result = self.shopify.cancel_order(state.shopify.id, options)
             preview = preview_cancel(state, options)
             refund = f"Refund: {preview.refund} to {preview.refund_method}." if preview.refund \
@@ -484,12 +507,16 @@ class Assistant:
             fo = self._fulfillment_order(state, step.target)
             if fo is None:
                 raise Refused("That fulfillment request is no longer on the order.", system="shopify")
-            action = step.revert or revert_action_for(fo)
+            action = step.revert or revert_action_for(fo, now=state.checked_at)
             if action is None:
                 raise Refused("Shopify offers no way to revert this fulfillment request now.", system="shopify")
+            if action is FulfillmentOrderAction.RELEASE_HOLD:  # never, whatever asked: an app may fulfil at once
+                raise Refused("Cancel Assist never releases a hold; cancel the held order as it is.", system="shopify")
             revert = self.shopify.revert_fulfillment(fo, action, message=request.message, order_id=state.shopify.id)
             words = {
-                "CANCEL_FULFILLMENT_ORDER": "The fulfillment request was cancelled",
+                "CANCEL_FULFILLMENT_ORDER": (
+                    "The fulfillment request was cancelled on Shopify. Shopify does not tell the fulfillment "
+                    "service: stop the order in the app (DSers, Zopi...) too"),
                 "REQUEST_CANCELLATION": "A cancellation request was sent to the fulfillment service; wait for its answer",
                 "MARK_AS_OPEN": "The fulfillment order was marked as open again",
                 "RELEASE_HOLD": "The hold on the fulfillment order was released",

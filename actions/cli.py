@@ -4,8 +4,8 @@ Commands:
     cancel-assist status ORDER [--json]
     cancel-assist link ORDER [--ticket T] [--base-url URL]
     cancel-assist reply ORDER
-    cancel-assist cancel ORDER --reason R --refund now|later [--restock] [--notify]
-                        [--staff-note S] [--ticket T] [--agent A] --yes
+    cancel-assist cancel ORDER --reason R --refund now|later [--refund-to original|store_credit]
+                        [--restock] [--notify] [--staff-note S] [--ticket T] [--agent A] --yes
     cancel-assist db copy --from sqlite:PATH --to postgresql://...
 
 Settings come from the environment and `.streamlit/secrets.toml` in the current folder (the
@@ -29,7 +29,12 @@ Expected failures print one sentence on stderr, never a traceback.
                      "target" (or null), "supplier" (or null), "revert" (or null), "reason"}]
     shopify        {"id", "name", "cancelled", "cancelled_at", "financial_status", "fulfillment_status",
                     "total": {"amount", "currency"}, "received": {...} | null, "payment_gateways",
-                    "fulfillment_orders": [{"id", "status", "request_status", "supported_actions"}]}
+                    "refundable": {"amount", "currency"} (net payment: received minus refunded),
+                    "refundable_presentment": {...} | null (the same in the customer's currency, when it differs),
+                    "manual_payment" (cash on delivery, bank deposit...), "refund_default" ("now" | "later"),
+                    "disputes": [{"id", "initiated_as", "status", "open"}],
+                    "fulfillment_orders": [{"id", "status", "request_status", "supported_actions",
+                                            "hold_reasons", "cancellation_requested_at"}]}
     suppliers      [{"supplier", "order_id", "status", "raw_status", "cancel_channel", "cancel_note",
                      "order_url", "read_error"}]
     supplier_refs_source   "metafield" | "note_attribute" | "entered" | "none"
@@ -56,7 +61,8 @@ from pydantic import ValidationError
 
 from actions.errors import ActionError, ConfigError, InputError, redact
 from actions.settings import AppSettings, load_settings
-from kb.state import CancelOptions, CancelReason, Money, RefundTiming
+from kb.refunds import default_refund, refundable, refundable_presentment
+from kb.state import CancelOptions, CancelReason, Money, RefundDestination, RefundTiming
 from kb.walkthrough import ActionId
 
 __all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_REFUSED", "lookup_json", "main"]
@@ -93,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     cancel.add_argument("order")
     cancel.add_argument("--reason", required=True, type=str.upper, choices=[r.value for r in CancelReason])
     cancel.add_argument("--refund", required=True, type=str.lower, choices=[t.value for t in RefundTiming])
+    cancel.add_argument("--refund-to", default=RefundDestination.ORIGINAL.value, type=str.lower,
+                        choices=[d.value for d in RefundDestination],
+                        help="with --refund now: the original payment method (default) or store credit")
     cancel.add_argument("--restock", action="store_true", help="restock the items")
     cancel.add_argument("--notify", action="store_true", help="let Shopify email the customer")
     cancel.add_argument("--staff-note", default=None, help="internal note, at most 255 characters")
@@ -201,9 +210,17 @@ def lookup_json(lookup: Any, mode: str, history: Sequence[Any] = ()) -> dict[str
             "total": _money(shop.total),
             "received": _money(shop.received),
             "payment_gateways": list(shop.payment_gateways),
+            "refundable": _money(refundable(shop)),
+            "refundable_presentment": _money(refundable_presentment(shop)),
+            "manual_payment": shop.manual_payment,
+            "refund_default": default_refund(shop).value,
+            "disputes": [{"id": d.id, "initiated_as": d.initiated_as, "status": d.status, "open": d.is_open}
+                         for d in shop.disputes],
             "fulfillment_orders": [
                 {"id": f.id, "status": f.status.value, "request_status": f.request_status.value,
-                 "supported_actions": [a.value for a in f.supported_actions]}
+                 "supported_actions": [a.value for a in f.supported_actions], "hold_reasons": list(f.hold_reasons),
+                 "cancellation_requested_at": (f.cancellation_requested_at.isoformat()
+                                               if f.cancellation_requested_at else None)}
                 for f in shop.fulfillment_orders
             ],
         },
@@ -216,6 +233,7 @@ def lookup_json(lookup: Any, mode: str, history: Sequence[Any] = ()) -> dict[str
             for s in state.suppliers
         ],
         "supplier_refs_source": state.supplier_refs_source,
+        "customer_notified": state.customer_notified,
         "warnings": list(wt.warnings),
         "read_at": lookup.read_at.isoformat(),
         "history": _history_json(history),
@@ -329,7 +347,8 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err:
 
     try:
         options = CancelOptions(
-            reason=CancelReason(args.reason), refund=RefundTiming(args.refund), restock=args.restock,
+            reason=CancelReason(args.reason), refund=RefundTiming(args.refund),
+            refund_to=RefundDestination(args.refund_to), restock=args.restock,
             notify_customer=args.notify, staff_note=args.staff_note,
         )
     except ValidationError as exc:

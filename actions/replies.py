@@ -10,12 +10,15 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
+from kb.refunds import effective_options, open_chargebacks, refundable, refundable_presentment, unpaid_manual_payment
 from kb.state import (
     CancelOptions,
     CancelReason,
     DisplayFinancialStatus,
+    DisplayFulfillmentStatus,
     Money,
     OrderState,
+    RefundDestination,
     RefundTiming,
     SupplierStatus,
 )
@@ -49,6 +52,7 @@ class CancelPreview(BaseModel):
 
     refund: Money | None
     refund_method: str
+    refund_presentment: Money | None = None  # the refund in the customer's currency, when it differs
     restock_items: tuple[str, ...]
     notify: bool
     summary: tuple[str, ...]
@@ -65,8 +69,24 @@ def _your_destination(state: OrderState) -> str:
 
 
 def _paid(state: OrderState) -> Money:
+    """What the customer paid, in their own currency (a reply to them quotes nothing else)."""
     shop = state.shopify
+    if shop.received_presentment is not None:
+        return shop.received_presentment
     return shop.received if shop.received is not None else shop.total
+
+
+def _owed(state: OrderState) -> Money:
+    """What is still to be refunded, in the customer's own currency."""
+    shop = state.shopify
+    return refundable_presentment(shop) or shop.refundable_presentment or refundable(shop)
+
+
+def _with_shop_amount(state: OrderState) -> str:
+    """The refundable amount for the merchant: the customer's currency, and the shop's beside it when it differs."""
+    shop = state.shopify
+    customer = refundable_presentment(shop)
+    return f"{customer} ({refundable(shop)} in the shop's currency)" if customer else str(refundable(shop))
 
 
 def refund_destination(state: OrderState) -> str:
@@ -86,14 +106,20 @@ def _gateway_name(gateway: str) -> str:
 def preview_cancel(state: OrderState, options: CancelOptions) -> CancelPreview:
     """The confirmation text: refund (amount, method), restock, notification, and that it is final."""
     shop = state.shopify
-    paid = _paid(state)
+    asked = options
+    options = effective_options(shop, options)
     refund: Money | None = None
+    presentment: Money | None = None
     if options.refund is RefundTiming.NOW:
-        if paid.amount > 0:
-            refund = paid
-            refund_method = refund_destination(state)
-        else:
-            refund_method = "nothing was paid, so nothing is refunded (a pending authorization is released)"
+        refund = refundable(shop)
+        presentment = refundable_presentment(shop)
+        refund_method = ("store credit for the customer (no expiry)" if options.refund_to is RefundDestination.STORE_CREDIT
+                         else refund_destination(state))
+    elif unpaid_manual_payment(shop):
+        refund_method = "nothing was paid (cash on delivery or another manual payment), so the cancel sends no refund"
+    elif asked.refund is RefundTiming.NOW:
+        refund_method = ("nothing is left to refund, so the cancel sends no refund (a pending authorization is "
+                         "released)")
     else:
         refund_method = "no refund now: refund later from the order page"
     restock = tuple(
@@ -103,9 +129,12 @@ def preview_cancel(state: OrderState, options: CancelOptions) -> CancelPreview:
     )
     summary = [f"Cancel order {shop.name} on Shopify (reason: {_REASONS[options.reason]})."]
     if refund is not None:
-        summary.append(f"Refund {refund} now to {refund_method}.")
+        summary.append(f"Refund {_with_shop_amount(state)} now to {refund_method}.")
     else:
         summary.append(refund_method[:1].upper() + refund_method[1:] + ".")
+    if open_chargebacks(shop):
+        summary.append("A chargeback is open: the dispute returns the money if the bank decides for the customer"
+                       + (", so refunding now may pay them twice." if refund is not None else "."))
     if options.restock:
         summary.append("Restock: " + ("; ".join(restock) if restock else "no item can be restocked") + ".")
     else:
@@ -119,8 +148,8 @@ def preview_cancel(state: OrderState, options: CancelOptions) -> CancelPreview:
         summary.append(f"Staff note (only your staff sees it): {options.staff_note}")
     summary.append("A cancelled order cannot be reopened: this cannot be undone.")
     return CancelPreview(
-        refund=refund, refund_method=refund_method, restock_items=restock, notify=options.notify_customer,
-        summary=tuple(summary),
+        refund=refund, refund_method=refund_method, refund_presentment=presentment, restock_items=restock,
+        notify=options.notify_customer, summary=tuple(summary),
     )
 
 
@@ -144,12 +173,22 @@ def _tracking(state: OrderState) -> str | None:
 def _cancelled_reply(state: OrderState) -> list[str]:
     shop = state.shopify
     lines = [f"Your order **{_md(shop.name)}** has been cancelled."]
-    cancelled_at_supplier = [s for s in state.suppliers if s.status is SupplierStatus.CANCELLED]
-    if cancelled_at_supplier:
-        lines.append("We also cancelled it with our supplier, so nothing will be shipped to you.")
+    lines.extend(_shipping_lines(state))
     paid = _paid(state)
     status = shop.financial_status
-    if status in (DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED):
+    if open_chargebacks(shop):
+        lines.append("As you opened a dispute with your bank about this payment, the money comes back to you through "
+                     "that dispute, so we are not sending a separate refund.")
+    elif shop.manual_payment and status in (DisplayFinancialStatus.PENDING, DisplayFinancialStatus.VOIDED):
+        lines.append("No payment was taken for this order, so there is nothing to refund.")
+    elif status in (DisplayFinancialStatus.PAID, DisplayFinancialStatus.PARTIALLY_PAID,
+                    DisplayFinancialStatus.PARTIALLY_REFUNDED) and refundable(shop).amount > 0:
+        lines.append(
+            f"We will refund **{_md(_owed(state))}** to {_your_destination(state)} and let you "
+            "know as soon as it is sent."
+        )
+        lines.append(_BANK_TIMING)
+    elif status in (DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED):
         amount = "A refund" if status is DisplayFinancialStatus.PARTIALLY_REFUNDED else f"A refund of **{_md(paid)}**"
         lines.append(f"{amount} has been sent to {_your_destination(state)}.")
         lines.append(_BANK_TIMING)
@@ -158,12 +197,6 @@ def _cancelled_reply(state: OrderState) -> list[str]:
             "Your payment was never taken: the authorization on your card has been released. Depending on your "
             "bank, the pending amount disappears from your statement within a few business days."
         )
-    elif status in (DisplayFinancialStatus.PAID, DisplayFinancialStatus.PARTIALLY_PAID):
-        lines.append(
-            f"We will refund **{_md(paid)}** to {_your_destination(state)} and let you know "
-            "as soon as it is sent."
-        )
-        lines.append(_BANK_TIMING)
     elif status in (DisplayFinancialStatus.PENDING, DisplayFinancialStatus.EXPIRED):
         lines.append("No payment was taken for this order, so there is nothing to refund.")
     else:
@@ -172,21 +205,63 @@ def _cancelled_reply(state: OrderState) -> list[str]:
     return lines
 
 
+def _shipping_lines(state: OrderState) -> list[str]:
+    """What happens to the goods, true for split and partly shipped orders alike."""
+    shop = state.shopify
+    shipped = [s for s in state.suppliers if s.status in (SupplierStatus.SHIPPED, SupplierStatus.PARTIALLY_SHIPPED,
+                                                          SupplierStatus.COMPLETED)]
+    part_fulfilled = shop.fulfillment_status in (DisplayFulfillmentStatus.PARTIALLY_FULFILLED,
+                                                 DisplayFulfillmentStatus.FULFILLED) or any(
+        f.status == "SUCCESS" for f in shop.fulfillments)
+    if shipped or part_fulfilled:
+        tracking = _tracking(state)
+        follow = f" (tracking number **{_md(tracking)}**)" if tracking else ""
+        return [f"Part of your order had already been shipped before the cancellation{follow}. If it reaches you, "
+                "you can refuse the delivery or reply to this message and we will tell you how to send it back."]
+    if state.suppliers and all(s.status is SupplierStatus.CANCELLED for s in state.suppliers):
+        return ["We also cancelled it with our supplier, so nothing will be shipped to you."]
+    return []
+
+
 def _in_progress_reply(state: OrderState) -> list[str]:
-    paid = _paid(state)
-    return [
-        f"We have received your request to cancel order **{_md(state.shopify.name)}** and are cancelling it now, "
+    shop = state.shopify
+    lines = [
+        f"We have received your request to cancel order **{_md(shop.name)}** and are cancelling it now, "
         "first with our supplier and then in our shop.",
-        f"As soon as the cancellation is confirmed we will refund **{_md(paid)}** to "
+    ]
+    if any(s.status in (SupplierStatus.SHIPPED, SupplierStatus.PARTIALLY_SHIPPED, SupplierStatus.COMPLETED)
+           for s in state.suppliers) or shop.fulfillment_status is DisplayFulfillmentStatus.PARTIALLY_FULFILLED:
+        lines.append("Part of your order has already been shipped, so that part can no longer be stopped; we will "
+                     "tell you how to return it if it reaches you.")
+    if open_chargebacks(shop):
+        lines.append("As you opened a dispute with your bank about this payment, the money comes back to you through "
+                     "that dispute.")
+        return lines
+    if unpaid_manual_payment(shop):
+        lines.append("No payment was taken for this order, so there is nothing to refund.")
+        return lines
+    owed = _owed(state)
+    if owed.amount <= 0:
+        return lines
+    lines += [
+        f"As soon as the cancellation is confirmed we will refund **{_md(owed)}** to "
         f"{_your_destination(state)} and email you.",
         _BANK_TIMING,
     ]
+    return lines
 
 
 def _shipped_reply(state: OrderState) -> list[str]:
-    lines = [
-        f"Your order **{_md(state.shopify.name)}** has already been shipped, so it can no longer be cancelled.",
-    ]
+    _gone = (SupplierStatus.SHIPPED, SupplierStatus.PARTIALLY_SHIPPED, SupplierStatus.COMPLETED, SupplierStatus.CANCELLED)
+    if any(s.status not in _gone for s in state.suppliers):  # a split order: only part of it has shipped
+        lines = [
+            f"Part of your order **{_md(state.shopify.name)}** has already been shipped, so that part can no longer "
+            "be cancelled. We are stopping the rest and will confirm what is cancelled and refunded.",
+        ]
+    else:
+        lines = [
+            f"Your order **{_md(state.shopify.name)}** has already been shipped, so it can no longer be cancelled.",
+        ]
     tracking = _tracking(state)
     if tracking:
         lines.append(f"You can follow the parcel with tracking number **{_md(tracking)}**.")

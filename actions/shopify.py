@@ -50,6 +50,7 @@ from kb.state import (
     CancelOptions,
     DisplayFinancialStatus,
     DisplayFulfillmentStatus,
+    Dispute,
     FulfillmentOrderAction,
     FulfillmentOrderRequestStatus,
     FulfillmentOrderState,
@@ -57,6 +58,7 @@ from kb.state import (
     FulfillmentState,
     LineItem,
     Money,
+    RefundDestination,
     RefundTiming,
     ShopifyOrderState,
     SupplierRef,
@@ -259,9 +261,7 @@ class ShopifyClient:
             "orderId": order_id,
             "reason": options.reason.value,
             "restock": options.restock,
-            # Refund now = back to the original payment methods. Refund later = no refund with the
-            # cancel; sent explicitly false rather than left to an undocumented default.
-            "refundMethod": {"originalPaymentMethodsRefund": options.refund is RefundTiming.NOW},
+            "refundMethod": _refund_method(options),
             "notifyCustomer": options.notify_customer,
             "staffNote": options.staff_note,
         }
@@ -484,7 +484,12 @@ class ShopifyClient:
         request_id: str | None,
     ) -> UserError:
         secret = self._secret()
-        explained = [words.get(code or "", redact(message, [secret])) for code, message in errors]
+        explained = [
+            # INVALID is Shopify's catch-all (a hold it will not cancel through, ...): its own message says why.
+            f"{words[code].rstrip('.')}. Shopify says: {redact(message, [secret])}" if code == "INVALID" and code in words
+            else words.get(code or "", redact(message, [secret]))
+            for code, message in errors
+        ]
         codes = tuple((code, redact(message, [secret])) for code, message in errors)
         text = f"{prefix}: " + " ".join(dict.fromkeys(e.rstrip(".") + "." for e in explained))
         first = next((code for code, _ in errors if code), None)
@@ -522,7 +527,16 @@ def order_state_from_node(node: Mapping[str, Any], note_attributes: Iterable[str
         fulfillments=tuple(_fulfillment(f) for f in node.get("fulfillments") or ()),
         total=_money(node["totalPriceSet"]),
         received=_money(node["totalReceivedSet"]) if node.get("totalReceivedSet") else None,
+        received_presentment=_presentment(node.get("totalReceivedSet")),
+        refundable=_money(node["netPaymentSet"]) if node.get("netPaymentSet") else None,
+        refundable_presentment=_presentment(node.get("netPaymentSet")),
         payment_gateways=tuple(str(g) for g in node.get("paymentGatewayNames") or ()),
+        manual_payment=_manual_payment(node),
+        disputes=tuple(
+            Dispute(id=str(d["id"]), initiated_as=str(d.get("initiatedAs") or "UNKNOWN"),
+                    status=str(d.get("status") or "UNKNOWN"))
+            for d in node.get("disputes") or () if isinstance(d, dict) and d.get("id")
+        ),
         line_items=tuple(_line_item(li) for li in (node.get("lineItems") or {}).get("nodes") or ()),
         customer_name=customer.get("displayName") or None,
         customer_email=node.get("email") or None,
@@ -579,6 +593,42 @@ def _metafield_refs(metafield: Any) -> tuple[SupplierRef, ...]:
     return tuple(refs)
 
 
+def _refund_method(options: CancelOptions) -> dict[str, Any]:
+    """`refundMethod` for these options: refund now to the original methods or as store credit.
+
+    Refund later = no refund with the cancel; sent explicitly false rather than left to an
+    undocumented default. Store credit carries no expiry (`expiresAt` null: it does not expire).
+    """
+    if options.refund is not RefundTiming.NOW:
+        return {"originalPaymentMethodsRefund": False}
+    if options.refund_to is RefundDestination.STORE_CREDIT:
+        return {"originalPaymentMethodsRefund": False, "storeCreditRefund": {"expiresAt": None}}
+    return {"originalPaymentMethodsRefund": True}
+
+
+# Gateway names of Shopify's manual payment methods, for shops whose transactions we cannot read.
+_MANUAL_GATEWAYS = ("cash on delivery", "cash_on_delivery", "cod", "bank deposit", "bank_deposit", "money order",
+                    "money_order", "manual")
+
+
+def _manual_payment(node: Mapping[str, Any]) -> bool:
+    """Paid by a manual method (cash on delivery, bank deposit...): a transaction says so, or the gateway name."""
+    transactions = [t for t in node.get("transactions") or () if isinstance(t, dict)]
+    if transactions:
+        return any(t.get("manualPaymentGateway") is True for t in transactions)
+    names = [str(g).strip().casefold() for g in node.get("paymentGatewayNames") or ()]
+    return bool(names) and all(
+        any(name == m or name.startswith(m + " ") or f"({m})" in name for m in _MANUAL_GATEWAYS) for name in names)
+
+
+def _presentment(bag: Any) -> Money | None:
+    """The customer's-currency side of a MoneyBag, when Shopify sent it."""
+    money = bag.get("presentmentMoney") if isinstance(bag, Mapping) else None
+    if not isinstance(money, Mapping):
+        return None
+    return Money(amount=str(money["amount"]), currency=money["currencyCode"])  # type: ignore[arg-type]
+
+
 def _money(bag: Mapping[str, Any]) -> Money:
     shop_money = bag["shopMoney"]
     return Money(amount=str(shop_money["amount"]), currency=shop_money["currencyCode"])  # type: ignore[arg-type]
@@ -597,7 +647,15 @@ def _fulfillment_order(node: Mapping[str, Any]) -> FulfillmentOrderState:
         location_name=location.get("name") or None,
         hold_ids=tuple(str(h["id"]) for h in holds if h.get("id")),
         hold_reasons=tuple(str(h["reason"]) for h in holds if h.get("reason")),
+        cancellation_requested_at=_last_cancellation_request(node),
     )
+
+
+def _last_cancellation_request(node: Mapping[str, Any]) -> str | None:
+    """When the latest cancellation request went to the fulfillment service (for the 48-hour rule)."""
+    requests = node.get("merchantRequests") if isinstance(node.get("merchantRequests"), dict) else {}
+    sent = [r.get("sentAt") for r in requests.get("nodes") or () if isinstance(r, dict) and r.get("sentAt")]
+    return max(sent) if sent else None
 
 
 def _fulfillment(node: Mapping[str, Any]) -> FulfillmentState:

@@ -70,6 +70,9 @@ def _declare(name: str, kind: Literal["query", "mutation"], text: str) -> Docume
 
 
 _MONEY = "shopMoney { amount currencyCode }"
+# Both currencies: the shop's, and the one the customer paid in (what a reply to them quotes).
+_MONEY_BAG = "shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }"
+_TRANSACTIONS_PAGE = 5  # enough to tell a manual payment method (cash on delivery...) from a provider
 
 # Everything the rules need about one order, shared by the look-up by id and by name.
 _ORDER_STATE_FIELDS = f"""
@@ -88,7 +91,10 @@ fragment OrderStateFields on Order {{
   paymentGatewayNames
   customer {{ displayName }}
   totalPriceSet {{ {_MONEY} }}
-  totalReceivedSet {{ {_MONEY} }}
+  totalReceivedSet {{ {_MONEY_BAG} }}
+  netPaymentSet {{ {_MONEY_BAG} }}
+  transactions(first: {_TRANSACTIONS_PAGE}) {{ gateway manualPaymentGateway }}
+  disputes {{ id initiatedAs status }}
   lineItems(first: {LINE_ITEMS_PAGE}) {{
     nodes {{
       id
@@ -114,6 +120,7 @@ fragment OrderStateFields on Order {{
       assignedLocation {{ name }}
       supportedActions {{ action }}
       fulfillmentHolds {{ id reason }}
+      merchantRequests(first: 1, kind: CANCELLATION_REQUEST, reverse: true) {{ nodes {{ sentAt }} }}
     }}
     pageInfo {{ hasNextPage endCursor }}
   }}

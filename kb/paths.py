@@ -59,11 +59,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import NamedTuple
 
 from kb.guide import load_guide
+from kb.refunds import open_chargebacks, refundable, refundable_presentment, unpaid_manual_payment
 from kb.state import (
     CancelChannel,
     DisplayFinancialStatus,
@@ -87,13 +88,16 @@ from kb.walkthrough import (
 
 __all__ = [
     "CANCEL_GUIDE",
+    "FOLLOW_UP_TITLE",
     "PATH_TITLES",
     "REVERT_GUIDE",
+    "SERVICE_SILENCE",
     "StepVerdict",
     "Verdict",
     "classify",
     "decide",
     "revert_action_for",
+    "service_silent",
 ]
 
 CANCEL_GUIDE = "cancel-an-order"
@@ -111,12 +115,16 @@ PATH_TITLES: Mapping[PathId, str] = MappingProxyType(
         PathId.NEEDS_ATTENTION: "Needs a closer look before cancelling",
     }
 )
+# already_cancelled while a follow-up (a refund chosen for later, telling the customer) is still to do.
+FOLLOW_UP_TITLE = "Cancelled on Shopify: follow-up still to do"
 
 # Paths that end with cancelling on Shopify: the cancel's own warnings belong to them.
 _CANCEL_PATHS = frozenset({PathId.CANCELLABLE, PathId.FULFILLMENT_IN_PROGRESS, PathId.CANCELLATION_PENDING})
 
 # How long to wait before checking a pending answer again.
 _SERVICE_RECHECK = timedelta(hours=1)
+# A fulfillment service silent this long on a cancellation request: the merchant may stop waiting.
+SERVICE_SILENCE = timedelta(hours=48)
 _SUPPLIER_RECHECK = timedelta(hours=24)
 
 _S = SupplierStatus
@@ -127,7 +135,8 @@ _ODD = frozenset({_S.HELD, _S.IN_DISPUTE, _S.UNKNOWN})
 
 _D = DisplayFulfillmentStatus
 _FULFILLED_DISPLAY = frozenset({_D.FULFILLED, _D.PARTIALLY_FULFILLED})
-_IN_PROGRESS_DISPLAY = frozenset({_D.IN_PROGRESS, _D.PENDING_FULFILLMENT, _D.ON_HOLD})
+# ON_HOLD is not here: a held order is cancelled directly, never released first (see `_held`).
+_IN_PROGRESS_DISPLAY = frozenset({_D.IN_PROGRESS, _D.PENDING_FULFILLMENT})
 
 _FOS = FulfillmentOrderStatus
 _FOR = FulfillmentOrderRequestStatus
@@ -164,18 +173,31 @@ _DISPLAY_WORDS = {
 
 _REVERT_WORDS = {  # what the revert does, completed by "for <the fulfillment ...>"
     FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER: (
-        "cancel the fulfillment request (not accepted yet, so this is immediate)"),
+        "cancel the fulfillment request (Shopify does it at once, but does not tell the fulfillment service: "
+        "stop the order in the app, such as DSers or Zopi, too)"),
     FulfillmentOrderAction.REQUEST_CANCELLATION: "ask the fulfillment service to cancel the request it accepted",
-    FulfillmentOrderAction.RELEASE_HOLD: "release the hold",
     FulfillmentOrderAction.MARK_AS_OPEN: "mark it as open again",
 }
 
 
-def revert_action_for(fo: FulfillmentOrderState) -> FulfillmentOrderAction | None:
+def service_silent(fo: FulfillmentOrderState, now: datetime | None) -> bool:
+    """A cancellation request the fulfillment service has left unanswered for 48 hours or more."""
+    asked = fo.cancellation_requested_at
+    return (fo.request_status is _FOR.CANCELLATION_REQUESTED and fo.status not in _FINISHED_FO
+            and asked is not None and now is not None and now - asked >= SERVICE_SILENCE)
+
+
+def _overdue(fo: FulfillmentOrderState, now: datetime | None) -> bool:
+    """Silent for 48 hours, and Shopify lets the merchant cancel the fulfillment order themselves."""
+    return service_silent(fo, now) and FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER in fo.supported_actions
+
+
+def revert_action_for(fo: FulfillmentOrderState, *, now: datetime | None = None) -> FulfillmentOrderAction | None:
     """The mutation that takes this fulfillment order back to unfulfilled, if Shopify allows one now.
 
     Never returns an action missing from `fo.supported_actions`: Shopify lists exactly what it
-    allows, so anything else would fail (or, worse, do something else).
+    allows, so anything else would fail (or, worse, do something else). Never RELEASE_HOLD: a held
+    order is cancelled as it is, because releasing a hold can let an app fulfil the order at once.
     """
     if fo.status in _FINISHED_FO:
         return None
@@ -183,10 +205,10 @@ def revert_action_for(fo: FulfillmentOrderState) -> FulfillmentOrderAction | Non
     A = FulfillmentOrderAction
     if fo.request_status is _FOR.SUBMITTED and A.CANCEL_FULFILLMENT_ORDER in allowed:
         return A.CANCEL_FULFILLMENT_ORDER
+    if _overdue(fo, now):  # `now` is when the state was read: without it, nothing is overdue
+        return A.CANCEL_FULFILLMENT_ORDER
     if fo.request_status is _FOR.ACCEPTED and A.REQUEST_CANCELLATION in allowed:
         return A.REQUEST_CANCELLATION
-    if (fo.status is _FOS.ON_HOLD or fo.hold_ids) and A.RELEASE_HOLD in allowed:
-        return A.RELEASE_HOLD
     if fo.status is _FOS.IN_PROGRESS and fo.request_status is _FOR.UNSUBMITTED and A.MARK_AS_OPEN in allowed:
         return A.MARK_AS_OPEN
     return None
@@ -195,19 +217,22 @@ def revert_action_for(fo: FulfillmentOrderState) -> FulfillmentOrderAction | Non
 # --- Facts: everything the rules read, computed once --------------------------------------
 
 
-def _needs_revert(fo: FulfillmentOrderState) -> bool:
+def _needs_revert(fo: FulfillmentOrderState, now: datetime | None = None) -> bool:
     """An open fulfillment order that blocks Shopify's cancel until it is reverted."""
-    if fo.status in _FINISHED_FO or fo.request_status is _FOR.CANCELLATION_REQUESTED:
+    if fo.status in _FINISHED_FO:
         return False
-    return (
-        fo.request_status in (_FOR.SUBMITTED, _FOR.ACCEPTED)
-        or fo.status in (_FOS.ON_HOLD, _FOS.IN_PROGRESS)
-        or bool(fo.hold_ids)
-    )
+    if fo.request_status is _FOR.CANCELLATION_REQUESTED:
+        return _overdue(fo, now)
+    return fo.request_status in (_FOR.SUBMITTED, _FOR.ACCEPTED) or fo.status is _FOS.IN_PROGRESS
 
 
-def _is_waiting(fo: FulfillmentOrderState) -> bool:
-    return fo.status not in _FINISHED_FO and fo.request_status is _FOR.CANCELLATION_REQUESTED
+def _is_held(fo: FulfillmentOrderState) -> bool:
+    """On hold (any reason): it does not block Shopify's cancel, and is never released to cancel."""
+    return fo.status not in _FINISHED_FO and (fo.status is _FOS.ON_HOLD or bool(fo.hold_ids))
+
+
+def _is_waiting(fo: FulfillmentOrderState, now: datetime | None = None) -> bool:
+    return fo.status not in _FINISHED_FO and fo.request_status is _FOR.CANCELLATION_REQUESTED and not _overdue(fo, now)
 
 
 def _reverted(shopify: ShopifyOrderState) -> tuple[FulfillmentOrderState, ...]:
@@ -246,6 +271,10 @@ class _Facts:
     to_revert: tuple[tuple[FulfillmentOrderState, FulfillmentOrderAction | None], ...]
     waiting_fos: tuple[FulfillmentOrderState, ...]
     reverted_fos: tuple[FulfillmentOrderState, ...]  # requests the state shows already taken back
+    held: tuple[FulfillmentOrderState, ...]  # on hold: cancelled as they are, never released
+    customer_notified: bool | None  # our cancel asked Shopify to email the customer (None: unknown)
+    unpaid_manual: bool  # cash on delivery or another manual method, nothing received
+    refused_cod: bool  # Shopify shows it fulfilled, but the payment was never collected: still cancellable
     shopify_odd: tuple[str, ...]  # what is odd on the Shopify side or between the sides
     on_date: str  # " on 2026-03-02" when cancelled, else ""
 
@@ -253,6 +282,17 @@ class _Facts:
     def supplier_clear(self) -> bool:
         """Every supplier order is cancelled (or none was placed): Shopify may go ahead."""
         return len(self.done) == len(self.suppliers)
+
+    @property
+    def cancel_clear(self) -> bool:
+        """Nothing at the supplier stands in the way of Shopify's cancel.
+
+        A refused cash-on-delivery parcel shipped, yet was never paid: cancelling on Shopify refunds
+        nothing, so a shipped supplier order does not stand in the way (its return is a step of its own).
+        """
+        if self.refused_cod:
+            return not (self.active or self.pending or self.odd)
+        return self.supplier_clear
 
     @property
     def revert_blocked(self) -> bool:
@@ -264,8 +304,11 @@ def _facts(state: OrderState) -> _Facts:
     groups: dict[str, list[SupplierOrderState]] = {"a": [], "p": [], "s": [], "c": [], "o": []}
     for so in state.suppliers:
         groups[_group(so)].append(so)
-    to_revert = tuple((fo, revert_action_for(fo)) for fo in shopify.fulfillment_orders if _needs_revert(fo))
-    waiting = tuple(fo for fo in shopify.fulfillment_orders if _is_waiting(fo))
+    now = state.checked_at
+    to_revert = tuple((fo, revert_action_for(fo, now=now)) for fo in shopify.fulfillment_orders
+                      if _needs_revert(fo, now))
+    waiting = tuple(fo for fo in shopify.fulfillment_orders if _is_waiting(fo, now))
+    unpaid = unpaid_manual_payment(shopify)
     return _Facts(
         shopify=shopify,
         suppliers=state.suppliers,
@@ -278,6 +321,10 @@ def _facts(state: OrderState) -> _Facts:
         to_revert=to_revert,
         waiting_fos=waiting,
         reverted_fos=_reverted(shopify),
+        held=tuple(fo for fo in shopify.fulfillment_orders if _is_held(fo)),
+        customer_notified=state.customer_notified,
+        unpaid_manual=unpaid,
+        refused_cod=unpaid and not shopify.is_cancelled and shopify.fulfillment_status is _D.FULFILLED,
         shopify_odd=tuple(_shopify_oddities(state, has_shipped=bool(groups["s"]))),
         on_date=f" on {shopify.cancelled_at:%Y-%m-%d}" if shopify.cancelled_at else "",
     )
@@ -298,7 +345,7 @@ def _group(so: SupplierOrderState) -> str:
 
 def _shopify_oddities(state: OrderState, *, has_shipped: bool) -> Iterable[str]:
     shopify = state.shopify
-    if shopify.financial_status is DisplayFinancialStatus.PENDING:
+    if shopify.financial_status is DisplayFinancialStatus.PENDING and not unpaid_manual_payment(shopify):
         yield ("the payment is still pending authorization, and Shopify cannot cancel an order "
                "while a payment authorization is pending; wait until the payment goes through or fails")
     if shopify.return_status not in (None, "NO_RETURN"):
@@ -364,9 +411,9 @@ def _choose_path(f: _Facts) -> _Verdict:
     if f.shopify_odd or supplier_odd:
         return _Verdict(PathId.NEEDS_ATTENTION, f.shopify_odd, supplier_odd)
     display = f.shopify.fulfillment_status
-    if display in _FULFILLED_DISPLAY:
+    if display in _FULFILLED_DISPLAY and not f.refused_cod:
         return _Verdict(PathId.FULFILLED)
-    if f.shipped:
+    if f.shipped and not f.refused_cod:
         return _Verdict(PathId.SUPPLIER_SHIPPED)
     if f.waiting_fos or f.pending:
         return _Verdict(PathId.CANCELLATION_PENDING)
@@ -470,6 +517,7 @@ def _drafts(f: _Facts, verdict: _Verdict) -> list[_Draft]:
     else:
         steps.append(_Draft("shopify-confirm-cancelled", _Todo.BLOCKED,
                             "Check this after you have cancelled the order on Shopify."))
+    steps.append(_refund_later_step(f))
     steps.append(_tell_customer_step(f))
     for so in f.suppliers:
         steps.append(_return_step(so))
@@ -564,6 +612,11 @@ def _revert_steps(f: _Facts, path: PathId) -> list[_Draft]:
         return [_Draft("shopify-revert-fulfillment", _Todo.NOT_NEEDED,
                        "The order is already cancelled on Shopify; there is no fulfillment request to revert.")]
     if not f.to_revert and not f.waiting_fos and not f.reverted_fos:
+        if f.held:
+            return [_Draft("shopify-revert-fulfillment", _Todo.NOT_NEEDED,
+                           f"{_list(_fo_words(fo) + ' ' + _fo_state_words(fo) for fo in f.held)}. A hold does not "
+                           "stop Shopify's cancel, so it is not released: releasing it could let an app fulfil the "
+                           "order before you cancel it.")]
         return [_Draft("shopify-revert-fulfillment", _Todo.NOT_NEEDED,
                        "No fulfillment request is open, so there is nothing to revert.")]
     drafts: list[_Draft] = []
@@ -579,7 +632,9 @@ def _revert_steps(f: _Facts, path: PathId) -> list[_Draft]:
             drafts.append(_Draft(
                 "shopify-revert-fulfillment", _Todo.WAIT,
                 f"You asked the fulfillment service to cancel {where}; waiting for it to accept. Check again "
-                "in about an hour: once it accepts, the order shows Unfulfilled and can be cancelled.",
+                "in about an hour: once it accepts, the order shows Unfulfilled and can be cancelled. If it has "
+                f"not answered {_hours(SERVICE_SILENCE)} after the request, you may cancel the fulfillment order "
+                "yourself.",
                 target=fo.id))
             continue
         if fo.id not in reverts:
@@ -623,15 +678,41 @@ def _shopify_cancel_step(f: _Facts, path: PathId) -> _Draft:
     if f.cancelled:
         return _Draft("shopify-cancel", _Todo.DONE, f"{shopify.name} was cancelled on Shopify{f.on_date}.",
                       target=shopify.id)
-    if path is PathId.CANCELLABLE and f.supplier_clear:
-        refund = shopify.received or shopify.total
+    if path is PathId.CANCELLABLE and f.cancel_clear:
+        if f.refused_cod:
+            where = ("Shopify shows the order Fulfilled, but the payment was never collected (the parcel was "
+                     "refused or not paid on delivery), so Shopify still lets you cancel it")
+        else:
+            where = (f"Nothing is left at the supplier and Shopify shows the order "
+                     f"{_DISPLAY_WORDS[shopify.fulfillment_status]}")
+        held = (" It is on hold: cancel it as it is; do not release the hold first (an app may fulfil it the "
+                "moment it is released)." if f.held else "")
         return _Draft(
             "shopify-cancel", _Todo.TODO,
-            f"Nothing is left at the supplier and Shopify shows the order "
-            f"{_DISPLAY_WORDS[shopify.fulfillment_status]}: cancel it. Choose refund now ({refund} back to the "
-            "original payment method) or later, the reason, whether to restock and whether to notify the customer.",
+            f"{where}: cancel it. {_refund_choice_words(shopify)} Then the reason, whether to restock and whether "
+            f"to notify the customer.{held}",
             action=ActionId.CANCEL_ORDER, target=shopify.id)
     return _Draft("shopify-cancel", _Todo.BLOCKED, _shopify_block_words(f, path), target=shopify.id)
+
+
+def _amount_words(shopify: ShopifyOrderState) -> str:
+    """The refundable amount, with the customer's own currency beside it when it differs."""
+    amount = refundable(shopify)
+    customer = refundable_presentment(shopify)
+    return f"{customer} ({amount} in the shop's currency)" if customer is not None else str(amount)
+
+
+def _refund_choice_words(shopify: ShopifyOrderState) -> str:
+    if unpaid_manual_payment(shopify):
+        return ("Nothing was paid yet (cash on delivery or another manual payment), so there is nothing to refund "
+                "and the cancel sends no refund.")
+    if refundable(shopify).amount <= 0:
+        return "Nothing is left to refund (it was already refunded), so cancel with refund later."
+    if open_chargebacks(shopify):
+        return (f"A chargeback is open, so do not refund {_amount_words(shopify)} now: the dispute returns the "
+                "money to the customer if the bank decides for them (refund later).")
+    return (f"Choose refund now ({_amount_words(shopify)} back to the original payment method, or as store credit) "
+            "or later.")
 
 
 def _shopify_block_words(f: _Facts, path: PathId) -> str:
@@ -665,8 +746,45 @@ def _path_block_words(path: PathId) -> str:
     return "finish the earlier steps first"
 
 
+def refund_owed(shopify: ShopifyOrderState) -> bool:
+    """Cancelled with money still to return: refund later was chosen and Shopify does not show it refunded."""
+    return (shopify.is_cancelled and refundable(shopify).amount > 0 and not open_chargebacks(shopify)
+            and shopify.financial_status in _OWING)
+
+
+_OWING = frozenset({DisplayFinancialStatus.PAID, DisplayFinancialStatus.PARTIALLY_PAID,
+                    DisplayFinancialStatus.PARTIALLY_REFUNDED})
+
+
+def _refund_later_step(f: _Facts) -> _Draft:
+    shopify = f.shopify
+    if not f.cancelled:
+        return _Draft("shopify-refund-later", _Todo.NOT_NEEDED,
+                      "Only needed if you cancel with refund later: then refund from the order page afterwards.")
+    if refund_owed(shopify):
+        return _Draft("shopify-refund-later", _Todo.TODO,
+                      f"Refund {_amount_words(shopify)} from the order page: {shopify.name} was cancelled with refund "
+                      "later, and Shopify does not show it refunded yet. Open the order, click Refund, and refund "
+                      "what is left.")
+    if open_chargebacks(shopify):
+        return _Draft("shopify-refund-later", _Todo.NOT_NEEDED,
+                      "A chargeback is open: the dispute returns the customer's money, so do not refund separately.")
+    if shopify.financial_status in (DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED):
+        return _Draft("shopify-refund-later", _Todo.DONE, "Shopify shows the order refunded.")
+    return _Draft("shopify-refund-later", _Todo.NOT_NEEDED, "Nothing was paid, so there is nothing to refund.")
+
+
 def _tell_customer_step(f: _Facts) -> _Draft:
     if f.cancelled and not f.shipped:
+        notified = f.customer_notified
+        if notified is True:
+            return _Draft("tell-customer", _Todo.DONE,
+                          "Shopify emailed the customer the cancellation notice when you cancelled. Answer their "
+                          "ticket too if they wrote in.")
+        if notified is False:
+            return _Draft("tell-customer", _Todo.TODO,
+                          "Shopify was not asked to notify the customer when you cancelled, so they have heard "
+                          "nothing yet: send them the reply (the order is cancelled and how the money comes back).")
         return _Draft("tell-customer", _Todo.NOT_NEEDED,
                       "The order is cancelled on Shopify. If you did not tick 'notify the customer' when you "
                       "cancelled, send them a short note that the order is cancelled and when the refund arrives.")
@@ -698,6 +816,9 @@ def _fulfilled_step(f: _Facts) -> _Draft:
     shopify = f.shopify
     if f.cancelled or shopify.fulfillment_status not in _FULFILLED_DISPLAY:
         return _Draft("fulfilled-refund-or-return", _Todo.NOT_NEEDED, "Shopify does not show the order fulfilled.")
+    if f.refused_cod:
+        return _Draft("fulfilled-refund-or-return", _Todo.NOT_NEEDED,
+                      "The payment was never collected, so there is nothing to refund: cancel the order instead.")
     return _Draft(
         "fulfilled-refund-or-return", _Todo.TODO,
         f"Shopify shows {shopify.name} {_DISPLAY_WORDS[shopify.fulfillment_status]}, so it cannot be cancelled as "
@@ -746,17 +867,7 @@ def _explain(f: _Facts, path: PathId, odd: tuple[str, ...]) -> str:
     display = _DISPLAY_WORDS[shopify.fulfillment_status]
     active = _list(_describe(so) for so in f.active)
     if path is PathId.CANCELLABLE:
-        if f.active:
-            return (f"Nothing has shipped yet, so {name} can still be cancelled cleanly. Follow the guide's order: "
-                    f"first cancel {active} at the supplier, so you are not charged for goods the customer will not "
-                    f"get; then cancel {name} on Shopify, which shows it {display}.")
-        if f.suppliers:
-            return (f"{_list(_describe(so) for so in f.suppliers)} is already cancelled at the supplier and Shopify "
-                    f"shows {name} {display}, so you can now cancel it on Shopify: choose whether to refund now or "
-                    "later, the reason, and whether to restock and notify the customer.")
-        return (f"No supplier order is linked to {name}, and Shopify shows it {display}. If you never placed it "
-                "with a supplier, cancel it on Shopify now; if you did, enter the supplier order number first so "
-                "it can be cancelled there before Shopify.")
+        return _explain_cancellable(f) + _cancellable_extras(f)
     if path is PathId.FULFILLMENT_IN_PROGRESS:
         reverts = _list(f"{_REVERT_WORDS[a]} for {_fo_words(fo)}" for fo, a in f.to_revert if a is not None)
         first = (f"First cancel {active} at the supplier; then " if f.active else "Revert it first: ")
@@ -800,11 +911,57 @@ def _explain(f: _Facts, path: PathId, odd: tuple[str, ...]) -> str:
     if path is PathId.ALREADY_CANCELLED:
         sup = (f", and {_list(_order_words(so) for so in f.suppliers)} is cancelled at the supplier too"
                if f.suppliers else "")
+        left = []
+        if refund_owed(shopify):
+            left.append(f"refund {_amount_words(shopify)} from the order page (it was cancelled with refund later)")
+        if f.customer_notified is False:
+            left.append("tell the customer (Shopify was not asked to notify them)")
+        if left:
+            return f"{name} was cancelled on Shopify{f.on_date}{sup}. Still to do: {'; '.join(left)}."
         return f"{name} was cancelled on Shopify{f.on_date}{sup}. Nothing is left to do."
     also = (f" Cancelling {active} at the supplier is still safe and saves money." if f.active else "")
     return (f"Something about {name} does not add up, so the assistant will not offer to cancel it on Shopify until "
             f"you have looked: {'; '.join(odd)}.{also}")
 
+
+def _explain_cancellable(f: _Facts) -> str:
+    shopify = f.shopify
+    name = shopify.name
+    display = _DISPLAY_WORDS[shopify.fulfillment_status]
+    active = _list(_describe(so) for so in f.active)
+    if f.refused_cod:
+        shipped = (f" {_list(_order_words(so) for so in f.shipped)} shipped: ask the seller about a return (see "
+                   "'When the supplier has already shipped')." if f.shipped else "")
+        return (f"Shopify shows {name} Fulfilled, but its payment was never collected (cash on delivery or another "
+                f"manual payment, and the parcel was refused or not paid), so Shopify still lets you cancel it, with "
+                f"nothing to refund.{shipped}" + (f" First cancel {active} at the supplier." if f.active else ""))
+    if f.active:
+        return (f"Nothing has shipped yet, so {name} can still be cancelled cleanly. Follow the guide's order: "
+                f"first cancel {active} at the supplier, so you are not charged for goods the customer will not "
+                f"get; then cancel {name} on Shopify, which shows it {display}.")
+    if f.suppliers:
+        return (f"{_list(_describe(so) for so in f.suppliers)} is already cancelled at the supplier and Shopify "
+                f"shows {name} {display}, so you can now cancel it on Shopify: choose whether to refund now or "
+                "later, the reason, and whether to restock and notify the customer.")
+    return (f"No supplier order is linked to {name}, and Shopify shows it {display}. If you never placed it "
+            "with a supplier, cancel it on Shopify now; if you did, enter the supplier order number first so "
+            "it can be cancelled there before Shopify.")
+
+
+def _cancellable_extras(f: _Facts) -> str:
+    """What the cancellable explanation adds for a held order, a manual payment or a chargeback."""
+    out = ""
+    if f.held:
+        out += (f" {_list(_fo_words(fo) for fo in f.held)} is on hold: cancel the order as it is. The assistant "
+                "never releases a hold to cancel, because an app waiting on it may fulfil the order the moment it "
+                "is released; if Shopify refuses the cancel, its message says why.")
+    if f.unpaid_manual and not f.refused_cod:
+        out += (" The order is paid by cash on delivery or another manual method and nothing was received, so the "
+                "cancel refunds nothing.")
+    if open_chargebacks(f.shopify):
+        out += (" The customer opened a chargeback: do not refund separately, the dispute returns the money if the "
+                "bank decides for them.")
+    return out
 
 def _warnings(f: _Facts, path: PathId) -> tuple[str, ...]:
     shopify = f.shopify
@@ -838,21 +995,45 @@ def _warnings(f: _Facts, path: PathId) -> tuple[str, ...]:
                        "left.")
         elif fin is DisplayFinancialStatus.EXPIRED:
             out.append("The payment authorization expired: nothing was charged, so there is nothing to refund.")
+        elif fin is DisplayFinancialStatus.PENDING and f.unpaid_manual:
+            out.append("Paid by cash on delivery or another manual method, and nothing was received yet: the cancel "
+                       "sends no refund.")
         if path in _CANCEL_PATHS:
-            out.append("A refund can only go to the original payment method; a customer who no longer has it must "
-                       "claim the funds from their bank or payment provider.")
+            if not f.unpaid_manual:
+                out.append("A refund can only go to the original payment method; a customer who no longer has it "
+                           "must claim the funds from their bank or payment provider.")
             out.append("Cancelling on Shopify cannot be undone.")
+        for fo in f.held:
+            fraud = "HIGH_RISK_OF_FRAUD" in fo.hold_reasons
+            out.append(
+                f"{_fo_words(fo)} is on hold ({', '.join(fo.hold_reasons) or 'no reason given'}). Cancel the order "
+                "as it is: the assistant never releases a hold, because an app may fulfil the order the moment it "
+                "is released." + (" This is a fraud hold: consider the reason 'Fraudulent order' when you cancel, "
+                                  "and never release it to ship." if fraud else ""))
         if shopify.closed:
             out.append("The order is archived (closed) in Shopify admin.")
-    elif shopify.fulfillment_status in _FULFILLED_DISPLAY:
+    elif shopify.fulfillment_status in _FULFILLED_DISPLAY and not f.unpaid_manual:
         out.append(f"Shopify shows this cancelled order {_DISPLAY_WORDS[shopify.fulfillment_status]}: some items may "
                    "have shipped.")
+    for dispute in open_chargebacks(shopify):
+        kind = "chargeback" if dispute.initiated_as == "CHARGEBACK" else "payment inquiry"
+        out.append(f"The customer opened a {kind} with their bank (status {dispute.status}). Do not refund it "
+                   "separately: if the bank decides for the customer, the dispute returns their money, and a refund "
+                   "on top would pay them twice. Answer the dispute in Shopify admin instead.")
     return tuple(out)
 
 
 def _cites(f: _Facts, path: PathId) -> str:
     if path is PathId.CANCELLABLE:
-        return f"{CANCEL_GUIDE}#{'supplier' if f.active else 'shopify'}"
+        if f.active:
+            return f"{CANCEL_GUIDE}#supplier"
+        if f.held:
+            return f"{CANCEL_GUIDE}#on-hold"
+        if f.unpaid_manual:
+            return f"{CANCEL_GUIDE}#manual-payment"
+        if open_chargebacks(f.shopify):
+            return f"{CANCEL_GUIDE}#chargeback"
+        return f"{CANCEL_GUIDE}#shopify"
     if path is PathId.FULFILLMENT_IN_PROGRESS:
         return f"{REVERT_GUIDE}#which-revert"
     if path is PathId.CANCELLATION_PENDING:
@@ -907,6 +1088,9 @@ def _fo_state_words(fo: FulfillmentOrderState) -> str:
         return "has a fulfillment request the service has not accepted yet"
     if fo.request_status is _FOR.ACCEPTED:
         return "has a fulfillment request the service has accepted"
+    if fo.request_status is _FOR.CANCELLATION_REQUESTED:
+        return ("has a cancellation request the fulfillment service has not answered for more than "
+                f"{_hours(SERVICE_SILENCE)}")
     if fo.status is _FOS.ON_HOLD or fo.hold_ids:
         why = f" ({', '.join(fo.hold_reasons)})" if fo.hold_reasons else ""
         return f"is on hold{why}"
@@ -950,9 +1134,10 @@ def decide(state: OrderState) -> Walkthrough:
     verdict = _choose_path(f)
     path = verdict.path
     steps = _resolve(_drafts(f, verdict), _step_titles())
+    follow_up = path is PathId.ALREADY_CANCELLED and any(step["status"] is _NEXT for step in steps)
     return Walkthrough.model_validate({
         "path": path,
-        "title": PATH_TITLES[path],
+        "title": FOLLOW_UP_TITLE if follow_up else PATH_TITLES[path],
         "explanation": _explain(f, path, verdict.odd),
         "cites": _cites(f, path),
         "steps": steps,

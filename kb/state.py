@@ -18,6 +18,7 @@ __all__ = [
     "CancelChannel",
     "CancelOptions",
     "CancelReason",
+    "Dispute",
     "DisplayFinancialStatus",
     "DisplayFulfillmentStatus",
     "FulfillmentOrderAction",
@@ -28,6 +29,7 @@ __all__ = [
     "LineItem",
     "Money",
     "OrderState",
+    "RefundDestination",
     "RefundTiming",
     "ShopifyOrderState",
     "SupplierName",
@@ -157,6 +159,13 @@ class RefundTiming(StrEnum):
     LATER = "later"
 
 
+class RefundDestination(StrEnum):
+    """Where a refund made with the cancel goes: the original payment methods or store credit."""
+
+    ORIGINAL = "original"
+    STORE_CREDIT = "store_credit"
+
+
 class FulfillmentOrderState(_Frozen):
     """One fulfillment order: the unit Shopify asks a location or service to fulfill."""
 
@@ -167,6 +176,20 @@ class FulfillmentOrderState(_Frozen):
     location_name: str | None = None
     hold_ids: tuple[str, ...] = ()
     hold_reasons: tuple[str, ...] = ()
+    cancellation_requested_at: datetime | None = None  # when the last cancellation request was sent
+
+
+class Dispute(_Frozen):
+    """`OrderDisputeSummary`: a chargeback or inquiry the customer opened with their bank."""
+
+    id: str
+    initiated_as: str  # DisputeType: CHARGEBACK or INQUIRY
+    status: str  # DisputeStatus: NEEDS_RESPONSE, UNDER_REVIEW, ACCEPTED, WON, LOST, ...
+
+    @property
+    def is_open(self) -> bool:
+        """Still being decided: the bank may yet return the money to the customer."""
+        return self.status in ("NEEDS_RESPONSE", "UNDER_REVIEW")
 
 
 class FulfillmentState(_Frozen):
@@ -219,8 +242,14 @@ class ShopifyOrderState(_Frozen):
     fulfillment_orders: tuple[FulfillmentOrderState, ...] = ()
     fulfillments: tuple[FulfillmentState, ...] = ()
     total: Money
-    received: Money | None = None  # what the customer actually paid (a refund-now returns this)
+    received: Money | None = None  # what the customer paid, before refunds (totalReceivedSet)
+    received_presentment: Money | None = None  # the same in the customer's currency
+    # netPaymentSet: received minus refunded, what a refund can still return (None: not read).
+    refundable: Money | None = None
+    refundable_presentment: Money | None = None
     payment_gateways: tuple[str, ...] = ()
+    manual_payment: bool = False  # paid (or to be paid) by a manual method: cash on delivery, bank deposit...
+    disputes: tuple[Dispute, ...] = ()
     line_items: tuple[LineItem, ...] = ()
     customer_name: str | None = None
     customer_email: str | None = None
@@ -283,6 +312,10 @@ class OrderState(_Frozen):
     shopify: ShopifyOrderState
     suppliers: tuple[SupplierOrderState, ...] = ()
     supplier_refs_source: SupplierRefSource = "none"
+    # Whether Shopify was asked to email the customer when the assistant cancelled the order
+    # (None: not cancelled by the assistant, so unknown).
+    customer_notified: bool | None = None
+    checked_at: datetime | None = None  # when this state was read (time-based rules need it)
 
 
 # --- What the merchant asks for --------------------------------------------------------------
@@ -293,6 +326,7 @@ class CancelOptions(_Frozen):
 
     reason: CancelReason = CancelReason.CUSTOMER
     refund: RefundTiming = RefundTiming.NOW
+    refund_to: RefundDestination = RefundDestination.ORIGINAL
     restock: bool = True
     notify_customer: bool = False
     staff_note: str | None = Field(default=None, max_length=255)

@@ -16,7 +16,7 @@ from actions.assistant import ActionRequest, ActionResult, Assistant, Lookup
 from actions.errors import ActionError, InputError
 from kb.guide import Step as GuideStep
 from kb.guide import load_guide
-from kb.state import CancelOptions, CancelReason, FulfillmentOrderAction, RefundTiming, SupplierRef
+from kb.state import CancelOptions, CancelReason, FulfillmentOrderAction, RefundDestination, RefundTiming, SupplierRef
 from kb.suppliers import SUPPLIER_TITLES, supplier_title
 from kb.walkthrough import ActionId, StepStatus, WalkthroughStep
 from pages._ui import (
@@ -61,6 +61,7 @@ _REVERT_LABELS = {
     FulfillmentOrderAction.RELEASE_HOLD: "Release the hold",
 }
 _REFUND_WORDS = {RefundTiming.NOW: "Refund now", RefundTiming.LATER: "Refund later"}
+_REFUND_TO_WORDS = {RefundDestination.ORIGINAL: "Original payment method", RefundDestination.STORE_CREDIT: "Store credit"}
 _REASON_WORDS = {
     CancelReason.CUSTOMER: "Customer changed or cancelled order",
     CancelReason.DECLINED: "Payment declined",
@@ -332,6 +333,7 @@ def _cancel_options(order: str) -> CancelOptions:
     ss = st.session_state
     return CancelOptions(
         refund=ss[cancel_option_key(order, "refund")],
+        refund_to=ss.get(cancel_option_key(order, "refund_to"), RefundDestination.ORIGINAL),
         reason=ss[cancel_option_key(order, "reason")],
         staff_note=ss.get(cancel_option_key(order, "staff_note")) or None,
         restock=bool(ss[cancel_option_key(order, "restock")]),
@@ -341,14 +343,18 @@ def _cancel_options(order: str) -> CancelOptions:
 
 def _confirm_cancel_body(ctx: Context, order: str, lookup: Lookup, step: WalkthroughStep) -> None:
     ss = st.session_state
-    ss.setdefault(cancel_option_key(order, "refund"), RefundTiming.NOW)
+    ss.setdefault(cancel_option_key(order, "refund"), get_assistant().default_cancel_options(lookup).refund)
+    ss.setdefault(cancel_option_key(order, "refund_to"), RefundDestination.ORIGINAL)
     ss.setdefault(cancel_option_key(order, "reason"), CancelReason.CUSTOMER)
     ss.setdefault(cancel_option_key(order, "restock"), True)
     ss.setdefault(cancel_option_key(order, "notify"), False)
     st.radio("Refund", list(RefundTiming), key=cancel_option_key(order, "refund"), horizontal=True,
              format_func=_REFUND_WORDS.get)
-    st.caption("A refund can only go back to the original payment method. With 'Refund later' you refund "
-               "from the order page afterwards.")
+    if ss[cancel_option_key(order, "refund")] is RefundTiming.NOW:
+        st.radio("Refund to", list(RefundDestination), key=cancel_option_key(order, "refund_to"), horizontal=True,
+                 format_func=_REFUND_TO_WORDS.get)
+    st.caption("A refund goes back to the original payment method, or as store credit if you choose it. With "
+               "'Refund later' you refund from the order page afterwards.")
     st.selectbox("Reason for cancellation", list(CancelReason), key=cancel_option_key(order, "reason"),
                  format_func=_REASON_WORDS.get)
     st.text_input("Staff note (only your staff sees it)", key=cancel_option_key(order, "staff_note"), max_chars=255)

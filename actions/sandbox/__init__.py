@@ -14,6 +14,8 @@ the request log and the throttle bucket stay per instance.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import copy
 import re
 import time
@@ -135,6 +137,10 @@ class Sandbox:
     def client(self, **kwargs: object) -> httpx.Client:
         """An httpx client wired to this sandbox (what the real clients are given)."""
         return httpx.Client(transport=self.transport, **kwargs)  # type: ignore[arg-type]
+
+    def now(self) -> datetime:
+        """The sandbox's time (its injected clock), which the time-based rules must read too."""
+        return datetime.fromtimestamp(self._world.clock(), tz=UTC)
 
     def reset(self) -> None:
         """Back to the seed: every demo order in its starting state; the request log is kept."""

@@ -47,9 +47,19 @@ DEMO_ORDERS: Mapping[str, str] = MappingProxyType(
         "#1009": "fulfillment_in_progress: request submitted to CJ, not yet accepted (cancels at once); CJ unpaid",
         "#1010": "split order: two supplier orders, AliExpress shipped and CJ paid but not shipped",
         "#1011": "no supplier reference on the order: enter the supplier order number by hand",
-        "#1012": "fulfillment on hold (incorrect address): release the hold; AliExpress order not paid yet",
+        "#1012": "fulfillment on hold (incorrect address): cancelled as it is, the hold is never released; AliExpress order not paid yet",
         "#1013": "payment only authorized: cancelling voids it; CJ order created but not confirmed",
         "#1014": "in progress at your own location (progress reported): mark as open, then cancel",
+        "#1020": "cancellable: cash on delivery, nothing paid yet (no refund); AliExpress order placed, not paid",
+        "#1021": "cancellable: a refused cash-on-delivery parcel, fulfilled but never paid; AliExpress shipped it",
+        "#1022": "cancellable: on a fraud hold, cancelled directly (the hold is never released); AliExpress cancelled",
+        "#1023": "cancellable: partly refunded already, so only the rest is refundable; AliExpress cancelled",
+        "#1024": "cancellable: already fully refunded, so the cancel defaults to refund later; AliExpress cancelled",
+        "#1025": "cancellable: the customer paid in EUR, the shop counts in USD; AliExpress cancelled",
+        "#1026": "cancellable: an open chargeback, so no refund by default; AliExpress cancelled",
+        "#1027": "fulfillment_in_progress: DSers left a cancellation request unanswered for over 48 hours",
+        "#1028": "already_cancelled: cancelled with refund later, the refund is still to do; CJ cancelled",
+        "#1029": "supplier_shipped: split order cancelled on Shopify, AliExpress part shipped, CJ part cancelled",
     }
 )
 
@@ -64,6 +74,16 @@ DEMO_PATHS: Mapping[str, str] = MappingProxyType(
         "#1007": "supplier_still_active",
         "#1008": "needs_attention",
         "#1009": "fulfillment_in_progress",
+        "#1020": "cancellable",
+        "#1021": "cancellable",
+        "#1022": "cancellable",
+        "#1023": "cancellable",
+        "#1024": "cancellable",
+        "#1025": "cancellable",
+        "#1026": "cancellable",
+        "#1027": "fulfillment_in_progress",
+        "#1028": "already_cancelled",
+        "#1029": "supplier_shipped",
     }
 )
 
@@ -120,6 +140,10 @@ def _order(
     fulfillments: list[dict[str, Any]] | None = None,
     cancelled: tuple[str, str] | None = None,
     shipping: str = "4.95",
+    manual_payment: bool = False,
+    presentment: dict[str, str] | None = None,
+    disputes: list[dict[str, Any]] | None = None,
+    refunded: str | None = None,
 ) -> dict[str, Any]:
     total = sum((Decimal(i["price"]) * i["quantity"] for i in items), start=Decimal("0")) + Decimal(shipping)
     for fo in fulfillment_orders:
@@ -152,7 +176,12 @@ def _order(
         "refunds": [],
         "restocked": False,
         "customer_notified": False,
+        "manual_payment": manual_payment,
+        "presentment": presentment,
+        "disputes": disputes or [],
     }
+    if refunded is not None:  # refunded before the cancel (from the order page)
+        order["refunds"] = [{"amount": refunded, "method": "original_payment_methods", "at": created}]
     if cancelled is not None:
         order.update(
             cancelled_at=cancelled[0],
@@ -162,7 +191,7 @@ def _order(
             updated_at=cancelled[0],
             restocked=True,
         )
-        if financial == "REFUNDED":
+        if financial == "REFUNDED" and refunded is None:
             order["refunds"] = [{"amount": order["received"], "method": "original_payment_methods", "at": cancelled[0]}]
         for item in items:
             item["current_quantity"] = 0
@@ -391,6 +420,7 @@ def _build() -> dict[str, Any]:
             fulfillment_orders=[_fo(1014, 1, _SHOP, "IN_PROGRESS", "UNSUBMITTED", progress_reported=True)],
             suppliers=[_aliexpress_ref("3041872215631014")],
         ),
+        *_edge_orders(),
     ]
     aliexpress = [
         _ae("3041872215631001", "WAIT_SELLER_SEND_GOODS", "WAIT_SELLER_SEND_GOODS", amount="21.36",
@@ -418,6 +448,7 @@ def _build() -> dict[str, Any]:
             created="2026-04-23 20:50:00", paid=None, product=(1005006123451012, "Aluminium laptop stand foldable", "13.75")),
         _ae("3041872215631014", "WAIT_SELLER_SEND_GOODS", "WAIT_SELLER_SEND_GOODS", amount="16.30",
             created="2026-04-21 16:30:00", paid="2026-04-21 16:30:20", product=(1005006123451014, "Cast iron skillet pre-seasoned", "16.30")),
+        *_edge_aliexpress(),
     ]
     cj = [
         _cj("CJ2604221009", "UNPAID", amount="14.62", created="2026-04-22 22:25:10", paid=None,
@@ -426,6 +457,10 @@ def _build() -> dict[str, Any]:
             product=("1398CA1010V02", "Self Watering Planter Set", "11.30")),
         _cj("CJ2604231013", "CREATED", amount="18.75", created="2026-04-24 01:40:00", paid=None,
             product=("1398CA1013V01", "Women Knitted Cardigan", "18.75")),
+        _cj("CJ2604241028", "CANCELLED", amount="12.40", created="2026-04-24 02:00:00", paid="2026-04-24 02:00:40",
+            product=("1398CA1028V01", "Silk Sleep Mask", "12.40")),
+        _cj("CJ2604241029", "CANCELLED", amount="9.80", created="2026-04-24 03:00:00", paid="2026-04-24 03:00:30",
+            product=("1398CA1029V02", "Travel Pillow", "9.80")),
     ]
     return {
         "version": 1,
@@ -436,6 +471,96 @@ def _build() -> dict[str, Any]:
         "aliexpress": {o["order_id"]: o for o in aliexpress},
         "cj": {"orders": {o["order_id"]: o for o in cj}, "tokens": {}, "refresh_tokens": {}},
     }
+
+
+_COD = ("Cash on Delivery (COD)",)
+
+
+def _edge_orders() -> list[dict[str, Any]]:
+    """#1020-#1029: Shopify's edge cases (manual payments, holds, refunds, currencies, disputes, silence)."""
+    ae = _aliexpress_ref
+    return [
+        _order(1020, created="2026-04-24T08:10:00Z", customer=("Yusuf Demir", "yusuf.demir@example.com"),
+               currency="USD", financial="PENDING", gateways=_COD, manual_payment=True,
+               items=[_item(1020, 1, "Rattan Storage Basket", "BSK-RAT-M", "26.50")],
+               fulfillment_orders=[_fo(1020, 1, _DSERS, "OPEN", "UNSUBMITTED")], suppliers=[ae("3041872215631020")]),
+        _order(1021, created="2026-04-10T10:00:00Z", customer=("Ana Souza", "ana.souza@example.com"),
+               currency="USD", financial="PENDING", gateways=_COD, manual_payment=True,
+               items=[_item(1021, 1, "Bluetooth Shower Speaker", "SPK-SHW-BT", "22.00")],
+               fulfillment_orders=[_fo(1021, 1, _DSERS, "CLOSED", "CLOSED")],
+               fulfillments=[{"id": 4500000000000 + 10211, "status": "SUCCESS", "display_status": "FAILURE",
+                              "tracking_number": "LP00710211000021", "tracking_company": "Cainiao",
+                              "created_at": "2026-04-13T07:30:00Z"}],
+               suppliers=[ae("3041872215631021")]),
+        _order(1022, created="2026-04-24T09:30:00Z", customer=("Max Mustermann", "max.m@example.com"),
+               currency="USD", items=[_item(1022, 1, "Noise Cancelling Headphones", "HP-NC-BLK", "89.00")],
+               fulfillment_orders=[_fo(1022, 1, _DSERS, "ON_HOLD", "UNSUBMITTED", holds=[
+                   {"id": 8800000000000 + 10221, "reason": "HIGH_RISK_OF_FRAUD", "handle": "fraud-check"}])],
+               suppliers=[ae("3041872215631022")]),
+        _order(1023, created="2026-04-22T11:00:00Z", customer=("Isabella Rossi", "isabella.rossi@example.com"),
+               currency="USD", financial="PARTIALLY_REFUNDED", refunded="10.00",
+               items=[_item(1023, 1, "Scented Candle Trio", "CND-TRIO", "34.00")],
+               fulfillment_orders=[_fo(1023, 1, _DSERS, "OPEN", "UNSUBMITTED")], suppliers=[ae("3041872215631023")]),
+        _order(1024, created="2026-04-22T12:00:00Z", customer=("Tom Becker", "tom.becker@example.com"),
+               currency="USD", financial="REFUNDED", refunded="29.95",
+               items=[_item(1024, 1, "Yoga Mat 6mm - Teal", "YOGA-6-TL", "25.00")],
+               fulfillment_orders=[_fo(1024, 1, _DSERS, "OPEN", "UNSUBMITTED")], suppliers=[ae("3041872215631024")]),
+        _order(1025, created="2026-04-23T13:00:00Z", customer=("Claire Martin", "claire.martin@example.com"),
+               currency="USD", presentment={"currency": "EUR", "rate": "0.92"},
+               items=[_item(1025, 1, "Leather Card Holder", "CARD-LTH-BR", "31.00")],
+               fulfillment_orders=[_fo(1025, 1, _DSERS, "OPEN", "UNSUBMITTED")], suppliers=[ae("3041872215631025")]),
+        _order(1026, created="2026-04-15T14:00:00Z", customer=("Jack Taylor", "jack.taylor@example.com"),
+               currency="USD", items=[_item(1026, 1, "Smart Plug 4-pack", "PLUG-SM-4", "39.00")],
+               disputes=[{"id": 9100000001026, "initiated_as": "CHARGEBACK", "status": "NEEDS_RESPONSE"}],
+               fulfillment_orders=[_fo(1026, 1, _DSERS, "OPEN", "UNSUBMITTED")], suppliers=[ae("3041872215631026")]),
+        _order(1027, created="2026-04-18T15:00:00Z", customer=("Mia Schneider", "mia.schneider@example.com"),
+               currency="USD", items=[_item(1027, 1, "Electric Milk Frother", "FROTH-EL-W", "19.90")],
+               fulfillment_orders=[_fo(1027, 1, _DSERS, "IN_PROGRESS", "CANCELLATION_REQUESTED",
+                                       cancellation_requested_at="2026-04-21T08:00:00Z", service_silent=True,
+                                       cancellation_message="Customer cancelled, please do not ship")],
+               suppliers=[ae("3041872215631027")]),
+        _order(1028, created="2026-04-24T02:00:00Z", customer=("Leo Fischer", "leo.fischer@example.com"),
+               currency="USD", items=[_item(1028, 1, "Silk Sleep Mask", "MASK-SLK", "18.00")],
+               fulfillment_orders=[_fo(1028, 1, _CJ, "CLOSED", "UNSUBMITTED")], suppliers=[_cj_ref("CJ2604241028")],
+               cancelled=("2026-04-24T09:00:00Z", "CUSTOMER")),
+        _order(1029, created="2026-04-19T06:00:00Z", customer=("Nora Lind", "nora.lind@example.com"),
+               currency="USD", financial="REFUNDED",
+               items=[_item(1029, 1, "Wooden Desk Organizer", "ORG-WD-3", "24.00"),
+                      _item(1029, 2, "Memory Foam Travel Pillow", "PIL-TRV", "17.00")],
+               fulfillment_orders=[
+                   _fo(1029, 1, _DSERS, "CLOSED", "UNSUBMITTED", line_item_ids=[13500000000000 + 10291]),
+                   _fo(1029, 2, _CJ, "CLOSED", "UNSUBMITTED", line_item_ids=[13500000000000 + 10292]),
+               ],
+               suppliers=[ae("3041872215631029"), _cj_ref("CJ2604241029")],
+               cancelled=("2026-04-20T09:00:00Z", "CUSTOMER")),
+    ]
+
+
+def _edge_aliexpress() -> list[dict[str, Any]]:
+    cancelled = {"end_reason": "CANCELED"}
+    return [
+        _ae("3041872215631020", "PLACE_ORDER_SUCCESS", "DEFAULT", amount="12.10", created="2026-04-24 16:12:00",
+            paid=None, product=(1005006123451020, "Rattan storage basket", "12.10")),
+        _ae("3041872215631021", "FINISH", "BUYER_ACCEPT_GOODS", amount="9.90", created="2026-04-10 18:00:00",
+            paid="2026-04-10 18:00:30", product=(1005006123451021, "Waterproof shower speaker", "9.90"),
+            tracking=[{"logistics_no": "LP00710211000021", "logistics_service": "CAINIAO_STANDARD"}]),
+        _ae("3041872215631022", "FINISH", "NO_LOGISTICS", amount="31.00", created="2026-04-24 17:40:00",
+            paid="2026-04-24 17:40:31", product=(1005006123451022, "ANC wireless headphones", "31.00"), **cancelled),
+        _ae("3041872215631023", "FINISH", "NO_LOGISTICS", amount="11.20", created="2026-04-22 19:00:00",
+            paid="2026-04-22 19:00:20", product=(1005006123451023, "Scented candles set", "11.20"), **cancelled),
+        _ae("3041872215631024", "FINISH", "NO_LOGISTICS", amount="8.80", created="2026-04-22 20:00:00",
+            paid="2026-04-22 20:00:20", product=(1005006123451024, "TPE yoga mat 6mm", "8.80"), **cancelled),
+        _ae("3041872215631025", "FINISH", "NO_LOGISTICS", amount="7.40", created="2026-04-23 21:00:00",
+            paid="2026-04-23 21:00:20", product=(1005006123451025, "Leather card holder", "7.40"), **cancelled),
+        _ae("3041872215631026", "FINISH", "NO_LOGISTICS", amount="13.30", created="2026-04-15 22:00:00",
+            paid="2026-04-15 22:00:20", product=(1005006123451026, "Wifi smart plug 4pcs", "13.30"), **cancelled),
+        _ae("3041872215631027", "FINISH", "NO_LOGISTICS", amount="6.90", created="2026-04-18 23:00:00",
+            paid="2026-04-18 23:00:20", product=(1005006123451027, "Electric milk frother", "6.90"), **cancelled),
+        _ae("3041872215631029", "WAIT_BUYER_ACCEPT_GOODS", "SELLER_SEND_GOODS", amount="8.10",
+            created="2026-04-19 14:00:00", paid="2026-04-19 14:00:20",
+            product=(1005006123451029, "Bamboo desk organizer", "8.10"),
+            tracking=[{"logistics_no": "LP00710291000029", "logistics_service": "AE_STANDARD"}]),
+    ]
 
 
 _SEED = _build()

@@ -15,6 +15,7 @@ import json
 import re
 import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -321,6 +322,15 @@ class ShopifySimulator:
     def _order_view(self, order: dict[str, Any]) -> dict[str, Any]:
         currency = order["currency"]
         gid = f"gid://shopify/Order/{order['id']}"
+        presentment = order.get("presentment")  # {"currency", "rate"}: the customer paid in another currency
+
+        def bag(amount: str) -> dict[str, Any]:
+            return _money_bag(amount, currency, presentment)
+
+        def transactions(first: int | None = None, **_: Any) -> list[dict[str, Any]]:
+            manual = bool(order.get("manual_payment"))
+            return [{"__typename": "OrderTransaction", "gateway": g, "manualPaymentGateway": manual}
+                    for g in order["gateways"]][: first or None]
 
         def metafield(key: str, namespace: str | None = None) -> dict[str, Any] | None:
             if namespace == "cancel_assist" and key == "supplier_orders" and order["supplier_orders"] is not None:
@@ -361,9 +371,14 @@ class ShopifySimulator:
             "email": order["email"],
             "paymentGatewayNames": list(order["gateways"]),
             "customer": _customer_view(order),
-            "totalPriceSet": _money_bag(order["total"], currency),
-            "totalReceivedSet": _money_bag(order["received"], currency),
-            "totalRefundedSet": _money_bag(_refunded(order), currency),
+            "totalPriceSet": bag(order["total"]),
+            "totalReceivedSet": bag(order["received"]),
+            "totalRefundedSet": bag(_refunded(order)),
+            "netPaymentSet": bag(_net_payment(order)),
+            "transactions": transactions,
+            "disputes": [{"__typename": "OrderDisputeSummary", "id": f"gid://shopify/ShopifyPaymentsDispute/{d['id']}",
+                          "initiatedAs": d["initiated_as"], "status": d["status"]}
+                         for d in order.get("disputes", [])],
             "lineItems": line_items,
             "fulfillments": fulfillments,
             "fulfillmentOrders": fulfillment_orders,
@@ -385,6 +400,7 @@ class ShopifySimulator:
                 "location": {"id": f"gid://shopify/Location/{location['location_id']}", "name": location["name"]},
             },
             "supportedActions": [{"action": a, "externalUrl": None} for a in supported_actions(fo)],
+            "merchantRequests": _merchant_requests(fo),
             "fulfillmentHolds": [
                 {"__typename": "FulfillmentHold", "id": f"gid://shopify/FulfillmentHold/{h['id']}",
                  "reason": h["reason"], "handle": h.get("handle"), "reasonNotes": None}
@@ -454,9 +470,34 @@ class ShopifySimulator:
 # --- views -------------------------------------------------------------------------------------
 
 
-def _money_bag(amount: str, currency: str) -> dict[str, Any]:
+def _money_bag(amount: str, currency: str, presentment: Mapping[str, str] | None = None) -> dict[str, Any]:
     money = {"amount": amount, "currencyCode": currency}
-    return {"shopMoney": money, "presentmentMoney": dict(money)}
+    if not presentment:
+        return {"shopMoney": money, "presentmentMoney": dict(money)}
+    converted = (Decimal(amount) * Decimal(presentment["rate"])).quantize(Decimal("0.01"))
+    return {"shopMoney": money, "presentmentMoney": {"amount": f"{converted:.2f}", "currencyCode": presentment["currency"]}}
+
+
+def _net_payment(order: dict[str, Any]) -> str:
+    """netPaymentSet: received minus refunded."""
+    return f"{Decimal(order['received']) - Decimal(_refunded(order)):.2f}"
+
+
+def _merchant_requests(fo: dict[str, Any]) -> Any:
+    """The fulfillment order's latest cancellation request (the only kind the sandbox records)."""
+    sent = fo.get("cancellation_requested_at")
+    nodes = []
+    if fo["request_status"] == "CANCELLATION_REQUESTED" and sent is not None:
+        at = datetime.fromtimestamp(sent, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(sent, (int, float)) \
+            else str(sent)
+        nodes.append({"__typename": "FulfillmentOrderMerchantRequest", "id": f"gid://shopify/FulfillmentOrderMerchantRequest/{fo['id']}",
+                      "kind": "CANCELLATION_REQUEST", "sentAt": at, "message": fo.get("cancellation_message")})
+
+    def connection(kind: str | None = None, first: int | None = None, **_: Any) -> dict[str, Any]:
+        chosen = [n for n in nodes if kind in (None, n["kind"])][: first or None]
+        return _connection(chosen, has_next=False)
+
+    return connection
 
 
 def _refunded(order: dict[str, Any]) -> str:

@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
@@ -79,6 +80,8 @@ def supported_actions(fo: dict[str, Any]) -> list[str]:
             return ["CANCEL_FULFILLMENT_ORDER"]
         if request in ("ACCEPTED", "CANCELLATION_REJECTED"):
             return ["REQUEST_CANCELLATION"]
+        if request == "CANCELLATION_REQUESTED":  # Shopify lets the merchant stop waiting (the service is not told)
+            return ["CANCEL_FULFILLMENT_ORDER"]
     return []
 
 
@@ -314,6 +317,8 @@ class World:
             for order in self.state["orders"].values():
                 for fo in order["fulfillment_orders"]:
                     asked = fo.get("cancellation_requested_at")
+                    if fo.get("service_silent"):
+                        continue  # a service that never answers (demo of the 48-hour rule)
                     if fo["request_status"] == "CANCELLATION_REQUESTED" and asked is not None:
                         if now >= asked + self.service_reply_delay:
                             self._service_reply(fo, accept=True)
@@ -413,9 +418,11 @@ class World:
                 return None, [_err(["staffNote"], "Staff note is too long (maximum is 255 characters)", "INVALID")]
             if order["return_status"] in ("IN_PROGRESS", "RETURN_REQUESTED"):
                 return None, [_err(["orderId"], "Cannot cancel an order with an active return", "INVALID")]
-            if order["financial_status"] == "PENDING":
+            unpaid_manual = _unpaid_manual(order)
+            if order["financial_status"] == "PENDING" and not unpaid_manual:
                 return None, [_err(["orderId"], "Cannot cancel an order with pending payment authorizations", "INVALID")]
-            if any(f["status"] == "SUCCESS" for f in order["fulfillments"]):
+            # Shopify cancels an order that is unfulfilled, or fulfilled but whose payment was never collected.
+            if any(f["status"] == "SUCCESS" for f in order["fulfillments"]) and not unpaid_manual:
                 return None, [_err(["orderId"], "Cannot cancel an order that has been fulfilled", "INVALID")]
             if any(fo["status"] == "IN_PROGRESS" for fo in order["fulfillment_orders"]):
                 return None, [
@@ -465,12 +472,13 @@ class World:
         order.update(cancelled_at=now, cancel_reason=job["reason"], closed=True, closed_at=now, updated_at=now)
         order["staff_note"] = job["staff_note"]
         order["customer_notified"] = bool(job["notify"])
-        if order["financial_status"] == "AUTHORIZED":
-            order["financial_status"] = "VOIDED"  # authorizations are voided whatever the refund choice
-        elif (job["refund"] or job["store_credit"]) and order["financial_status"] in ("PAID", "PARTIALLY_PAID",
-                                                                                   "PARTIALLY_REFUNDED"):
+        net = Decimal(order["received"]) - sum((Decimal(r["amount"]) for r in order["refunds"]), start=Decimal("0"))
+        if order["financial_status"] == "AUTHORIZED" or _unpaid_manual(order):
+            order["financial_status"] = "VOIDED"  # authorizations and unpaid manual payments are voided
+        elif (job["refund"] or job["store_credit"]) and net > 0 and order["financial_status"] in (
+                "PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED"):
             method = "store_credit" if job["store_credit"] else "original_payment_methods"
-            order["refunds"].append({"amount": order["received"], "method": method, "at": now})
+            order["refunds"].append({"amount": f"{net:.2f}", "method": method, "at": now})
             order["financial_status"] = "REFUNDED"
         for item in order["line_items"]:
             item["current_quantity"] = 0
@@ -703,6 +711,12 @@ def _unlock(fd: int | None) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _unpaid_manual(order: dict[str, Any]) -> bool:
+    """Cash on delivery or another manual method, nothing received yet."""
+    return (order["financial_status"] == "PENDING" and bool(order.get("manual_payment"))
+            and Decimal(order["received"]) == 0)
 
 
 def _err(field: list[str] | None, message: str, code: str | None) -> dict[str, Any]:

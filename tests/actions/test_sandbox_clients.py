@@ -40,7 +40,8 @@ class Demo:
         suppliers = read_supplier_orders({"aliexpress": self.aliexpress, "cjdropshipping": self.cj},
                                          order.supplier_refs)
         source = order.supplier_refs[0].source if order.supplier_refs else "none"
-        return OrderState(shopify=order, suppliers=suppliers, supplier_refs_source=source)
+        return OrderState(shopify=order, suppliers=suppliers, supplier_refs_source=source,
+                          checked_at=self.sandbox.now())  # the time-based rules read the sandbox's clock
 
 
 def no_sleep(_: float) -> None:

@@ -267,7 +267,8 @@ def test_an_accepted_request_needs_a_cancellation_request_then_the_service_reply
     assert payload["fulfillmentOrder"]["requestStatus"] == "CANCELLATION_REQUESTED"
     waiting = order(sandbox, 1003)
     assert waiting["displayFulfillmentStatus"] == "IN_PROGRESS"
-    assert waiting["fulfillmentOrders"]["nodes"][0]["supportedActions"] == []
+    # Shopify lets the merchant stop waiting with fulfillmentOrderCancel (the rules offer it only after 48 hours).
+    assert waiting["fulfillmentOrders"]["nodes"][0]["supportedActions"] == [{"action": "CANCEL_FULFILLMENT_ORDER"}]
     clock.now += 3.5  # the simulated fulfillment service answers after service_reply_delay
     after = order(sandbox, 1003)
     fo = after["fulfillmentOrders"]["nodes"][0]

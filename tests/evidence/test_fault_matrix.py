@@ -50,8 +50,10 @@ CALLS = (
          "FulfillmentOrderSubmitCancellationRequest", "REQUEST_CANCELLATION"),
     Call("fulfillmentOrderCancel", "#1009", ActionId.REVERT_FULFILLMENT, "shopify.write",
          "FulfillmentOrderCancel", "CANCEL_FULFILLMENT_ORDER"),
-    Call("fulfillmentOrderReleaseHold", "#1012", ActionId.REVERT_FULFILLMENT, "shopify.write",
-         "FulfillmentOrderReleaseHold", "RELEASE_HOLD"),
+    # A hold is never released (#1012 is cancelled as it is); the other fulfillmentOrderCancel is the one
+    # offered when a fulfillment service left a cancellation request unanswered for 48 hours.
+    Call("fulfillmentOrderCancel after 48 hours of silence", "#1027", ActionId.REVERT_FULFILLMENT, "shopify.write",
+         "FulfillmentOrderCancel", "CANCEL_FULFILLMENT_ORDER"),
     Call("fulfillmentOrderOpen", "#1014", ActionId.REVERT_FULFILLMENT, "shopify.write",
          "FulfillmentOrderOpen", "MARK_AS_OPEN"),
     Call("CJ deleteOrder", "#1013", ActionId.CANCEL_SUPPLIER, "cj.write", "/shopping/order/deleteOrder"),
@@ -184,4 +186,4 @@ def test_the_matrix_spans_every_call_and_every_fault() -> None:
     assert len({c.name for c in CALLS}) == 9
     assert {c.scope for c in CALLS} == {"shopify.read", "aliexpress.read", "cj.read", "shopify.write", "cj.write"}
     assert {c.revert for c in CALLS if c.revert} == {
-        "REQUEST_CANCELLATION", "CANCEL_FULFILLMENT_ORDER", "RELEASE_HOLD", "MARK_AS_OPEN"}
+        "REQUEST_CANCELLATION", "CANCEL_FULFILLMENT_ORDER", "MARK_AS_OPEN"}  # never RELEASE_HOLD

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from kb.state import (
     CancelChannel,
     DisplayFinancialStatus,
+    Dispute,
     DisplayFulfillmentStatus,
     FulfillmentOrderAction,
     FulfillmentOrderRequestStatus,
@@ -35,6 +36,7 @@ from kb.state import (
 __all__ = [
     "ALIEXPRESS_RAW",
     "CANCELLED_AT",
+    "CHECKED_AT",
     "CJ_RAW",
     "ORDER_GID",
     "fulfillment_order",
@@ -56,6 +58,15 @@ S = SupplierStatus
 
 ORDER_GID = "gid://shopify/Order/5500000001001"
 CANCELLED_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+CHECKED_AT = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)  # when the builders' states are "read"
+_UNSET = object()
+
+# What is left to refund for each financial status of a 49.90 order (netPaymentSet).
+_NET_PAYMENT = {
+    DisplayFinancialStatus.PAID: "49.90",
+    DisplayFinancialStatus.PARTIALLY_PAID: "20.00",
+    DisplayFinancialStatus.PARTIALLY_REFUNDED: "29.90",
+}
 
 # A raw status each supplier really sends for each normalized status (None: nothing readable).
 ALIEXPRESS_RAW: dict[SupplierStatus, tuple[str | None, str | None]] = {
@@ -109,6 +120,7 @@ def fulfillment_order(
     number: int = 1,
     location: str = "DSers Fulfillment",
     hold_reasons: Sequence[str] = (),
+    asked_hours_ago: float | None = None,
 ) -> FulfillmentOrderState:
     """A fulfillment order in `request_status`, with the status and actions Shopify pairs with it."""
     default_status, default_actions = _FO_DEFAULTS[request_status]
@@ -120,14 +132,17 @@ def fulfillment_order(
         location_name=location,
         hold_ids=tuple(f"gid://shopify/FulfillmentHold/7700{number:02d}{i}" for i, _ in enumerate(hold_reasons)),
         hold_reasons=tuple(hold_reasons),
+        cancellation_requested_at=(CHECKED_AT - timedelta(hours=asked_hours_ago)
+                                   if asked_hours_ago is not None else None),
     )
 
 
-def held_fulfillment_order(*, number: int = 1, release_allowed: bool = True) -> FulfillmentOrderState:
+def held_fulfillment_order(*, number: int = 1, release_allowed: bool = True,
+                           reason: str = "AWAITING_PAYMENT") -> FulfillmentOrderState:
     """A fulfillment order on hold (e.g. awaiting payment or a fraud check)."""
     actions = (A.RELEASE_HOLD, A.MOVE) if release_allowed else (A.MOVE,)
     return fulfillment_order(R.UNSUBMITTED, status=FS.ON_HOLD, supported_actions=actions, number=number,
-                             location="Shop location", hold_reasons=("AWAITING_PAYMENT",))
+                             location="Shop location", hold_reasons=(reason,))
 
 
 def merchant_in_progress_fulfillment_order(*, number: int = 1, open_allowed: bool = True) -> FulfillmentOrderState:
@@ -188,12 +203,24 @@ def shopify_order(
     *,
     fulfillment_orders: Sequence[FulfillmentOrderState] | None = None,
     cancelled: bool = False,
-    financial: DisplayFinancialStatus | None = DisplayFinancialStatus.PAID,
+    financial: DisplayFinancialStatus | None | object = _UNSET,
     return_status: str | None = "NO_RETURN",
     name: str = "#1001",
     order_id: str = ORDER_GID,
+    manual_payment: bool = False,
+    currency_paid: Money | None = None,
+    disputes: Sequence[Dispute] = (),
 ) -> ShopifyOrderState:
-    """A paid Shopify order with one line item and the fulfillment orders its display status implies."""
+    """A paid Shopify order with one line item and the fulfillment orders its display status implies.
+
+    Cancelled, it is refunded unless `financial` says otherwise; what is left to refund follows the
+    financial status (nothing for a manual payment that is still pending).
+    """
+    if financial is _UNSET:
+        financial = DisplayFinancialStatus.REFUNDED if cancelled else DisplayFinancialStatus.PAID
+    assert financial is None or isinstance(financial, DisplayFinancialStatus)
+    net = money(_NET_PAYMENT.get(financial, "0")) if financial is not None else money("0")
+    received = money("0") if manual_payment and financial is DisplayFinancialStatus.PENDING else money("49.90")
     fos = tuple(fulfillment_orders) if fulfillment_orders is not None else fulfillment_orders_for(display)
     if cancelled:
         fos = tuple(fo.model_copy(update={"status": FS.CLOSED, "supported_actions": ()}) for fo in fos)
@@ -209,8 +236,12 @@ def shopify_order(
         return_status=return_status,
         fulfillment_orders=fos,
         total=money("49.90"),
-        received=money("49.90"),
-        payment_gateways=("shopify_payments",),
+        received=received,
+        refundable=net,
+        refundable_presentment=currency_paid,
+        payment_gateways=("Cash on Delivery (COD)",) if manual_payment else ("shopify_payments",),
+        manual_payment=manual_payment,
+        disputes=tuple(disputes),
         line_items=(LineItem(id="gid://shopify/LineItem/1", title="Wireless earbuds", quantity=1,
                              current_quantity=1, sku="EB-01", unit_price=money("49.90")),),
         customer_name="Ada Lovelace",
@@ -226,6 +257,7 @@ def order(shopify: ShopifyOrderState | None = None, *suppliers: SupplierOrderSta
         shopify=shopify.model_copy(update={"supplier_refs": refs}),
         suppliers=tuple(suppliers),
         supplier_refs_source="metafield" if suppliers else "none",
+        checked_at=CHECKED_AT,
     )
 
 
@@ -242,10 +274,12 @@ def random_order_state(rng: random.Random) -> OrderState:
         elif kind < 0.25:
             fos.append(merchant_in_progress_fulfillment_order(number=number, open_allowed=rng.random() < 0.7))
         else:
+            request = rng.choice(list(R))
             fos.append(fulfillment_order(
-                rng.choice(list(R)), number=number,
+                request, number=number,
                 status=rng.choice([None, None, *FS]),
-                supported_actions=rng.choice([None, None, (), tuple(rng.sample(list(A), 3))])))
+                supported_actions=rng.choice([None, None, (), tuple(rng.sample(list(A), 3))]),
+                asked_hours_ago=rng.choice([None, 2, 47, 49, 200]) if request is R.CANCELLATION_REQUESTED else None))
     shopify = shopify_order(
         display,
         fulfillment_orders=fos,
@@ -254,6 +288,10 @@ def random_order_state(rng: random.Random) -> OrderState:
         return_status=rng.choice([None, "NO_RETURN", "NO_RETURN", "IN_PROGRESS", "RETURN_REQUESTED"]),
         name=f"#{number}",
         order_id=f"gid://shopify/Order/55000{number:05d}",
+        manual_payment=rng.random() < 0.2,
+        currency_paid=rng.choice([None, None, money("45.10", "EUR")]),
+        disputes=rng.choice([(), (), (Dispute(id="gid://shopify/ShopifyPaymentsDispute/1", initiated_as="CHARGEBACK",
+                                              status=rng.choice(["NEEDS_RESPONSE", "UNDER_REVIEW", "WON", "LOST"])),)]),
     )
     suppliers = []
     for i in range(rng.choice([0, 1, 1, 1, 2, 3])):
@@ -262,4 +300,5 @@ def random_order_state(rng: random.Random) -> OrderState:
             rng.choice(list(S)), supplier=supplier,
             order_id=f"{'81' if supplier == 'aliexpress' else 'CJ'}{rng.randrange(10**9, 10**10)}{i}",
             read_error="timed out" if rng.random() < 0.05 else None))
-    return order(shopify, *suppliers)
+    state = order(shopify, *suppliers)
+    return state.model_copy(update={"customer_notified": rng.choice([None, True, False])})

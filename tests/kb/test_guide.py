@@ -27,11 +27,15 @@ CANCEL_LAYOUT = [
             ("shopify-revert-fulfillment", "action"),
             ("shopify-cancel", "action"),
             ("shopify-confirm-cancelled", "manual"),
+            ("shopify-refund-later", "manual"),
         ],
     ),
     ("customer", [("tell-customer", "manual")]),
     ("when-supplier-shipped", [("supplier-return-or-dispute", "manual")]),
     ("when-fulfilled", [("fulfilled-refund-or-return", "manual")]),
+    ("manual-payment", []),
+    ("on-hold", []),
+    ("chargeback", []),
 ]
 REVERT_SECTIONS = ["why", "which-revert", "after-revert"]
 REVERT_STEPS = [

@@ -122,10 +122,9 @@ def test_an_authorized_payment_is_voided_by_the_cancel():
     [
         (fulfillment_order(R.SUBMITTED), A.CANCEL_FULFILLMENT_ORDER),
         (fulfillment_order(R.ACCEPTED), A.REQUEST_CANCELLATION),
-        (held_fulfillment_order(), A.RELEASE_HOLD),
         (merchant_in_progress_fulfillment_order(), A.MARK_AS_OPEN),
     ],
-    ids=["submitted-cancel-it", "accepted-request-cancellation", "on-hold-release", "marked-in-progress-open"],
+    ids=["submitted-cancel-it", "accepted-request-cancellation", "marked-in-progress-open"],
 )
 def test_a_fulfillment_in_progress_is_reverted_the_way_its_request_status_allows(fo, revert):
     w = decide(order(shopify_order(D.IN_PROGRESS, fulfillment_orders=[fo]), supplier_order(S.CANCELLED)))

@@ -12,10 +12,20 @@ import itertools
 import random
 
 from kb.guide import load_guide
-from kb.paths import CANCEL_GUIDE, PATH_TITLES, StepVerdict, Verdict, classify, decide, revert_action_for
+from kb.paths import (
+    CANCEL_GUIDE,
+    FOLLOW_UP_TITLE,
+    PATH_TITLES,
+    StepVerdict,
+    Verdict,
+    classify,
+    decide,
+    revert_action_for,
+)
 from kb.state import (
     DisplayFinancialStatus,
     DisplayFulfillmentStatus,
+    Dispute,
     FulfillmentOrderAction,
     FulfillmentOrderRequestStatus,
     FulfillmentOrderState,
@@ -24,7 +34,15 @@ from kb.state import (
     SupplierStatus,
 )
 from kb.walkthrough import ActionId, PathId, StepStatus, Walkthrough
-from tests.kb.states import fulfillment_order, order, random_order_state, shopify_order, supplier_order
+from tests.kb.states import (
+    fulfillment_order,
+    held_fulfillment_order,
+    money,
+    order,
+    random_order_state,
+    shopify_order,
+    supplier_order,
+)
 
 D = DisplayFulfillmentStatus
 R = FulfillmentOrderRequestStatus
@@ -37,10 +55,20 @@ _REVERTS = (A.CANCEL_FULFILLMENT_ORDER, A.REQUEST_CANCELLATION, A.RELEASE_HOLD, 
 def _both_sides_allow_cancel(state: OrderState) -> bool:
     """Written independently of kb.paths, on purpose stricter: when Shopify's cancel is safe."""
     shopify = state.shopify
-    suppliers_done = all(so.status is SupplierStatus.CANCELLED and so.read_error is None for so in state.suppliers)
+    # Cash on delivery (or another manual method) with nothing received: Shopify cancels it, even
+    # fulfilled (a refused parcel), and there is nothing to refund.
+    unpaid_cod = (shopify.financial_status is DisplayFinancialStatus.PENDING and shopify.manual_payment
+                  and shopify.received is not None and shopify.received.amount == 0
+                  and (shopify.refundable is None or shopify.refundable.amount == 0))
+    refused_parcel = unpaid_cod and shopify.fulfillment_status is D.FULFILLED
+    shipped = (SupplierStatus.SHIPPED, SupplierStatus.PARTIALLY_SHIPPED, SupplierStatus.COMPLETED)
+    suppliers_done = all(
+        so.read_error is None and (so.status is SupplierStatus.CANCELLED or (refused_parcel and so.status in shipped))
+        for so in state.suppliers)
+    # A hold does not stop the cancel (and is never released to cancel); a request does.
     every_fo_idle = all(
         fo.status in (FS.CLOSED, FS.CANCELLED)
-        or (fo.status in (FS.OPEN, FS.SCHEDULED, FS.INCOMPLETE) and not fo.hold_ids
+        or (fo.status in (FS.OPEN, FS.SCHEDULED, FS.INCOMPLETE, FS.ON_HOLD)
             and fo.request_status in (R.UNSUBMITTED, R.CANCELLATION_ACCEPTED, R.CLOSED))
         for fo in shopify.fulfillment_orders
     )
@@ -48,8 +76,9 @@ def _both_sides_allow_cancel(state: OrderState) -> bool:
         suppliers_done
         and every_fo_idle
         and not shopify.is_cancelled
-        and shopify.fulfillment_status in (D.UNFULFILLED, D.OPEN, D.RESTOCKED, D.SCHEDULED)
-        and shopify.financial_status is not DisplayFinancialStatus.PENDING
+        and (shopify.fulfillment_status in (D.UNFULFILLED, D.OPEN, D.RESTOCKED, D.SCHEDULED, D.ON_HOLD)
+             or refused_parcel)
+        and (shopify.financial_status is not DisplayFinancialStatus.PENDING or unpaid_cod)
         and shopify.return_status in (None, "NO_RETURN")
         and {ref.order_id for ref in shopify.supplier_refs} <= {so.order_id for so in state.suppliers}
     )
@@ -60,13 +89,32 @@ def _problems(state: OrderState, w: Walkthrough) -> list[str]:
     problems: list[str] = []
     guide = load_guide(CANCEL_GUIDE)
     guide_ids = [step.id for step in guide.steps]
-    if not isinstance(w.path, PathId) or w.title != PATH_TITLES[w.path]:
-        problems.append(f"no single path: {w.path!r}")
     nexts = [s for s in w.steps if s.status is StepStatus.NEXT]
+    follow_up = w.path is PathId.ALREADY_CANCELLED and bool(nexts)
+    if not isinstance(w.path, PathId) or w.title != (FOLLOW_UP_TITLE if follow_up else PATH_TITLES[w.path]):
+        problems.append(f"no single path: {w.path!r}")
     if len(nexts) > 1:
         problems.append(f"{len(nexts)} next steps")
-    if (len(nexts) == 1) != (w.path is not PathId.ALREADY_CANCELLED):
+    if w.path is not PathId.ALREADY_CANCELLED and len(nexts) != 1:
         problems.append(f"path {w.path} with {len(nexts)} next steps")
+    if follow_up and nexts[0].step_id not in ("shopify-refund-later", "tell-customer"):
+        problems.append(f"already cancelled, yet {nexts[0].step_id} is next")
+    # Refund later is not the end: a cancelled order with money still owed keeps its refund step.
+    owed = (state.shopify.is_cancelled and state.shopify.refundable is not None and state.shopify.refundable.amount > 0
+            and state.shopify.financial_status in (DisplayFinancialStatus.PAID, DisplayFinancialStatus.PARTIALLY_PAID,
+                                                   DisplayFinancialStatus.PARTIALLY_REFUNDED)
+            and not any(d.is_open for d in state.shopify.disputes))
+    refund_step = next(s for s in w.steps if s.step_id == "shopify-refund-later")
+    if owed != (refund_step.status in (StepStatus.NEXT, StepStatus.BLOCKED)):
+        problems.append(f"refund owed={owed} but the refund step is {refund_step.status}")
+    if owed and w.path is PathId.ALREADY_CANCELLED and "nothing is left to do" in w.explanation.lower():
+        problems.append("says nothing is left to do while a refund is owed")
+    tell = next(s for s in w.steps if s.step_id == "tell-customer")
+    shipped = any(so.status in (SupplierStatus.SHIPPED, SupplierStatus.PARTIALLY_SHIPPED, SupplierStatus.COMPLETED)
+                  and so.read_error is None for so in state.suppliers)
+    if state.shopify.is_cancelled and not shipped and state.customer_notified is False and tell.status in (
+            StepStatus.DONE, StepStatus.NOT_NEEDED):
+        problems.append("tell-customer closed although Shopify was not asked to notify the customer")
     if {s.step_id for s in w.steps} != set(guide_ids):
         problems.append("steps are not exactly the guide's steps")
     first_seen = list(dict.fromkeys(s.step_id for s in w.steps))
@@ -90,6 +138,8 @@ def _problems(state: OrderState, w: Walkthrough) -> list[str]:
             problems.append(f"{s.step_id} offers {s.action} while {s.status}")
         if s.action is ActionId.CANCEL_ORDER and not _both_sides_allow_cancel(state):
             problems.append("cancel_order offered although a side does not allow it")
+        if s.revert is FulfillmentOrderAction.RELEASE_HOLD:
+            problems.append("a hold is offered for release")
         if s.action is ActionId.REVERT_FULFILLMENT:
             fo = fos.get(s.target or "")
             if fo is None or s.revert is None or s.revert not in fo.supported_actions:
@@ -198,7 +248,7 @@ def test_revert_is_never_an_action_shopify_does_not_support():
             action = revert_action_for(fo)
             assert action is None or action in fo.supported_actions, (status, request, supported)
             offered.add(action)
-    assert offered == {None, *_REVERTS}  # each revert is reachable
+    assert offered == {None, *_REVERTS} - {A.RELEASE_HOLD}  # each revert is reachable, never a release
 
 
 def test_revert_follows_the_request_status():
@@ -210,8 +260,50 @@ def test_revert_follows_the_request_status():
 
     assert revert(R.SUBMITTED, FS.IN_PROGRESS) is A.CANCEL_FULFILLMENT_ORDER
     assert revert(R.ACCEPTED, FS.IN_PROGRESS) is A.REQUEST_CANCELLATION
-    assert revert(R.UNSUBMITTED, FS.ON_HOLD) is A.RELEASE_HOLD
+    assert revert(R.UNSUBMITTED, FS.ON_HOLD) is None  # a hold is never released to cancel
     assert revert(R.UNSUBMITTED, FS.IN_PROGRESS) is A.MARK_AS_OPEN
     assert revert(R.CANCELLATION_REQUESTED, FS.IN_PROGRESS) is None  # wait for the service instead
     assert revert(R.ACCEPTED, FS.CLOSED) is None  # nothing left to revert
     assert revert(R.UNSUBMITTED, FS.OPEN) is None
+
+
+_MONEY_SHAPES = {
+    "paid": {},
+    "cash-on-delivery": {"financial": DisplayFinancialStatus.PENDING, "manual_payment": True},
+    "pending-provider": {"financial": DisplayFinancialStatus.PENDING},
+    "partly-refunded": {"financial": DisplayFinancialStatus.PARTIALLY_REFUNDED},
+    "refunded": {"financial": DisplayFinancialStatus.REFUNDED},
+    "chargeback": {"disputes": (Dispute(id="gid://shopify/ShopifyPaymentsDispute/1", initiated_as="CHARGEBACK",
+                                        status="NEEDS_RESPONSE"),)},
+    "other-currency": {"currency_paid": money("45.10", "EUR")},
+}
+
+
+def test_every_payment_shape_times_supplier_and_shopify_states_maps_to_one_path():
+    """Cash on delivery, refunds, chargebacks, the customer's currency, holds and notification, on every state."""
+    def cases():
+        for shape, status, display, cancelled, notified, held in itertools.product(
+            _MONEY_SHAPES, [*SupplierStatus, None], D, (False, True), (None, True, False), (False, True)
+        ):
+            fos = [held_fulfillment_order(reason="HIGH_RISK_OF_FRAUD")] if held else None
+            shopify = shopify_order(display, fulfillment_orders=fos, cancelled=cancelled, **_MONEY_SHAPES[shape])
+            suppliers = () if status is None else (supplier_order(status),)
+            state = order(shopify, *suppliers).model_copy(update={"customer_notified": notified})
+            yield (shape, status, display, cancelled, notified, held), state
+
+    assert _assert_all_hold(cases()) == len(_MONEY_SHAPES) * 11 * len(D) * 2 * 3 * 2
+
+
+def test_a_fulfillment_service_silent_for_48_hours_is_offered_only_a_supported_cancel():
+    """Before 48 hours it is a wait; after, the fulfillment order's own cancel if Shopify lists it."""
+    def cases():
+        for hours, actions, display, status in itertools.product(
+            (None, 1, 47.9, 48, 300), ("reported", "none"), (D.IN_PROGRESS, D.UNFULFILLED),
+            [SupplierStatus.CANCELLED, SupplierStatus.AWAITING_SHIPMENT, None]
+        ):
+            fo = fulfillment_order(R.CANCELLATION_REQUESTED, asked_hours_ago=hours,
+                                   supported_actions=None if actions == "reported" else ())
+            suppliers = () if status is None else (supplier_order(status),)
+            yield (hours, actions, display, status), order(shopify_order(display, fulfillment_orders=[fo]), *suppliers)
+
+    assert _assert_all_hold(cases()) == 5 * 2 * 2 * 3

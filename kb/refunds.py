@@ -1,0 +1,79 @@
+"""Money rules of a cancellation: what can still be refunded, in which currency, and the default choice.
+
+Shopify's `netPaymentSet` is what the customer paid minus what was already refunded: the most a
+refund can return. `totalReceivedSet` counts money *before* refunds, so quoting it for an order that
+was already partly refunded would promise money twice. Every caller (rules, dialog, CLI, reply) reads
+the amounts from here, so they all quote the same number.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kb.state import (
+    CancelOptions,
+    DisplayFinancialStatus,
+    Dispute,
+    Money,
+    RefundTiming,
+    ShopifyOrderState,
+)
+
+__all__ = [
+    "default_refund",
+    "effective_options",
+    "open_chargebacks",
+    "refundable",
+    "refundable_presentment",
+    "unpaid_manual_payment",
+]
+
+_ZERO = Decimal("0")
+
+
+def refundable(shop: ShopifyOrderState) -> Money:
+    """What a refund can still return, in the shop's currency (net payment; received when not read)."""
+    if shop.refundable is not None:
+        return shop.refundable
+    if shop.received is not None:
+        return shop.received
+    return Money(amount=_ZERO, currency=shop.total.currency)
+
+
+def refundable_presentment(shop: ShopifyOrderState) -> Money | None:
+    """The same amount in the currency the customer paid in, or None when it is the shop's own."""
+    money = shop.refundable_presentment
+    if money is None or money.currency == refundable(shop).currency:
+        return None
+    return money
+
+
+def unpaid_manual_payment(shop: ShopifyOrderState) -> bool:
+    """Cash on delivery, bank deposit...: PENDING on a manual method with nothing received yet.
+
+    Shopify shows such orders PENDING until the merchant marks them paid; they are not waiting on a
+    payment authorization, so they can be cancelled, and there is nothing to refund.
+    """
+    if shop.financial_status is not DisplayFinancialStatus.PENDING or not shop.manual_payment:
+        return False
+    received = shop.received.amount if shop.received is not None else _ZERO
+    return received <= _ZERO and refundable(shop).amount <= _ZERO
+
+
+def open_chargebacks(shop: ShopifyOrderState) -> tuple[Dispute, ...]:
+    """Disputes still open at the customer's bank: the dispute, not a refund, returns that money."""
+    return tuple(d for d in shop.disputes if d.is_open)
+
+
+def default_refund(shop: ShopifyOrderState) -> RefundTiming:
+    """Refund now unless there is nothing left to refund or a chargeback will return the money."""
+    if refundable(shop).amount <= _ZERO or open_chargebacks(shop):
+        return RefundTiming.LATER
+    return RefundTiming.NOW
+
+
+def effective_options(shop: ShopifyOrderState, options: CancelOptions) -> CancelOptions:
+    """The options as sent: with nothing left to refund, the cancel asks for no refund at all."""
+    if options.refund is RefundTiming.NOW and refundable(shop).amount <= _ZERO:
+        return options.model_copy(update={"refund": RefundTiming.LATER})
+    return options
