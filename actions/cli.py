@@ -292,7 +292,7 @@ def _status_text(lookup: Any, mode: str, out: TextIO) -> None:
     cancelled = f"cancelled {shop.cancelled_at:%Y-%m-%d %H:%M} UTC" if shop.cancelled_at else "not cancelled"
     payment = shop.financial_status.value.lower() if shop.financial_status else "unknown"
     w(f"Shopify: {cancelled}; fulfillment {shop.fulfillment_status.value.lower()}; payment {payment}; "
-      f"total {shop.total}\n")
+      f"total {shop.total}; refundable {_refundable_words(shop)}\n")
     for fo in shop.fulfillment_orders:
         w(f"  fulfillment order {fo.id}: {fo.status.value.lower()}, request {fo.request_status.value.lower()}\n")
     if not state.suppliers:
@@ -312,6 +312,11 @@ def _status_text(lookup: Any, mode: str, out: TextIO) -> None:
         w("\nWarnings:\n")
         for warning in wt.warnings:
             w(f"  ! {warning}\n")
+
+
+def _refundable_words(shop: Any) -> str:
+    customer = refundable_presentment(shop)
+    return f"{refundable(shop)}" + (f" ({customer} in the customer's currency)" if customer else "")
 
 
 def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err: TextIO | _Terminal) -> int:

@@ -21,19 +21,28 @@ When Shopify shows the order cancelled:
 
 When it is not cancelled:
   1. anything odd                                  -> needs_attention: a pending payment authorization
-     (financial PENDING), a return in progress, an UNKNOWN or REQUEST_DECLINED fulfillment status, an
+     (financial PENDING, unless it is a manual method such as cash on delivery with nothing received:
+     that is an ordinary cancel with nothing to refund), a return in progress, an UNKNOWN or REQUEST_DECLINED fulfillment status, an
      open fulfillment order whose status or request is unknown, REJECTED or CANCELLATION_REJECTED, an
      odd supplier order, a linked supplier order that was not read, or Shopify (partially) fulfilled
      while none of the linked supplier orders has shipped
-  2. FULFILLED or PARTIALLY_FULFILLED              -> fulfilled
-  3. a supplier order has shipped                  -> supplier_shipped
+  2. FULFILLED or PARTIALLY_FULFILLED              -> fulfilled (except FULFILLED and never paid on
+     delivery, a refused parcel: Shopify still cancels it, so it goes on down this list)
+  3. a supplier order has shipped                  -> supplier_shipped (same exception)
   4. a fulfillment cancellation request (CANCELLATION_REQUESTED) or a supplier
      cancellation is waiting for the other side   -> cancellation_pending
-  5. a fulfillment is in progress (IN_PROGRESS / PENDING_FULFILLMENT / ON_HOLD, or an open fulfillment
-     order whose request is SUBMITTED or ACCEPTED, or which is ON_HOLD or IN_PROGRESS)
+  5. a fulfillment is in progress (IN_PROGRESS / PENDING_FULFILLMENT, or an open fulfillment order
+     whose request is SUBMITTED or ACCEPTED, or which is IN_PROGRESS, or whose cancellation request
+     the service has left unanswered for 48 hours while Shopify allows fulfillmentOrderCancel)
      -> fulfillment_in_progress if `revert_action_for` finds a supported revert for every such
         fulfillment order, else needs_attention (no revert is currently allowed)
-  6. otherwise (UNFULFILLED, legacy OPEN / RESTOCKED / SCHEDULED) -> cancellable
+  6. otherwise (UNFULFILLED, ON_HOLD, legacy OPEN / RESTOCKED / SCHEDULED) -> cancellable. A hold never
+     blocks the cancel and is never released to make way for it: an app waiting on the hold may fulfil
+     the order the moment it is released.
+
+After the cancel, already_cancelled keeps a next step while a follow-up is left (a refund chosen for
+later that Shopify does not show done, or a customer Shopify was not asked to notify); its title is
+then FOLLOW_UP_TITLE.
 
 Split orders: each supplier order gets its own `SupplierVerdict` (from its status and whether
 Shopify is cancelled); the whole order takes the path above, which is always the most

@@ -1,0 +1,163 @@
+"""The rules for Shopify's edge cases: manual payments, holds, what is refundable, chargebacks, silence, follow-up."""
+
+from __future__ import annotations
+
+from kb.paths import FOLLOW_UP_TITLE, PATH_TITLES, decide
+from kb.refunds import default_refund, effective_options, refundable, refundable_presentment
+from kb.state import (
+    CancelOptions,
+    DisplayFinancialStatus,
+    DisplayFulfillmentStatus,
+    Dispute,
+    FulfillmentOrderAction,
+    FulfillmentOrderRequestStatus,
+    RefundTiming,
+    SupplierStatus,
+)
+from kb.walkthrough import ActionId, PathId, StepStatus
+from tests.kb.states import fulfillment_order, held_fulfillment_order, money, order, shopify_order, supplier_order
+
+D = DisplayFulfillmentStatus
+F = DisplayFinancialStatus
+R = FulfillmentOrderRequestStatus
+A = FulfillmentOrderAction
+S = SupplierStatus
+_CHARGEBACK = Dispute(id="gid://shopify/ShopifyPaymentsDispute/1", initiated_as="CHARGEBACK", status="NEEDS_RESPONSE")
+
+
+def _step(w, step_id):
+    return next(s for s in w.steps if s.step_id == step_id)
+
+
+# --- cash on delivery ------------------------------------------------------------------------------
+
+
+def test_cash_on_delivery_with_nothing_received_is_a_normal_cancel_with_nothing_to_refund():
+    shop = shopify_order(financial=F.PENDING, manual_payment=True)
+    w = decide(order(shop, supplier_order(S.CANCELLED)))
+    assert w.path is PathId.CANCELLABLE and w.next_step.action is ActionId.CANCEL_ORDER
+    assert "nothing to refund" in w.next_step.reason and w.cites == "cancel-an-order#manual-payment"
+    assert refundable(shop).amount == 0
+    assert effective_options(shop, CancelOptions(refund=RefundTiming.NOW)).refund is RefundTiming.LATER
+
+
+def test_a_pending_payment_that_is_not_manual_still_needs_a_look():
+    w = decide(order(shopify_order(financial=F.PENDING), supplier_order(S.CANCELLED)))
+    assert w.path is PathId.NEEDS_ATTENTION
+
+
+def test_a_refused_cash_on_delivery_parcel_can_be_cancelled_though_shopify_shows_it_fulfilled():
+    refused = decide(order(shopify_order(D.FULFILLED, financial=F.PENDING, manual_payment=True),
+                           supplier_order(S.SHIPPED)))
+    assert refused.path is PathId.CANCELLABLE and refused.next_step.action is ActionId.CANCEL_ORDER
+    assert _step(refused, "fulfilled-refund-or-return").status is StepStatus.NOT_NEEDED
+    assert _step(refused, "supplier-return-or-dispute").status is StepStatus.BLOCKED  # after the cancel
+    paid = decide(order(shopify_order(D.FULFILLED), supplier_order(S.SHIPPED)))
+    assert paid.path is PathId.FULFILLED
+
+
+# --- holds -----------------------------------------------------------------------------------------
+
+
+def test_a_held_order_is_cancelled_directly_and_the_hold_is_never_offered_for_release():
+    fraud = held_fulfillment_order(reason="HIGH_RISK_OF_FRAUD")
+    w = decide(order(shopify_order(D.ON_HOLD, fulfillment_orders=[fraud]), supplier_order(S.CANCELLED)))
+    assert w.path is PathId.CANCELLABLE and w.next_step.action is ActionId.CANCEL_ORDER
+    assert all(s.revert is not A.RELEASE_HOLD for s in w.steps)
+    assert _step(w, "shopify-revert-fulfillment").status is StepStatus.NOT_NEEDED
+    assert "not released" in _step(w, "shopify-revert-fulfillment").reason
+    assert any("fraud hold" in warning for warning in w.warnings)
+    assert w.cites == "cancel-an-order#on-hold"
+
+
+def test_a_held_order_with_an_active_supplier_order_cancels_at_the_supplier_first():
+    w = decide(order(shopify_order(D.ON_HOLD, fulfillment_orders=[held_fulfillment_order()]),
+                     supplier_order(S.PLACED_UNPAID)))
+    assert w.path is PathId.CANCELLABLE and w.next_step.step_id == "supplier-cancel"
+
+
+# --- amounts ----------------------------------------------------------------------------------------
+
+
+def test_what_can_be_refunded_is_the_net_payment_not_what_was_received():
+    shop = shopify_order(financial=F.PARTIALLY_REFUNDED)
+    assert str(refundable(shop)) == "29.90 USD" and str(shop.received) == "49.90 USD"
+    w = decide(order(shop, supplier_order(S.CANCELLED)))
+    assert "29.90 USD" in w.next_step.reason and "49.90" not in w.next_step.reason
+
+
+def test_the_customers_currency_is_shown_with_the_shop_amount_beside_it():
+    shop = shopify_order(currency_paid=money("45.10", "EUR"))
+    assert str(refundable_presentment(shop)) == "45.10 EUR"
+    w = decide(order(shop, supplier_order(S.CANCELLED)))
+    assert "45.10 EUR (49.90 USD in the shop's currency)" in w.next_step.reason
+
+
+def test_a_fully_refunded_order_defaults_to_refund_later():
+    assert default_refund(shopify_order(financial=F.REFUNDED)) is RefundTiming.LATER
+    assert default_refund(shopify_order()) is RefundTiming.NOW
+
+
+def test_an_open_chargeback_warns_and_defaults_to_no_refund():
+    shop = shopify_order(disputes=[_CHARGEBACK])
+    w = decide(order(shop, supplier_order(S.CANCELLED)))
+    assert default_refund(shop) is RefundTiming.LATER
+    assert any("chargeback" in warning and "twice" in warning for warning in w.warnings)
+    won = Dispute(id=_CHARGEBACK.id, initiated_as="CHARGEBACK", status="WON")
+    assert default_refund(shopify_order(disputes=[won])) is RefundTiming.NOW
+
+
+# --- a fulfillment service that does not answer --------------------------------------------------------
+
+
+def _silent(hours, actions=None):
+    fo = fulfillment_order(R.CANCELLATION_REQUESTED, asked_hours_ago=hours, supported_actions=actions)
+    return order(shopify_order(D.IN_PROGRESS, fulfillment_orders=[fo]), supplier_order(S.CANCELLED))
+
+
+def test_before_48_hours_a_cancellation_request_is_waited_on():
+    w = decide(_silent(47))
+    assert w.path is PathId.CANCELLATION_PENDING and w.next_step.action is None
+    assert "48 hours" in w.next_step.reason
+
+
+def test_after_48_hours_of_silence_the_fulfillment_order_cancel_is_offered_with_its_warning():
+    w = decide(_silent(49))
+    step = w.next_step
+    assert w.path is PathId.FULFILLMENT_IN_PROGRESS
+    assert (step.action, step.revert) == (ActionId.REVERT_FULFILLMENT, A.CANCEL_FULFILLMENT_ORDER)
+    assert "does not tell the fulfillment service" in step.reason and "DSers" in step.reason
+
+
+def test_silence_is_never_guessed_without_the_time_of_the_read_or_shopify_allowing_the_cancel():
+    assert decide(_silent(200).model_copy(update={"checked_at": None})).path is PathId.CANCELLATION_PENDING
+    assert decide(_silent(200, actions=())).path is PathId.CANCELLATION_PENDING
+
+
+def test_cancelling_a_submitted_request_warns_that_the_service_is_not_told():
+    w = decide(order(shopify_order(D.IN_PROGRESS, fulfillment_orders=[fulfillment_order(R.SUBMITTED)]),
+                     supplier_order(S.CANCELLED)))
+    assert "does not tell the fulfillment service" in w.next_step.reason
+
+
+# --- after the cancel ----------------------------------------------------------------------------------
+
+
+def test_refund_later_keeps_the_refund_step_until_shopify_shows_it_refunded():
+    owed = decide(order(shopify_order(cancelled=True, financial=F.PAID), supplier_order(S.CANCELLED)))
+    assert owed.path is PathId.ALREADY_CANCELLED and owed.title == FOLLOW_UP_TITLE
+    assert owed.next_step.step_id == "shopify-refund-later" and "Refund 49.90 USD" in owed.next_step.reason
+    assert "Nothing is left to do" not in owed.explanation
+    done = decide(order(shopify_order(cancelled=True), supplier_order(S.CANCELLED)))
+    assert done.title == PATH_TITLES[PathId.ALREADY_CANCELLED] and done.next_step is None
+    assert _step(done, "shopify-refund-later").status is StepStatus.DONE
+
+
+def test_tell_the_customer_stays_to_do_when_shopify_was_not_asked_to_notify_them():
+    state = order(shopify_order(cancelled=True), supplier_order(S.CANCELLED))
+    quiet = decide(state.model_copy(update={"customer_notified": False}))
+    assert quiet.next_step.step_id == "tell-customer" and quiet.title == FOLLOW_UP_TITLE
+    told = decide(state.model_copy(update={"customer_notified": True}))
+    assert _step(told, "tell-customer").status is StepStatus.DONE and told.next_step is None
+    unknown = decide(state)
+    assert _step(unknown, "tell-customer").status is StepStatus.NOT_NEEDED
