@@ -1234,20 +1234,42 @@ def _todos(f: _Facts, verdict: _Verdict) -> list[_Row]:
     rows.extend(_revert_todos(f, path))
     if f.cancelled:
         rows.append(("shopify-cancel", _Todo.DONE, None, shopify.id, None))
-    elif path is PathId.CANCELLABLE and f.supplier_clear:
+    elif path is PathId.CANCELLABLE and f.cancel_clear:
         rows.append(("shopify-cancel", _Todo.TODO, ActionId.CANCEL_ORDER, shopify.id, None))
     else:
         rows.append(("shopify-cancel", _Todo.BLOCKED, None, shopify.id, None))
     rows.append(("shopify-confirm-cancelled", _Todo.DONE if f.cancelled else _Todo.BLOCKED, None, None, None))
-    rows.append(("tell-customer", _Todo.NOT_NEEDED if f.cancelled and not f.shipped else _Todo.BLOCKED, None, None, None))
+    rows.append(("shopify-refund-later", _refund_later_todo(f), None, None, None))
+    rows.append(("tell-customer", _tell_customer_todo(f), None, None, None))
     for so in f.suppliers:
         todo = _Todo.TODO if _group(so) == "s" else _Todo.NOT_NEEDED
         rows.append(("supplier-return-or-dispute", todo, None, so.order_id, so.supplier))
     if not f.suppliers:
         rows.append(("supplier-return-or-dispute", _Todo.NOT_NEEDED, None, None, None))
-    fulfilled = not f.cancelled and shopify.fulfillment_status in _FULFILLED_DISPLAY
+    fulfilled = not f.cancelled and shopify.fulfillment_status in _FULFILLED_DISPLAY and not f.refused_cod
     rows.append(("fulfilled-refund-or-return", _Todo.TODO if fulfilled else _Todo.NOT_NEEDED, None, None, None))
     return rows
+
+
+def _refund_later_todo(f: _Facts) -> int:
+    """`_refund_later_step` without the reason."""
+    shopify = f.shopify
+    if not f.cancelled:
+        return _Todo.NOT_NEEDED
+    if refund_owed(shopify):
+        return _Todo.TODO
+    if open_chargebacks(shopify):
+        return _Todo.NOT_NEEDED
+    if shopify.financial_status in (DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED):
+        return _Todo.DONE
+    return _Todo.NOT_NEEDED
+
+
+def _tell_customer_todo(f: _Facts) -> int:
+    """`_tell_customer_step` without the reason."""
+    if f.cancelled and not f.shipped:
+        return {True: _Todo.DONE, False: _Todo.TODO}.get(f.customer_notified, _Todo.NOT_NEEDED)  # type: ignore[arg-type]
+    return _Todo.BLOCKED
 
 
 def _revert_todos(f: _Facts, path: PathId) -> list[_Row]:
