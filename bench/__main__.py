@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import pkgutil
 import platform
 import sys
@@ -64,6 +65,7 @@ def _rows(results: Mapping[str, Mapping[str, object]]) -> list[tuple[str, str, s
 
 def _markdown(results: Mapping[str, Mapping[str, object]], meta: Mapping[str, str]) -> str:
     lines = [f"# Benchmarks ({meta['generated_at']}, Python {meta['python']}, {meta['machine']})", "",
+             f"Measured under {meta['load']}.", "",
              "| benchmark | metric | value |", "|---|---|---|"]
     lines += [f"| {b} | {k} | {v} |" for b, k, v in _rows(results)]
     return "\n".join(lines) + "\n"
@@ -82,11 +84,15 @@ def _table(results: Mapping[str, Mapping[str, object]]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     wanted = list(sys.argv[1:] if argv is None else argv)
+    load_before = os.getloadavg()
     results = run_all(wanted)
+    load_after = os.getloadavg()
     meta = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
-        "machine": f"{platform.system()} {platform.machine()}",
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        # The machine may be shared: the 1-minute load average before and after says how busy it was.
+        "load": f"1-min load average {load_before[0]:.1f} before, {load_after[0]:.1f} after",
     }
     if not wanted:
         _RESULTS.mkdir(parents=True, exist_ok=True)
