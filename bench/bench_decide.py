@@ -44,7 +44,7 @@ def run() -> dict[str, object]:
     paths = Counter(decide(state).path.value for state in states)
     return {
         "states": STATES,
-        "seconds": round(full, 4),
+        "CPU seconds": round(full, 4),
         "states_per_second": round(STATES / full),
         "microseconds_per_state": round(full / STATES * 1e6, 1),
         "classify (verdict only) states_per_second": round(STATES / verdict),
