@@ -119,6 +119,7 @@ def _cut_in_half(path: Path) -> None:
     for i in range(300):
         store.record(order_id=f"o{i}", order_name=f"#{i}", ticket=None, action="check_supplier", options={"pad": _PAD},
                      outcome="ok", message=_PAD)
+    store.close()  # the damage is done by another program while no connection is open (a leaked one would fix it up)
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
