@@ -5,8 +5,9 @@ secrets.toml a visitor who is not signed in (Streamlit's OpenID Connect, `st.log
 `[cancel_assist] allowed_users` gets only the sign-in page; without `[auth]` a live shop is served
 to this computer only. Once per session it loads the settings, builds the one `Assistant` (the
 sandbox is per session) acting for the signed-in agent, and reads the deep link
-(`?order=1001&ticket=ZD-42`) into a validated `Context`; on every run it shows the mode banner and routes. `CANCEL_ASSIST_SANDBOX_REPLY_DELAY` (seconds) sets how long the simulated
-fulfillment service and sellers take to answer (default: the sandbox's own), for demos and browser tests.
+(`?order=1001&ticket=ZD-42`) into a validated `Context`; on every run it shows the mode banner and
+routes. `CANCEL_ASSIST_SANDBOX_REPLY_DELAY` (seconds, read by `actions.settings`) sets how long the
+simulated fulfillment service and sellers take to answer, for demos and browser tests.
 """
 
 from __future__ import annotations
@@ -61,13 +62,6 @@ def _build_assistant() -> Any:
     settings = load_settings(_secrets(), os.environ)
     if settings.mode == "live":
         return _live_assistant(settings.fingerprint(), settings)
-    delay = os.environ.get("CANCEL_ASSIST_SANDBOX_REPLY_DELAY", "").strip()
-    if settings.mode == "sandbox" and delay and not settings.sandbox_persist:
-        from actions.sandbox import Sandbox
-
-        seconds = float(delay)
-        sandbox = Sandbox(faults=settings.sandbox_faults, service_reply_delay=seconds, seller_reply_delay=seconds)
-        return build_assistant(settings, sandbox=sandbox)
     return build_assistant(settings)
 
 
@@ -191,6 +185,7 @@ else:
         st.Page("pages/walkthrough.py", url_path="walkthrough", title="Walkthrough", icon="🧭", default=True),
         _GUIDE,
         st.Page("pages/activity.py", url_path="activity", title="Activity", icon="🗂️"),
+        st.Page("pages/followups.py", url_path="followups", title="Follow-ups", icon="⏳"),
         st.Page("pages/connection.py", url_path="connection", title="Connection", icon="🔌"),
     ]
 

@@ -176,6 +176,8 @@ class AppSettings(_Frozen):
     @classmethod
     def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
         return _check_database_url(value)
+    # Seconds the simulated fulfillment service and sellers take to answer (None: the sandbox's default).
+    sandbox_reply_delay: float | None = Field(default=None, ge=0, le=86_400, allow_inf_nan=False)
 
     @property
     def mode(self) -> Literal["sandbox", "live"]:
@@ -261,7 +263,7 @@ def _build(model: type[_Frozen], name: str, values: dict[str, Any], required: tu
         raise ConfigError(f"[{name}] settings are invalid: {problems}", system="settings") from None
 
 
-_KINDS = {str: "text in quotes", bool | str: "true or false"}
+_KINDS = {str: "text in quotes", bool | str: "true or false", int | float | str: "a number of seconds"}
 
 
 def _app_value(app: Mapping[str, Any], name: str, kind: Any) -> Any:
@@ -310,6 +312,15 @@ def load_settings(secrets: Mapping[str, Any] | None = None, env: Mapping[str, st
         allowed = parse_allowed_users(env.get("CANCEL_ASSIST_ALLOWED_USERS") or app.get("allowed_users"))
     except ValueError as exc:
         raise ConfigError(f"[cancel_assist] {exc}", system="settings") from None
+    delay_value = _app_value(app, "sandbox_reply_delay", int | float | str)
+    delay_text = str(env.get("CANCEL_ASSIST_SANDBOX_REPLY_DELAY") or delay_value).strip()
+    try:
+        delay = float(delay_text) if delay_text else None
+        if delay is not None and not 0 <= delay <= 86_400:
+            raise ValueError
+    except ValueError:
+        raise ConfigError("CANCEL_ASSIST_SANDBOX_REPLY_DELAY must be a number of seconds from 0 to 86400",
+                          system="settings") from None
     return AppSettings(
         auth_configured=isinstance(secrets.get("auth"), Mapping) and bool(secrets.get("auth")),
         allowed_users=allowed,
@@ -323,4 +334,5 @@ def load_settings(secrets: Mapping[str, Any] | None = None, env: Mapping[str, st
         sandbox_persist=persist,
         sandbox_faults=faults,
         database_url=checked_url,
+        sandbox_reply_delay=delay,
     )

@@ -177,6 +177,11 @@ class Sandbox:
         self._world.aliexpress_seller_reply(order_id, accept=accept)
 
     @property
+    def reply_delay(self) -> float:
+        """Seconds until the simulated fulfillment service and sellers answer (the longer of the two)."""
+        return max(self._world.service_reply_delay, self._world.seller_reply_delay)
+
+    @property
     def persist_path(self) -> Path | None:
         """The file this sandbox is saved in and shared through (None: in memory only)."""
         return self._world.persist_path

@@ -92,6 +92,7 @@ class AliExpressSimulator:
             if order is None:
                 return _respond(200, error_body("15", "Remote service error", sub_code="isv.invalid-authorization",
                                                 sub_msg="The order does not exist or does not belong to this user"))
+            self._world.first_look(order)
             result = _result(order)
         request_id = _request_id()
         simplify = params.get("simplify", "false").lower() == "true"

@@ -60,6 +60,15 @@ DEMO_ORDERS: Mapping[str, str] = MappingProxyType(
         "#1027": "fulfillment_in_progress: DSers left a cancellation request unanswered for over 48 hours",
         "#1028": "already_cancelled: cancelled with refund later, the refund is still to do; CJ cancelled",
         "#1029": "supplier_shipped: split order cancelled on Shopify, AliExpress part shipped, CJ part cancelled",
+        # Follow-ups: each starts in a waiting state; a simulated answer comes `reply delay` seconds after
+        # the order is first read (CANCEL_ASSIST_SANDBOX_REPLY_DELAY), so the loop can be tried in minutes.
+        "#1030": "follow-up, waiting for the seller: an AliExpress cancellation the seller approves after the reply delay",
+        "#1031": "follow-up, waiting for the seller: the seller refuses the cancellation after the reply delay",
+        "#1032": "follow-up, waiting for the seller: the seller ships the order instead after the reply delay",
+        "#1033": "follow-up, waiting for the fulfillment service: DSers accepts the cancellation request after the delay",
+        "#1034": "follow-up, refund owed: cancelled on Shopify with refund later; the customer is still owed a refund",
+        "#1035": "follow-up, supplier still active: cancelled and refunded on Shopify, the CJ order is still live",
+        "#1036": "follow-up, manual re-check: the AliExpress order is held by risk control; check it again later",
     }
 )
 
@@ -84,6 +93,13 @@ DEMO_PATHS: Mapping[str, str] = MappingProxyType(
         "#1027": "fulfillment_in_progress",
         "#1028": "already_cancelled",
         "#1029": "supplier_shipped",
+        "#1030": "cancellation_pending",
+        "#1031": "cancellation_pending",
+        "#1032": "cancellation_pending",
+        "#1033": "cancellation_pending",
+        "#1034": "already_cancelled",
+        "#1035": "supplier_still_active",
+        "#1036": "needs_attention",
     }
 )
 
@@ -421,6 +437,7 @@ def _build() -> dict[str, Any]:
             suppliers=[_aliexpress_ref("3041872215631014")],
         ),
         *_edge_orders(),
+        *_followup_orders(),
     ]
     aliexpress = [
         _ae("3041872215631001", "WAIT_SELLER_SEND_GOODS", "WAIT_SELLER_SEND_GOODS", amount="21.36",
@@ -449,6 +466,7 @@ def _build() -> dict[str, Any]:
         _ae("3041872215631014", "WAIT_SELLER_SEND_GOODS", "WAIT_SELLER_SEND_GOODS", amount="16.30",
             created="2026-04-21 16:30:00", paid="2026-04-21 16:30:20", product=(1005006123451014, "Cast iron skillet pre-seasoned", "16.30")),
         *_edge_aliexpress(),
+        *_followup_aliexpress(),
     ]
     cj = [
         _cj("CJ2604221009", "UNPAID", amount="14.62", created="2026-04-22 22:25:10", paid=None,
@@ -461,6 +479,8 @@ def _build() -> dict[str, Any]:
             product=("1398CA1028V01", "Silk Sleep Mask", "12.40")),
         _cj("CJ2604241029", "CANCELLED", amount="9.80", created="2026-04-24 03:00:00", paid="2026-04-24 03:00:30",
             product=("1398CA1029V02", "Travel Pillow", "9.80")),
+        _cj("CJ2604251035", "UNSHIPPED", amount="12.40", created="2026-04-25 10:02:00", paid="2026-04-25 10:02:31",
+            product=("1398CA1035V01", "Bamboo Cutting Board Set", "12.40")),
     ]
     return {
         "version": 1,
@@ -560,6 +580,90 @@ def _edge_aliexpress() -> list[dict[str, Any]]:
             created="2026-04-19 14:00:00", paid="2026-04-19 14:00:20",
             product=(1005006123451029, "Bamboo desk organizer", "8.10"),
             tracking=[{"logistics_no": "LP00710291000029", "logistics_service": "AE_STANDARD"}]),
+    ]
+
+
+def _followup_orders() -> list[dict[str, Any]]:
+    """#1030-#1036: one order in each waiting state the follow-up list knows."""
+    waiting_on_seller = [
+        _order(
+            number,
+            created=f"2026-04-25T0{n}:15:00Z",
+            customer=customer,
+            currency="USD",
+            items=[_item(number, 1, title, sku, price)],
+            fulfillment_orders=[_fo(number, 1, _DSERS, "OPEN", "UNSUBMITTED")],
+            suppliers=[_aliexpress_ref(f"304187221563{number}")],
+        )
+        for n, (number, customer, title, sku, price) in enumerate((
+            (1030, ("Ava Thompson", "ava.thompson@example.com"), "Rattan Storage Basket", "BSK-RAT-M", "26.00"),
+            (1031, ("Leo Fischer", "leo.fischer@example.com"), "Glass Pour-Over Carafe", "CRF-GL-600", "22.50"),
+            (1032, ("Mia Rossi", "mia.rossi@example.com"), "Wool Felt Desk Mat", "MAT-WF-80", "31.00"),
+        ))
+    ]
+    return [
+        *waiting_on_seller,
+        _order(
+            1033,
+            created="2026-04-25T04:40:00Z",
+            customer=("Isla Brown", "isla.brown@example.com"),
+            currency="USD",
+            items=[_item(1033, 1, "Linen Bedding Set - Sage", "BED-LIN-SG", "89.00")],
+            fulfillment_orders=[_fo(1033, 1, _DSERS, "IN_PROGRESS", "CANCELLATION_REQUESTED",
+                                    cancellation_message="Customer cancelled", service_answer="accept")],
+            suppliers=[_aliexpress_ref("3041872215631033")],
+        ),
+        _order(
+            1034,
+            created="2026-04-24T13:05:00Z",
+            customer=("Oscar Nilsson", "oscar.nilsson@example.com"),
+            currency="EUR",
+            items=[_item(1034, 1, "Copper Watering Can 1.5L", "CAN-CU-15", "34.00")],
+            fulfillment_orders=[_fo(1034, 1, _DSERS, "CLOSED", "UNSUBMITTED")],
+            suppliers=[_aliexpress_ref("3041872215631034")],
+            cancelled=("2026-04-25T09:12:00Z", "CUSTOMER"),
+        ),
+        _order(
+            1035,
+            created="2026-04-25T02:00:00Z",
+            customer=("Zoe Martin", "zoe.martin@example.com"),
+            currency="USD",
+            financial="REFUNDED",
+            items=[_item(1035, 1, "Bamboo Cutting Board Set", "BRD-BAM-3", "29.90")],
+            fulfillment_orders=[_fo(1035, 1, _CJ, "CLOSED", "UNSUBMITTED")],
+            suppliers=[_cj_ref("CJ2604251035")],
+            cancelled=("2026-04-25T11:30:00Z", "CUSTOMER"),
+        ),
+        _order(
+            1036,
+            created="2026-04-25T06:20:00Z",
+            customer=("Ruby Evans", "ruby.evans@example.com"),
+            currency="USD",
+            items=[_item(1036, 1, "Cordless Milk Frother", "FRTH-CL-BK", "19.50")],
+            fulfillment_orders=[_fo(1036, 1, _DSERS, "OPEN", "UNSUBMITTED")],
+            suppliers=[_aliexpress_ref("3041872215631036")],
+        ),
+    ]
+
+
+def _followup_aliexpress() -> list[dict[str, Any]]:
+    """The AliExpress side of #1030-#1036; `seller_answer` is what the simulated seller does when it answers."""
+    def pending(number: int, answer: str, product: str, amount: str) -> dict[str, Any]:
+        ae = _ae(f"304187221563{number}", "IN_CANCEL", "WAIT_SELLER_SEND_GOODS", amount=amount,
+                 created="2026-04-25 08:15:00", paid="2026-04-25 08:15:31", product=(1005006123450000 + number, product, amount))
+        ae.update(status_before_cancel="WAIT_SELLER_SEND_GOODS", seller_answer=answer)
+        return ae
+
+    return [
+        pending(1030, "accept", "Rattan storage basket", "11.20"),
+        pending(1031, "refuse", "Glass pour over carafe", "9.80"),
+        pending(1032, "ship", "Wool felt desk mat", "13.10"),
+        _ae("3041872215631033", "FINISH", "NO_LOGISTICS", amount="38.00", end_reason="CANCELED",
+            created="2026-04-25 12:41:00", paid="2026-04-25 12:41:30", product=(1005006123451033, "Linen bedding set", "38.00")),
+        _ae("3041872215631034", "FINISH", "NO_LOGISTICS", amount="15.60", end_reason="CANCELED",
+            created="2026-04-24 21:06:00", paid="2026-04-24 21:06:40", product=(1005006123451034, "Copper watering can", "15.60")),
+        _ae("3041872215631036", "RISK_CONTROL_HOLD", "WAIT_SELLER_SEND_GOODS", amount="8.40",
+            created="2026-04-25 14:21:00", paid="2026-04-25 14:21:30", product=(1005006123451036, "Milk frother handheld", "8.40")),
     ]
 
 

@@ -320,6 +320,7 @@ class ShopifySimulator:
         }
 
     def _order_view(self, order: dict[str, Any]) -> dict[str, Any]:
+        self._world.first_look(order)
         currency = order["currency"]
         gid = f"gid://shopify/Order/{order['id']}"
         presentment = order.get("presentment")  # {"currency", "rate"}: the customer paid in another currency

@@ -321,15 +321,37 @@ class World:
                         continue  # a service that never answers (demo of the 48-hour rule)
                     if fo["request_status"] == "CANCELLATION_REQUESTED" and asked is not None:
                         if now >= asked + self.service_reply_delay:
-                            self._service_reply(fo, accept=True)
+                            self._service_reply(fo, accept=fo.pop("service_answer", "accept") == "accept")
                             changed = True
             for ae in self.state["aliexpress"].values():
                 asked = ae.get("cancel_requested_at")
                 if ae["order_status"] == "IN_CANCEL" and asked is not None and now >= asked + self.seller_reply_delay:
-                    self._seller_reply(ae, accept=True)
+                    answer = ae.pop("seller_answer", None) or "accept"  # a demo answers its way once
+                    if answer == "ship":
+                        self._seller_ships(ae)
+                    else:
+                        self._seller_reply(ae, accept=answer == "accept")
                     changed = True
             if changed:
                 self.save()
+
+    def first_look(self, record: dict[str, Any]) -> None:
+        """A seeded follow-up demo (#1030-#1036) starts its reply clock the first time it is read.
+
+        Its pending request carries the answer to give (`seller_answer` / `service_answer`) and no
+        request time; stamping it at the first read makes the simulated answer come one reply delay
+        after the merchant first sees the order waiting, whenever the sandbox was started.
+        """
+        with self.transaction():
+            if record.get("seller_answer") and record.get("order_status") == "IN_CANCEL" \
+                    and record.get("cancel_requested_at") is None:
+                record["cancel_requested_at"] = self.clock()
+                self.save()
+            for fo in record.get("fulfillment_orders") or ():
+                if fo.get("service_answer") and fo["request_status"] == "CANCELLATION_REQUESTED" \
+                        and fo.get("cancellation_requested_at") is None:
+                    fo["cancellation_requested_at"] = self.clock()
+                    self.save()
 
     # --- Shopify: throttle bucket --------------------------------------------------------------
 
@@ -620,6 +642,12 @@ class World:
                 raise WorldError(f"AliExpress order {order_id} has no cancellation waiting for the seller")
             self._seller_reply(ae, accept=accept)
             return ae
+
+    def _seller_ships(self, ae: dict[str, Any]) -> None:
+        """The seller ignores the cancellation and ships (what `seller_answer: ship` demos)."""
+        ae.update(order_status="WAIT_BUYER_ACCEPT_GOODS", logistics_status="SELLER_SEND_GOODS",
+                  cancel_requested_at=None, status_before_cancel=None,
+                  tracking=[{"logistics_no": f"LP00{ae['order_id'][-10:]}", "logistics_service": "CAINIAO_STANDARD"}])
 
     def _seller_reply(self, ae: dict[str, Any], *, accept: bool) -> None:
         ae["cancel_requested_at"] = None
