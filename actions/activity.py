@@ -32,7 +32,7 @@ from actions.db import Database, Step, UniqueViolation, open_database
 from actions.errors import StoreError, redact
 from kb.state import SupplierRef
 
-__all__ = ["SCHEMA_VERSION", "ActivityRecord", "ActivityStore", "Outcome"]
+__all__ = ["SCHEMA_VERSION", "ActivityRecord", "ActivityStore", "Authorisation", "FollowUpRow", "Outcome"]
 
 Outcome = Literal["started", "ok", "refused", "error", "unknown", "already_done"]
 _OUTCOMES = frozenset(("started", "ok", "refused", "error", "unknown", "already_done"))
@@ -93,8 +93,56 @@ _MIGRATIONS: tuple[Step, ...] = (
     {"sqlite": _V2_TABLE.format(tiebreak=", rowid"), "postgresql": _V2_TABLE.format(tiebreak="")},
     # Who acted: the signed-in e-mail in the app, --agent or the OS user on the CLI (NULL before v3).
     "ALTER TABLE activity ADD COLUMN agent TEXT",
+    # Follow-ups (issue 17): the followed orders, the agents' authorisations, and the check run's lease.
+    """
+CREATE TABLE IF NOT EXISTS followups (
+    order_id TEXT PRIMARY KEY,
+    order_name TEXT NOT NULL,
+    ticket TEXT,
+    agent TEXT,
+    status TEXT NOT NULL,
+    waiting_for TEXT,
+    detail TEXT NOT NULL DEFAULT '',
+    path TEXT NOT NULL DEFAULT '',
+    since TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    checked_at TEXT,
+    closed_at TEXT,
+    last_record_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS followups_due ON followups (closed_at, due_at);
+CREATE TABLE IF NOT EXISTS authorisations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_id TEXT NOT NULL,
+    order_name TEXT NOT NULL,
+    ticket TEXT,
+    agent TEXT NOT NULL,
+    options TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    withdrawn_at TEXT,
+    withdrawn_by TEXT,
+    used_by_run TEXT,
+    used_at TEXT,
+    record_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS authorisations_order ON authorisations (order_id);
+CREATE TABLE IF NOT EXISTS leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+)
+""",
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
+_FOLLOW_UP_COLUMNS = (
+    "order_id, order_name, ticket, agent, status, waiting_for, detail, path, since, due_at, checked_at, closed_at,"
+    " last_record_id"
+)
+_AUTH_COLUMNS = (
+    "id, order_id, order_name, ticket, agent, options, created_at, expires_at, withdrawn_at, withdrawn_by,"
+    " used_by_run, used_at, record_id"
+)
 
 _SELECT = (
     "SELECT id, at, order_id, order_name, ticket, action, options, outcome, message, request_id, idempotency_key,"
@@ -127,6 +175,55 @@ class ActivityRecord(BaseModel):
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _iso(moment: datetime) -> str:
+    """One text form for every stored time, so times compare as text (in SQLite and PostgreSQL alike)."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+class FollowUpRow(BaseModel):
+    """One followed order as stored: who it waits on, since when, when to look again."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: str
+    order_name: str
+    ticket: str | None
+    agent: str | None
+    status: str  # kb.followups.FollowUpStatus
+    waiting_for: str | None  # kb.followups.WaitingFor
+    detail: str
+    path: str
+    since: datetime
+    due_at: datetime
+    checked_at: datetime | None
+    closed_at: datetime | None
+    last_record_id: int | None
+
+
+class Authorisation(BaseModel):
+    """An agent's standing order: once the supplier confirms, cancel on Shopify with these options."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    order_id: str
+    order_name: str
+    ticket: str | None
+    agent: str
+    options: dict[str, Any]
+    created_at: datetime
+    expires_at: datetime
+    withdrawn_at: datetime | None
+    withdrawn_by: str | None
+    used_by_run: str | None
+    used_at: datetime | None
+    record_id: int | None
+
+    def active(self, now: datetime) -> bool:
+        """Neither withdrawn, nor used (or being used), nor expired at `now`."""
+        return self.withdrawn_at is None and self.used_by_run is None and now < self.expires_at
 
 
 class ActivityStore:
@@ -445,6 +542,167 @@ class ActivityStore:
                 " ON CONFLICT DO NOTHING",
                 (self._clean(order_id), ref.supplier, ref.order_id, _now()),
             )
+
+
+    # --- follow-ups (issue 17) ------------------------------------------------------------------
+
+    def follow_up(self, order_id: str) -> FollowUpRow | None:
+        """The follow-up of one order (open or closed), None when it was never followed."""
+        with self.db.connect() as conn:
+            row = conn.execute(f"SELECT {_FOLLOW_UP_COLUMNS} FROM followups WHERE order_id = ?",
+                               (order_id,)).fetchone()
+        return self._follow_up_row(row) if row else None
+
+    def follow_ups(self, *, include_closed: bool = False, due_by: datetime | None = None,
+                   limit: int = 500) -> tuple[FollowUpRow, ...]:
+        """Open follow-ups (and closed ones if asked), soonest due first; `due_by` keeps those due by then."""
+        sql = f"SELECT {_FOLLOW_UP_COLUMNS} FROM followups"
+        where: list[str] = []
+        args: list[Any] = []
+        if not include_closed:
+            where.append("closed_at IS NULL")
+        if due_by is not None:
+            where.append("due_at <= ?")
+            args.append(_iso(due_by))
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY due_at, order_name LIMIT ?"
+        args.append(max(0, int(limit)))
+        with self.db.connect() as conn:
+            rows = conn.execute(sql, args).fetchall()
+        return tuple(self._follow_up_row(r) for r in rows)
+
+    def save_follow_up(
+        self, *, order_id: str, order_name: str, ticket: str | None, agent: str | None, status: str,
+        waiting_for: str | None, detail: str, path: str, since: datetime, due_at: datetime,
+        checked_at: datetime | None, closed_at: datetime | None, last_record_id: int | None = None,
+    ) -> None:
+        """Insert or replace one order's follow-up (the caller has read the order just now)."""
+        values = (
+            self._clean(order_id), self._clean(order_name), self._clean(ticket), self._clean(agent), status,
+            waiting_for, self._clean(detail), path, _iso(since), _iso(due_at),
+            _iso(checked_at) if checked_at else None, _iso(closed_at) if closed_at else None, last_record_id,
+        )
+        with self.db.connect(write=True) as conn:
+            conn.execute(
+                f"INSERT INTO followups ({_FOLLOW_UP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (order_id) DO UPDATE SET order_name = excluded.order_name, ticket = excluded.ticket,"
+                " agent = excluded.agent, status = excluded.status, waiting_for = excluded.waiting_for,"
+                " detail = excluded.detail, path = excluded.path, since = excluded.since, due_at = excluded.due_at,"
+                " checked_at = excluded.checked_at, closed_at = excluded.closed_at,"
+                " last_record_id = COALESCE(excluded.last_record_id, followups.last_record_id)",
+                values,
+            )
+
+    @staticmethod
+    def _follow_up_row(row: Sequence[Any]) -> FollowUpRow:
+        def when(value: str | None) -> datetime | None:
+            return datetime.fromisoformat(value) if value else None
+
+        return FollowUpRow(
+            order_id=row[0], order_name=row[1], ticket=row[2], agent=row[3], status=row[4], waiting_for=row[5],
+            detail=row[6] or "", path=row[7] or "", since=datetime.fromisoformat(row[8]),
+            due_at=datetime.fromisoformat(row[9]), checked_at=when(row[10]), closed_at=when(row[11]),
+            last_record_id=row[12],
+        )
+
+    # --- authorisations: "when the supplier confirms, cancel on Shopify with these options" --------
+
+    def authorise(self, *, order_id: str, order_name: str, ticket: str | None, agent: str,
+                  options: dict[str, Any], expires_at: datetime) -> int:
+        """Store a new authorisation, withdrawing any earlier open one for the order (one at a time)."""
+        now = _now()
+        with self.db.connect(write=True) as conn:
+            conn.execute(
+                "UPDATE authorisations SET withdrawn_at = ?, withdrawn_by = ? WHERE order_id = ?"
+                " AND withdrawn_at IS NULL AND used_by_run IS NULL",
+                (now, self._clean(agent), order_id),
+            )
+            row = conn.execute(
+                "INSERT INTO authorisations (order_id, order_name, ticket, agent, options, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (self._clean(order_id), self._clean(order_name), self._clean(ticket), self._clean(agent),
+                 self._options(options), now, _iso(expires_at)),
+            )
+            return int(row.fetchone()[0])
+
+    def authorisation(self, order_id: str) -> Authorisation | None:
+        """The order's latest authorisation (whatever its state), None when there was never one."""
+        with self.db.connect() as conn:
+            row = conn.execute(
+                f"SELECT {_AUTH_COLUMNS} FROM authorisations WHERE order_id = ? ORDER BY id DESC LIMIT 1",
+                (order_id,),
+            ).fetchone()
+        return self._auth_row(row) if row else None
+
+    def withdraw_authorisation(self, auth_id: int, *, agent: str) -> bool:
+        """Withdraw it unless it is already withdrawn or taken by a check run (True when withdrawn now)."""
+        with self.db.connect(write=True) as conn:
+            cursor = conn.execute(
+                "UPDATE authorisations SET withdrawn_at = ?, withdrawn_by = ? WHERE id = ?"
+                " AND withdrawn_at IS NULL AND used_by_run IS NULL",
+                (_now(), self._clean(agent), auth_id),
+            )
+            return cursor.rowcount == 1
+
+    def take_authorisation(self, auth_id: int, *, run: str, now: datetime) -> bool:
+        """A check run takes an authorisation for its one write: True for exactly one taker, never after expiry."""
+        with self.db.connect(write=True) as conn:
+            cursor = conn.execute(
+                "UPDATE authorisations SET used_by_run = ?, used_at = ? WHERE id = ? AND withdrawn_at IS NULL"
+                " AND used_by_run IS NULL AND expires_at > ?",
+                (self._clean(run), _iso(now), auth_id, _iso(now)),
+            )
+            return cursor.rowcount == 1
+
+    def settle_authorisation(self, auth_id: int, *, record_id: int | None, give_back: bool) -> None:
+        """After the write: keep it used (with the record of the write), or give it back when nothing was sent."""
+        with self.db.connect(write=True) as conn:
+            if give_back:
+                conn.execute("UPDATE authorisations SET used_by_run = NULL, used_at = NULL WHERE id = ?", (auth_id,))
+            else:
+                conn.execute("UPDATE authorisations SET record_id = ? WHERE id = ?", (record_id, auth_id))
+
+    @staticmethod
+    def _auth_row(row: Sequence[Any]) -> Authorisation:
+        def when(value: str | None) -> datetime | None:
+            return datetime.fromisoformat(value) if value else None
+
+        try:
+            options = json.loads(row[5] or "{}")
+        except ValueError:
+            options = {}
+        return Authorisation(
+            id=row[0], order_id=row[1], order_name=row[2], ticket=row[3], agent=row[4],
+            options=options if isinstance(options, dict) else {}, created_at=datetime.fromisoformat(row[6]),
+            expires_at=datetime.fromisoformat(row[7]), withdrawn_at=when(row[8]), withdrawn_by=row[9],
+            used_by_run=row[10], used_at=when(row[11]), record_id=row[12],
+        )
+
+    # --- leases: one holder at a time across processes and hosts (the check run's lock) -----------
+
+    def take_lease(self, name: str, *, holder: str, ttl: timedelta) -> bool:
+        """Hold `name` for `ttl` unless someone else holds it unexpired (portable upsert; True when ours).
+
+        A holder that died leaves its lease to expire, so a crashed check run never blocks the next for
+        longer than `ttl`; a live holder renews it by taking it again. The same SQL is atomic on SQLite
+        (one writer) and PostgreSQL (the conflicting row is locked), so it also serves a shared database.
+        """
+        now = datetime.now(UTC)
+        with self.db.connect(write=True) as conn:
+            conn.execute(
+                "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at"
+                " WHERE leases.holder = excluded.holder OR leases.expires_at <= ?",
+                (name, holder, _iso(now + ttl), _iso(now)),
+            )
+            row = conn.execute("SELECT holder FROM leases WHERE name = ?", (name,)).fetchone()
+        return row is not None and row[0] == holder
+
+    def release_lease(self, name: str, *, holder: str) -> None:
+        """Give the lease up (only if still ours)."""
+        with self.db.connect(write=True) as conn:
+            conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
 
 
 def _where(order: str | None, ticket: str | None) -> tuple[str, list[Any]]:

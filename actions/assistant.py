@@ -19,6 +19,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from actions.activity import ActivityRecord, ActivityStore, Outcome
+from actions.followups import DEFAULT_AUTHORISATION_DAYS, AuthorisationView, CheckReport, FollowUp, FollowUps
 from actions.errors import (
     ActionError,
     AlreadyDone,
@@ -106,6 +107,8 @@ class ActionRequest(_Frozen):
     target: str | None = None
     options: CancelOptions | None = None
     message: str | None = None
+    authorised_by: str | None = None  # the agent whose authorisation a follow-up check run is carrying out
+    check_run: str | None = None  # that check run (the record's agent is whoever runs the check)
 
 
 class ActionResult(_Frozen):
@@ -279,8 +282,43 @@ class Assistant:
 
         Raises InputError only for a malformed request (ticket or order text) and StoreError when the
         activity log cannot be used; every other failure is an ActionResult with ok=False and a
-        recorded outcome.
+        recorded outcome. The reading after the action updates the order's follow-up.
         """
+        result = self._run(request)
+        if result.lookup is not None:
+            self.followups.track(result.lookup, ticket=validate_ticket(request.ticket), agent=self.agent)
+        return result
+
+    # --- follow-ups (actions.followups) ------------------------------------------------------
+
+    @property
+    def followups(self) -> FollowUps:
+        """The follow-up list and check run, acting as this assistant (and its agent)."""
+        return FollowUps(self)
+
+    def follow_ups(self, *, include_closed: bool = False) -> tuple[FollowUp, ...]:
+        """Every followed order, what is due first (from the activity store; no shop scan)."""
+        return self.followups.list(include_closed=include_closed)
+
+    def follow_up(self, lookup: Lookup, ticket: str | None = None) -> FollowUp | None:
+        """The order's follow-up after this reading (started if it waits on someone; None if not followed)."""
+        return self.followups.track(lookup, ticket=validate_ticket(ticket))
+
+    def authorise_cancel(self, order_id: str, options: CancelOptions, *, agent: str | None = None,
+                         ticket: str | None = None,
+                         days: int = DEFAULT_AUTHORISATION_DAYS) -> AuthorisationView:
+        """Authorise the Shopify cancel for when the supplier confirms (InputError when not waiting for that)."""
+        return self.followups.authorise(order_id, options, agent=agent, ticket=ticket, days=days)
+
+    def withdraw_authorisation(self, order_id: str, *, agent: str | None = None) -> bool:
+        """Withdraw the order's open authorisation (False when none was left)."""
+        return self.followups.withdraw(order_id, agent=agent)
+
+    def check_follow_ups(self, *, every: bool = False) -> CheckReport:
+        """Re-read the due follow-ups (all open ones with `every`); a second concurrent run does nothing."""
+        return self.followups.check(every=every)
+
+    def _run(self, request: ActionRequest) -> ActionResult:
         ticket = validate_ticket(request.ticket)
         request = request.model_copy(update={"ticket": ticket})
         self.parse(request.order)
@@ -595,6 +633,10 @@ class Assistant:
             options["revert"] = step.revert.value
         if request.message:
             options["message"] = self._safe(request.message, limit=255)
+        if request.authorised_by:
+            options["authorised_by"] = self._safe(request.authorised_by, limit=64)
+        if request.check_run:
+            options["check_run"] = self._safe(request.check_run, limit=80)
         return options
 
     def _safe(self, text: str, *, limit: int | None = None) -> str:
@@ -628,7 +670,11 @@ def build_assistant(
 
         if sandbox is None:
             persist = sandbox_path(settings) if settings.sandbox_persist else None
-            sandbox = Sandbox(faults=settings.sandbox_faults, persist_path=persist)
+            delays: dict[str, float] = {}
+            if settings.sandbox_reply_delay is not None:
+                delays = {"service_reply_delay": settings.sandbox_reply_delay,
+                          "seller_reply_delay": settings.sandbox_reply_delay}
+            sandbox = Sandbox(faults=settings.sandbox_faults, persist_path=persist, **delays)  # type: ignore[arg-type]
         client = http or httpx.Client(transport=sandbox.transport, timeout=httpx.Timeout(20.0, connect=5.0))
         # The sandbox's own credentials, our data dir; mode stays "sandbox", so the log is the sandbox's file.
         wired = sandbox.settings.model_copy(

@@ -7,6 +7,8 @@ Commands:
     cancel-assist cancel ORDER --reason R --refund now|later [--refund-to original|store_credit]
                         [--restock] [--notify] [--staff-note S] [--ticket T] [--agent A] --yes
     cancel-assist db copy --from sqlite:PATH --to postgresql://...
+    cancel-assist follow-ups [--json] [--closed]
+    cancel-assist follow-ups --check [--all] [--json] [--agent A]
 
 Settings come from the environment and `.streamlit/secrets.toml` in the current folder (the
 environment wins). Without Shopify credentials the CLI runs on the sandbox, kept in
@@ -43,6 +45,22 @@ Expected failures print one sentence on stderr, never a traceback.
     history        [{"id", "at", "action", "outcome", "message", "ticket", "request_id", "agent"}], newest
                    first: this order's activity record (agent: who acted, or null for older records)
 Amounts are strings (exact decimals). New keys may be added; these will not change meaning.
+
+`follow-ups` lists every followed order (from the activity store, no shop scan), what is due first;
+`--json` prints {"mode", "follow_ups": [FOLLOW_UP]} where FOLLOW_UP is
+    {"order", "order_id", "ticket", "status" (waiting|ready|person|done), "waiting_for"
+     (seller_approval|service_answer|manual_recheck|refund_owed|supplier_still_active|null),
+     "waiting_words", "detail", "path", "since", "due_at", "checked_at", "closed_at", "due", "needs_person",
+     "authorisation": {"id", "agent", "state" (active|withdrawn|expired|used), "expires_at", "options",
+                       "used_by_run", "record_id"} | null}
+`follow-ups --check` re-reads every due follow-up (`--all`: every open one), records what changed against
+its ticket, sends an authorised Shopify cancel once the supplier has confirmed, and prints what it found;
+a lock in the activity store makes concurrent runs (cron) never overlap. `--json` prints
+{"mode", "run", "ran", "checked": [{"order", "order_id", "ticket", "before", "status", "waiting_for",
+"message", "changed", "needs_person", "error", "cancelled", "authorised_by", "record_id", "reply"}],
+"needs_person": [FOLLOW_UP]}.
+Exit status of `follow-ups --check`: 0 nothing needs a person; 3 at least one order needs a person (listed);
+1 an order could not be read or the activity log failed; 4 another check run holds the lock (nothing done).
 """
 
 from __future__ import annotations
@@ -65,9 +83,10 @@ from kb.refunds import default_refund, refundable, refundable_presentment
 from kb.state import CancelOptions, CancelReason, Money, RefundDestination, RefundTiming
 from kb.walkthrough import ActionId
 
-__all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_REFUSED", "lookup_json", "main"]
+__all__ = ["EXIT_BUSY", "EXIT_ERROR", "EXIT_NEEDS_PERSON", "EXIT_OK", "EXIT_REFUSED", "lookup_json", "main"]
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
+EXIT_NEEDS_PERSON, EXIT_BUSY = 3, 4  # follow-ups --check only
 _DEFAULT_BASE_URL = "http://localhost:8501"
 
 
@@ -114,6 +133,14 @@ def _parser() -> argparse.ArgumentParser:
     copy = db_sub.add_parser("copy", help="copy a record (activity, claims, progress, supplier ids) to another store")
     copy.add_argument("--from", dest="source", required=True, help="sqlite:PATH (or a postgresql:// URL)")
     copy.add_argument("--to", dest="target", required=True, help="postgresql://user:password@host:5432/name")
+
+    follow = sub.add_parser("follow-ups", help="orders waiting on a seller, a service or a person; --check re-reads them")
+    follow.add_argument("--json", action="store_true", help="print stable JSON (keys in the module docstring)")
+    follow.add_argument("--check", action="store_true",
+                        help="re-read the due orders, record changes, send authorised cancels (safe from cron)")
+    follow.add_argument("--all", action="store_true", help="with --check: re-read every open follow-up, due or not")
+    follow.add_argument("--closed", action="store_true", help="also list finished follow-ups")
+    follow.add_argument("--agent", default=None, help="who runs the check, for the record (default: the OS user)")
     return parser
 
 
@@ -335,8 +362,11 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err:
 
     settings = _settings(env)
     assistant = _assistant(settings).as_agent(_agent(args))
+    if args.command == "follow-ups":
+        return _follow_ups(args, assistant, out)
     if args.command == "status":
         lookup = assistant.look_up(args.order)
+        assistant.follow_up(lookup)  # an order seen waiting is followed from now on (`follow-ups`)
         if args.json:
             history = assistant.history(lookup)
             raw_out.write(json.dumps(lookup_json(lookup, assistant.mode, history), indent=2, ensure_ascii=False) + "\n")
@@ -375,6 +405,78 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err:
     if result.ok:
         return EXIT_OK
     return EXIT_REFUSED if result.outcome in ("refused", "already_done") else EXIT_ERROR
+
+
+def follow_up_json(item: Any) -> dict[str, Any]:
+    """One follow-up as `follow-ups --json` prints it."""
+    auth = item.authorisation
+    return {
+        "order": item.order, "order_id": item.order_id, "ticket": item.ticket, "status": item.status.value,
+        "waiting_for": item.waiting_for.value if item.waiting_for else None, "waiting_words": item.waiting_words,
+        "detail": item.detail, "path": item.path, "since": item.since.isoformat(), "due_at": item.due_at.isoformat(),
+        "checked_at": item.checked_at.isoformat() if item.checked_at else None,
+        "closed_at": item.closed_at.isoformat() if item.closed_at else None,
+        "due": item.due, "needs_person": item.needs_person,
+        "authorisation": None if auth is None else {
+            "id": auth.id, "agent": auth.agent, "state": auth.state, "expires_at": auth.expires_at.isoformat(),
+            "options": auth.options.model_dump(mode="json"), "used_by_run": auth.used_by_run,
+            "record_id": auth.record_id,
+        },
+    }
+
+
+def _follow_up_line(item: Any) -> str:
+    waiting = f"waiting for {item.waiting_words}" if item.status.value == "waiting" else item.status_words
+    due = "due now" if item.due else f"look again {item.due_at:%Y-%m-%d %H:%M} UTC"
+    ticket = f" [{item.ticket}]" if item.ticket else ""
+    auth = ""
+    if item.authorisation is not None and item.authorisation.state == "active":
+        auth = f"; authorised by {item.authorisation.agent} until {item.authorisation.expires_at:%Y-%m-%d %H:%M} UTC"
+    closed = f"; closed {item.closed_at:%Y-%m-%d %H:%M} UTC" if item.closed_at else ""
+    return (f"{item.order}{ticket}: {waiting} since {item.since:%Y-%m-%d %H:%M} UTC; {due}{auth}{closed}\n"
+            f"    {item.detail}\n")
+
+
+def _follow_ups(args: argparse.Namespace, assistant: Any, out: TextIO) -> int:
+    if not args.check:
+        items = assistant.follow_ups(include_closed=args.closed)
+        if args.json:
+            out.write(json.dumps({"mode": assistant.mode, "follow_ups": [follow_up_json(i) for i in items]},
+                                 indent=2, ensure_ascii=False) + "\n")
+        elif not items:
+            out.write("No follow-ups: no order is waiting on a seller, a fulfillment service or a person.\n")
+        else:
+            for item in items:
+                out.write(_follow_up_line(item))
+        return EXIT_OK
+    report = assistant.check_follow_ups(every=args.all)
+    if args.json:
+        out.write(json.dumps({
+            "mode": assistant.mode, "run": report.run, "ran": report.ran,
+            "checked": [{**c.model_dump(mode="json", exclude={"order_id"}), "order_id": c.order_id}
+                        for c in report.checked],
+            "needs_person": [follow_up_json(i) for i in report.needs_person],
+        }, indent=2, ensure_ascii=False) + "\n")
+    elif not report.ran:
+        out.write(f"Nothing done: {report.held_by}; try again in a moment.\n")
+    else:
+        out.write(f"Check run {report.run}: {len(report.checked)} order(s) re-read.\n")
+        for c in report.checked:
+            mark = "!" if c.error else ("*" if c.changed else "-")
+            out.write(f"  {mark} {c.order}{f' [{c.ticket}]' if c.ticket else ''}: {c.message}\n")
+            if c.reply:
+                out.write(f"    Customer reply ready: cancel-assist reply {c.order.lstrip('#')}\n")
+        if report.needs_person:
+            out.write("Needs a person:\n")
+            for item in report.needs_person:
+                out.write("  " + _follow_up_line(item).replace("\n    ", "\n      "))
+        else:
+            out.write("Nothing needs a person.\n")
+    if not report.ran:
+        return EXIT_BUSY
+    if report.errors:
+        return EXIT_ERROR
+    return EXIT_NEEDS_PERSON if report.needs_person else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = None) -> int:
