@@ -19,6 +19,7 @@ from kb.guide import load_guide
 from kb.state import CancelOptions, CancelReason, FulfillmentOrderAction, RefundDestination, RefundTiming, SupplierRef
 from kb.suppliers import SUPPLIER_TITLES, supplier_title
 from kb.walkthrough import ActionId, StepStatus, WalkthroughStep
+from pages._authorise import authorise_panel
 from pages._ui import (
     ensure_frame,
     INPUT_ERROR,
@@ -550,6 +551,7 @@ def _show() -> None:
     _summary(lookup)
     st.button("Refresh", key=state_key("refresh", order), icon="🔄", on_click=_refresh, args=(order,))
     _path(lookup)
+    authorise_panel(ctx, order, lookup)  # follow-ups: where it stands, "finish it for me" while it waits
     _supplier_ref_entry(ctx, order, lookup)
     _checklist(ctx, order, lookup)
     _ticket_panel(ctx, order, lookup)

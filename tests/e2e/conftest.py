@@ -66,11 +66,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _sandbox_env(data_dir: Path) -> dict[str, str]:
+def _sandbox_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     """This process's environment without any shop or supplier credentials: the app runs on the sandbox."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(_LIVE_ENV_PREFIXES)}
     env["CANCEL_ASSIST_DATA_DIR"] = str(data_dir)
     env["CANCEL_ASSIST_SANDBOX"] = "1"  # even if a .streamlit/secrets.toml names a live shop
+    env.update(extra or {})
     return env
 
 
@@ -92,7 +93,7 @@ def _wait_healthy(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 
 @contextlib.contextmanager
-def _serve(work: Path) -> Iterator[str]:
+def _serve(work: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """Run `streamlit run streamlit_app.py` headless on a free port until the block ends."""
     log = work / "server.log"
     port = _free_port()
@@ -107,7 +108,7 @@ def _serve(work: Path) -> Iterator[str]:
     ]  # fmt: skip
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            command, cwd=ROOT, env=_sandbox_env(work / "data"), stdout=out, stderr=subprocess.STDOUT
+            command, cwd=ROOT, env=_sandbox_env(work / "data", extra_env), stdout=out, stderr=subprocess.STDOUT
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -134,6 +135,13 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def fresh_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app in a server of its own, for what only a freshly started process shows."""
     with _serve(tmp_path_factory.mktemp("streamlit-fresh")) as base:
+        yield base
+
+
+@pytest.fixture
+def prompt_sandbox_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app in a server whose simulated sellers and fulfillment services answer at once (reply delay 0)."""
+    with _serve(tmp_path_factory.mktemp("streamlit-prompt"), {"CANCEL_ASSIST_SANDBOX_REPLY_DELAY": "0"}) as base:
         yield base
 
 

@@ -1,0 +1,77 @@
+"""The Follow-ups page lists waiting orders, what is due first; the walkthrough authorises "finish it for me"."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from actions.sandbox import order_gid
+from kb.state import RefundTiming
+from pages._authorise import AGENT_BOX, authorise_key
+from pages._authorise import FOLLOW_UPS_CHECK as CHECK_BUTTON
+from tests.app.conftest import new_assistant
+
+
+def _rows(at: AppTest) -> list[dict]:
+    assert at.table, "the follow-ups are listed in a table"
+    return at.table[0].value.to_dict("records")
+
+
+def _follow_ups(at: AppTest) -> AppTest:
+    at.switch_page("pages/followups.py").run()
+    assert not at.exception
+    return at
+
+
+def test_the_page_lists_the_orders_whose_walkthrough_showed_them_waiting(open_app) -> None:
+    assistant = new_assistant()
+    for order in ("1034", "1030"):
+        open_app({"order": order, "ticket": "ZD-17"}, assistant=assistant)
+    at = _follow_ups(open_app(assistant=assistant))
+    rows = _rows(at)
+    assert [r["Order"] for r in rows] == ["\\#1034", "\\#1030"]  # the refund owed is due now: first
+    assert {r["Ticket"] for r in rows} == {"ZD\\-17"}
+    assert "seller to approve" in rows[1]["Waiting for"]
+
+
+def test_with_nothing_followed_the_page_says_how_an_order_gets_there(open_app) -> None:
+    at = _follow_ups(open_app())
+    assert any("No order is waiting" in i.value for i in at.info)
+
+
+def test_authorise_on_a_waiting_walkthrough_then_the_check_on_the_page_cancels_it(open_app) -> None:
+    assistant = new_assistant()
+    at = open_app({"order": "1030", "ticket": "ZD-17"}, assistant=assistant)
+    assert not at.exception
+    at.text_input(key=AGENT_BOX).input("Ana Ruiz").run()
+    at.radio(key=authorise_key("#1030", "refund")).set_value(RefundTiming.LATER)
+    at.button(key=authorise_key("#1030", "confirm")).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Authorised by Ana Ruiz" in s.value for s in at.success)
+    auth = assistant.followups.get(order_gid(1030)).authorisation
+    assert auth is not None and auth.state == "active" and auth.options.refund.value == "later"
+
+    # this sandbox's seller answers at once, so the order is due at once too
+    at = _follow_ups(at)
+    at.button(key=CHECK_BUTTON).click().run()
+    assert not at.exception
+    assert any("is cancelled on Shopify" in w.value for w in [*at.warning, *at.info])
+    assert at.code, "the customer reply is ready"
+    order = assistant.sandbox.snapshot()["orders"][str(5500000001030)]
+    assert order["cancelled_at"] is not None
+
+
+def test_the_walkthrough_withdraws_an_authorisation(open_app) -> None:
+    assistant = new_assistant()
+    at = open_app({"order": "1030", "ticket": "ZD-17"}, assistant=assistant)
+    at.text_input(key=AGENT_BOX).input("Ana Ruiz").run()
+    at.button(key=authorise_key("#1030", "confirm")).click().run()
+    at.button(key=authorise_key("#1030", "withdraw")).click().run()
+    assert not at.exception
+    assert any("withdrawn" in s.value for s in at.success)
+    assert assistant.followups.get(order_gid(1030)).authorisation.state == "withdrawn"
+
+
+def test_authorising_without_a_name_says_so(open_app) -> None:
+    at = open_app({"order": "1030"}, assistant=new_assistant())
+    at.button(key=authorise_key("#1030", "confirm")).click().run()
+    assert any("who you are" in e.value for e in at.error)
