@@ -34,6 +34,14 @@ def authorise_key(order: str, part: str) -> str:
     return state_key("authorise", order, part)
 
 
+def _follow_key(order: str) -> str:
+    return state_key("follow-up", order)
+
+
+def _forget(order: str) -> None:
+    st.session_state.pop(_follow_key(order), None)
+
+
 def _options(order: str) -> CancelOptions:
     ss = st.session_state
     return CancelOptions(
@@ -74,7 +82,8 @@ def _active(order: str, follow: FollowUp, auth: AuthorisationView) -> None:
     _agent_box()
     op = f"withdraw|{auth.id}"
     st.button("Withdraw the authorisation", key=authorise_key(order, "withdraw"), disabled=is_done(op),
-              on_click=run_once, args=(op, lambda: _withdraw(follow.order_id), authorise_key(order, "result")))
+              on_click=run_once, args=(op, lambda: _withdraw(follow.order_id), authorise_key(order, "result"),
+                                       lambda _: _forget(order)))
 
 
 def _agent_box() -> None:
@@ -107,16 +116,21 @@ def _form(ctx: Context, order: str, follow: FollowUp) -> None:
         op = f"authorise|{follow.order_id}|{follow.authorisation.id if follow.authorisation else 0}"
         st.button("Authorise", key=authorise_key(order, "confirm"), type="primary", disabled=is_done(op),
                   on_click=run_once, args=(op, lambda: _authorise(follow.order_id, order, ctx.ticket),
-                                           authorise_key(order, "result")))
+                                           authorise_key(order, "result"), lambda _: _forget(order)))
 
 
 def authorise_panel(ctx: Context, order: str, lookup: Lookup) -> None:
     """Where this order's follow-up stands, and the authorisation form (or the authorisation) while it waits."""
-    try:
-        follow = get_assistant().follow_up(lookup, ctx.ticket)
-    except ActionError as exc:
-        st.error(escape_md(f"The follow-up list could not be updated: {exc}"))
-        return
+    cached = st.session_state.get(_follow_key(order))
+    if cached is not None and cached[0] == lookup.read_at:
+        follow = cached[1]  # a plain rerun reads nothing: only a new reading or an (un)authorisation does
+    else:
+        try:
+            follow = get_assistant().follow_up(lookup, ctx.ticket)
+        except ActionError as exc:
+            st.error(escape_md(f"The follow-up list could not be updated: {exc}"))
+            return
+        st.session_state[_follow_key(order)] = (lookup.read_at, follow)
     if follow is None or follow.closed_at is not None:
         return
     due = "due now" if follow.due else f"next look {follow.due_at:%Y-%m-%d %H:%M} UTC"

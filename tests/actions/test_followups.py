@@ -318,3 +318,26 @@ def test_two_cli_check_processes_at_once_send_one_write(cli_dir):
     assert set(codes) <= {EXIT_OK, EXIT_BUSY}, [p.stderr.read() for p in procs]
     writes = [w for w in assistant.sandbox.snapshot()["write_log"] if w["operation"] == "OrderCancel"]
     assert len(writes) == 1
+
+
+def test_a_check_run_that_died_frees_the_lock_when_its_lease_runs_out(tmp_path):
+    assistant = _assistant(tmp_path)
+    assert assistant.activity.take_lease(CHECK_LEASE, holder="died", ttl=timedelta(seconds=-1))
+    assert assistant.activity.take_lease(CHECK_LEASE, holder="next", ttl=timedelta(minutes=5))
+    assert not assistant.activity.take_lease(CHECK_LEASE, holder="died", ttl=timedelta(minutes=5))
+
+
+def test_an_activity_log_written_before_follow_ups_gains_their_tables_and_keeps_its_records(tmp_path):
+    import sqlite3
+
+    from actions.activity import ActivityStore
+
+    path = tmp_path / "old.sqlite3"
+    store = ActivityStore(path)
+    store.record(order_id="gid://shopify/Order/1", order_name="#1", ticket=None, action="check_supplier",
+                 outcome="ok", message="kept")
+    with sqlite3.connect(path) as conn:
+        for table in ("followups", "authorisations", "leases"):
+            conn.execute(f"DROP TABLE {table}")
+    reopened = ActivityStore(path)
+    assert reopened.follow_ups() == () and [r.message for r in reopened.list()] == ["kept"]
