@@ -86,7 +86,7 @@ def test_the_reply_delay_setting_reaches_the_sandbox_the_assistant_builds(tmp_pa
 
 
 def test_the_list_holds_each_waiting_demo_order_with_its_ticket_what_it_waits_for_and_when_to_look_again(tmp_path):
-    assistant = _assistant(tmp_path)
+    assistant = _assistant(tmp_path, Sandbox(service_reply_delay=60.0, seller_reply_delay=60.0))
     for order in ("#1001", "#1030", "#1033", "#1034", "#1035", "#1036"):
         _follow(assistant, order)
     items = {f.order: f for f in assistant.follow_ups()}
