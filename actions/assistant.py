@@ -619,8 +619,7 @@ class Assistant:
     def _fulfillment_order(state: OrderState, target: str | None) -> FulfillmentOrderState | None:
         return next((f for f in state.shopify.fulfillment_orders if f.id == target), None)
 
-    @staticmethod
-    def _options(request: ActionRequest, step: WalkthroughStep | None) -> dict[str, Any]:
+    def _options(self, request: ActionRequest, step: WalkthroughStep | None) -> dict[str, Any]:
         options: dict[str, Any] = {}
         if request.options is not None and request.action is ActionId.CANCEL_ORDER:
             options.update(request.options.model_dump(mode="json"))

@@ -345,3 +345,11 @@ def test_pressing_revert_again_says_it_is_already_done_and_sends_nothing(assista
     assert not again.ok and again.already_done and again.outcome == "already_done"
     assert "already done" in again.message
     assert sum(1 for r in sandbox.requests if r.is_write) == writes
+
+
+def test_a_revert_with_a_message_for_the_service_is_sent_and_the_message_recorded(assistant: Assistant) -> None:
+    step = assistant.look_up("#1003").walkthrough.next_step
+    result = assistant.run(ActionRequest(action=ActionId.REVERT_FULFILLMENT, order="#1003", target=step.target,
+                                         message="Customer cancelled: please stop"))
+    assert result.ok, result.message
+    assert assistant.activity.get(result.record_id).options["message"] == "Customer cancelled: please stop"
