@@ -88,8 +88,8 @@ def _active(order: str, follow: FollowUp, auth: AuthorisationView) -> None:
 
 def _agent_box() -> None:
     """Who is working (kept for the session: Streamlit forgets a widget's value on a run that does not draw it)."""
-    st.session_state[AGENT_BOX] = st.session_state.get(AGENT_BOX, "")
-    st.text_input("Your name (recorded with the authorisation)", key=AGENT_BOX, max_chars=64)
+    st.session_state[AGENT_BOX] = st.session_state.get(AGENT_BOX) or get_assistant().agent or ""
+    st.text_input("Your name (recorded with the authorisation)", key=AGENT_BOX, max_chars=200)
 
 
 def _form(ctx: Context, order: str, follow: FollowUp) -> None:

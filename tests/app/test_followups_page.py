@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 from actions.sandbox import order_gid
 from kb.state import RefundTiming
 from pages._authorise import AGENT_BOX, authorise_key
+from pages._ui import ASSISTANT_KEY
 from pages._authorise import FOLLOW_UPS_CHECK as CHECK_BUTTON
 from tests.app.conftest import new_assistant
 
@@ -71,7 +72,14 @@ def test_the_walkthrough_withdraws_an_authorisation(open_app) -> None:
     assert assistant.followups.get(order_gid(1030)).authorisation.state == "withdrawn"
 
 
-def test_authorising_without_a_name_says_so(open_app) -> None:
-    at = open_app({"order": "1030"}, assistant=new_assistant())
-    at.button(key=authorise_key("#1030", "confirm")).click().run()
-    assert any("who you are" in e.value for e in at.error)
+def test_the_name_box_starts_with_the_sessions_agent_and_a_blank_name_is_refused(open_app) -> None:
+    assistant = new_assistant()
+    at = open_app({"order": "1030"}, assistant=assistant)
+    session_agent = at.session_state[ASSISTANT_KEY].agent
+    assert at.text_input(key=AGENT_BOX).value == (session_agent or "")
+    if session_agent is None:  # nobody known to this session: the authorisation needs a name
+        at.button(key=authorise_key("#1030", "confirm")).click().run()
+        assert any("who you are" in e.value for e in at.error)
+    else:
+        at.button(key=authorise_key("#1030", "confirm")).click().run()
+        assert assistant.followups.get(order_gid(1030)).authorisation.agent == session_agent

@@ -56,7 +56,7 @@ def test_an_authorised_follow_up_is_cancelled_by_the_check_and_recorded_on_activ
     expect(page.get_by_role("heading", name="Activity")).to_be_visible()
     cancel = page.get_by_test_id("stTable").locator("tr").filter(has_text="cancel order")
     expect(cancel).to_contain_text("ZD-17")
-    expect(cancel).to_contain_text("agent: Ana Ruiz")
+    expect(cancel).to_contain_text("authorised_by: Ana Ruiz")
     expect(cancel).to_contain_text("check_run: check-")
     expect(page.get_by_test_id("stTable")).to_contain_text("authorise cancel")
     settled(page)
