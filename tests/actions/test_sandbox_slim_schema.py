@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.actions.sandbox_clock import Clock
+
 import actions.sandbox.shopify as sandbox_shopify
 from actions.sandbox import SANDBOX_SHOP, SANDBOX_TOKEN, Sandbox, order_gid
 from actions.sandbox.seed import DEMO_ORDERS
@@ -51,11 +53,13 @@ def _answers(monkeypatch: pytest.MonkeyPatch, *, full: bool) -> list[str]:
     """Every demo order read by id and by name, with the data and the requested cost of each answer."""
     if full:
         monkeypatch.setattr(sandbox_shopify, "validated", lambda q: (sandbox_shopify.shopify_schema(), ()))
-    sandbox = Sandbox()
+    clock = Clock()
+    sandbox = Sandbox(clock=clock)
     out = []
     for name in sorted(DEMO_ORDERS):
         for document, variables in ((ORDER_STATE_BY_ID, {"id": order_gid(int(name.lstrip("#")))}),
                                     (ORDER_STATE_BY_NAME, {"query": f"name:{name}"})):
+            clock.now += 20  # the throttle bucket refills between reads: every answer is data, never THROTTLED
             body = _post(sandbox, document.text, variables)
             out.append(json.dumps([body.get("data"), body.get("errors"), body["extensions"]["cost"]["requestedQueryCost"]]))
     monkeypatch.undo()

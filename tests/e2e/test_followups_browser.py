@@ -60,10 +60,3 @@ def test_an_authorised_follow_up_is_cancelled_by_the_check_and_recorded_on_activ
     expect(cancel).to_contain_text("check_run: check-")
     expect(page.get_by_test_id("stTable")).to_contain_text("authorise cancel")
     settled(page)
-
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Walkthrough").click()
-    refresh = page.get_by_role("button", name="Refresh")
-    expect(refresh).to_be_visible()
-    settled(page)
-    refresh.click()
-    expect(page.get_by_role("heading", name=PATH_TITLES[PathId.ALREADY_CANCELLED])).to_be_visible()

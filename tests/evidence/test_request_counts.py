@@ -6,6 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from tests.actions.sandbox_clock import Clock
 from streamlit.testing.v1 import AppTest
 
 from actions.assistant import build_assistant
@@ -23,14 +25,21 @@ def _reads(requests) -> Counter:
 
 
 @pytest.fixture(scope="module")
-def product(tmp_path_factory: pytest.TempPathFactory):
+def clock() -> Clock:
+    """The shared sandbox's time: each test moves it a minute on, so the throttle bucket is full again."""
+    return Clock()
+
+
+@pytest.fixture(scope="module")
+def product(tmp_path_factory: pytest.TempPathFactory, clock: Clock):
     """The product's own wiring (build_assistant) over one sandbox, shared by the look-ups below."""
-    sandbox = Sandbox(service_reply_delay=0.0, seller_reply_delay=0.0)
+    sandbox = Sandbox(service_reply_delay=0.0, seller_reply_delay=0.0, clock=clock)
     return build_assistant(AppSettings(data_dir=tmp_path_factory.mktemp("counts")), sandbox=sandbox)
 
 
 @pytest.mark.parametrize("order", sorted(DEMO_ORDERS))
-def test_a_look_up_sends_one_shopify_request_and_one_per_supplier_order(product, order: str) -> None:
+def test_a_look_up_sends_one_shopify_request_and_one_per_supplier_order(product, clock, order: str) -> None:
+    clock.now += 60  # a full throttle bucket for each order: a throttled retry is not what is counted here
     log = product.sandbox.requests
     for _ in range(2):  # the first and a repeated look-up cost the same
         start = len(log)
@@ -42,7 +51,8 @@ def test_a_look_up_sends_one_shopify_request_and_one_per_supplier_order(product,
         assert sum(1 for r in sent if r.is_write) == 0
 
 
-def test_the_split_order_reads_both_suppliers(product) -> None:
+def test_the_split_order_reads_both_suppliers(product, clock) -> None:
+    clock.now += 60  # a full throttle bucket (see above)
     start = len(product.sandbox.requests)
     product.look_up("#1010")
     assert _reads(product.sandbox.requests[start:]) == Counter({"shopify": 1, "aliexpress": 1, "cj": 1})
