@@ -86,6 +86,12 @@ _ACTION_WORDS = {
 }
 
 
+def _check(where: str) -> str:
+    """What a merchant is told to do when a write may have landed but no reading shows it yet."""
+    return (f"look the order up again in a minute (or check it in {where}) before doing anything else; "
+            "the next look-up will show whether it went through.")
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -517,7 +523,7 @@ class Assistant:
                 f"Stopped by an unexpected {type(exc).__name__}; check the order before trying again."))
             raise
         after = self._after(before)
-        if after is None:
+        if after is None and outcome != "unknown":  # an unknown outcome already says to look again
             message += " (The order could not be read again afterwards; refresh to see where it stands.)"
         self.activity.finish(rid, outcome=outcome, message=message, request_id=request_id, release=release)
         return ActionResult(
@@ -576,17 +582,19 @@ class Assistant:
     ) -> tuple[Outcome, str, bool]:
         """A write whose result is unknown: read again and say what actually happened."""
         system = {"shopify": "Shopify"}.get(exc.system, supplier_title(exc.system) if exc.system else "The remote")
+        # Whatever fails from here on, the key stays held: the write may still land. A retry is allowed
+        # only once the claim goes stale, never by sending it again now.
+        check = _check(system if exc.system and exc.system != "shopify" else "the Shopify admin")
         try:
             fresh = self.look_up(request.order)
         except ActionError:
-            return ("unknown", f"{system} did not answer in time and the order could not be read again, so it is "
-                    "unknown whether this happened. Refresh before trying again.", False)
+            return ("unknown", f"{self._safe(str(exc))} Reading the order again failed too, so it is not known yet "
+                    f"whether it took effect. It was sent once and not again: {check}", False)
         happened = self._happened(before, fresh, request, step)
         if happened:
-            return "ok", f"{system} did not answer in time, but reading the order again shows it worked: {happened}", False
-        # The key stays held: the write may still land. A retry is allowed once the claim goes stale.
-        return ("unknown", f"{self._safe(str(exc))} Reading the order again shows no change yet; it was not sent "
-                "again. Refresh in a few minutes, and check the order before trying again.", False)
+            return "ok", f"{system} gave no clear answer, but reading the order again shows it worked: {happened}", False
+        return ("unknown", f"{self._safe(str(exc))} Reading the order again shows no change yet. It was sent once "
+                f"and not again: {check}", False)
 
     def _happened(self, before: Lookup, fresh: Lookup, request: ActionRequest, step: WalkthroughStep) -> str | None:
         if request.action is ActionId.CANCEL_ORDER:

@@ -35,7 +35,17 @@ from actions.errors import (
 )
 from actions.settings import CJSettings
 from actions.suppliers import SupplierRefused, malformed, validate_order_id
-from actions.wire import NotSent, RequestCounter, json_object, reread, retry_read, safe_text, send, text_or_none
+from actions.wire import (
+    NotSent,
+    RequestCounter,
+    json_object,
+    read_back,
+    reread,
+    retry_read,
+    safe_text,
+    send,
+    text_or_none,
+)
 from kb.state import CancelChannel, Money, SupplierName, SupplierOrderState, SupplierStatus
 from kb.suppliers import cancel_channel, normalize_cj, supplier_order_url
 
@@ -123,7 +133,7 @@ class CJClient:
         except (TransportError, ServerError, MalformedResponse) as exc:  # it may have been applied: look, never resend
             _log.warning("CJ deleteOrder outcome unclear (%s); re-reading the order", type(exc).__name__)
             return self._settle_unclear_delete(order_id, exc)
-        return self._read_after_delete(order_id)
+        return self._read_back_delete(order_id, self.last_request_id)
 
     # --- orders -------------------------------------------------------------------------
 
@@ -141,6 +151,18 @@ class CJClient:
             system=_SYSTEM,
             request_id=exc.request_id,
         ) from exc
+
+    def _read_back_delete(self, order_id: str, request_id: str | None) -> SupplierOrderState:
+        """The order after a delete CJ accepted; a failed read-back leaves the outcome unknown, never an error."""
+        try:
+            return read_back(lambda: self._read_after_delete(order_id), sleep=self._sleep)
+        except ActionError as exc:
+            raise OutcomeUnknown(
+                f"CJ accepted the cancellation of order {order_id}, but it could not be read back to confirm it "
+                f"({exc.message.rstrip('.')}).",
+                system=_SYSTEM,
+                request_id=request_id,
+            ) from exc
 
     def _read_after_delete(self, order_id: str) -> SupplierOrderState:
         """The order after a delete: CANCELLED, or gone from CJ (deleteOrder may remove it)."""

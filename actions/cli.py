@@ -69,6 +69,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import sys
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -400,6 +401,10 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err:
                                          options=options))
     stream = out if result.ok else err
     stream.write(result.message + "\n")
+    if result.outcome == "unknown":
+        # The cancel was sent and may still land: a path read before it shows would invite a second one.
+        stream.write(f"Check it with: cancel-assist status {shlex.quote(args.order)}\n")
+        return EXIT_ERROR
     if result.lookup is not None:
         stream.write(f"Path now: {result.lookup.walkthrough.title} [{result.lookup.walkthrough.path.value}]\n")
     if result.ok:

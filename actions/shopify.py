@@ -8,6 +8,7 @@ reported from what Shopify shows, never by sending the mutation again.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 import time
@@ -44,7 +45,7 @@ from actions.shopify_documents import (
     REQUEST_FULFILLMENT_CANCELLATION,
     Document,
 )
-from actions.wire import reread
+from actions.wire import read_back, reread
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
 from kb.state import (
     CancelOptions,
@@ -76,6 +77,7 @@ __all__ = [
     "supplier_refs",
 ]
 
+_log = logging.getLogger(__name__)
 _SYSTEM = "shopify"
 
 # orderCancel needs write_orders; the revert mutations need the fulfillment-order scopes of
@@ -275,13 +277,25 @@ class ShopifyClient:
         job = payload.get("job") if isinstance(payload.get("job"), dict) else None
         job_id = str(job["id"]) if job and job.get("id") else None
         done = bool(job and job.get("done"))
+        # Shopify accepted the cancel: from here on, no failure may say "it failed" (it will land).
         if job_id and not done:
-            done = self._wait_for_job(job_id)
-        order = self.read_order(OrderRef(kind="id", value=order_id))
+            try:
+                done = self._wait_for_job(job_id)
+            except ActionError as exc:  # the job could not be followed; the order itself says what happened
+                _log.info("Following Shopify's cancel job failed (%s); reading the order", type(exc).__name__)
+        try:
+            order = read_back(lambda: self.read_order(OrderRef(kind="id", value=order_id)), sleep=self._sleep)
+        except ActionError as exc:
+            raise OutcomeUnknown(
+                "Shopify accepted the cancellation, but the order could not be read back to confirm it "
+                f"({exc.message.rstrip('.')}).",
+                system=_SYSTEM,
+                request_id=request_id,
+            ) from exc
         if order.is_cancelled:
             return CancelOutcome(order=order, job_id=job_id, request_id=request_id, confirmed=True)
         if job_id and not done:
-            # Still running after poll_timeout: accepted, not yet visible. The caller checks again.
+            # Still running after poll_timeout (or its poll failed): accepted, not yet visible. The caller checks again.
             return CancelOutcome(order=order, job_id=job_id, request_id=request_id, confirmed=False)
         raise OutcomeUnknown(
             f"Shopify accepted the cancellation of {order.name} and finished its job, but the order still "

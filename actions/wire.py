@@ -25,6 +25,7 @@ __all__ = [
     "RequestCounter",
     "is_retryable",
     "json_object",
+    "read_back",
     "reread",
     "retry_read",
     "safe_text",
@@ -185,6 +186,23 @@ def reread(
             return "", value
         seen = "Reading it back shows no change yet."
     return seen, value
+
+
+def read_back(read: Callable[[], T], *, sleep: Callable[[float], None]) -> T:
+    """Read the remote state after a write that went through, a few times; the last failure is raised.
+
+    The caller turns that failure into an unknown outcome: the write has left, so it is never an error.
+    """
+    last: ActionError | None = None
+    for attempt in range(REREAD_ATTEMPTS):
+        if attempt:
+            sleep(_REREAD_WAIT * attempt)
+        try:
+            return read()
+        except ActionError as exc:
+            last = exc
+    assert last is not None
+    raise last
 
 
 def safe_text(text: object, secrets: Iterable[str | None], *, limit: int = 300) -> str:

@@ -443,3 +443,28 @@ def test_a_forbidden_answer_is_a_permission_problem_not_a_token_problem() -> Non
     with pytest.raises(PermissionDenied):
         cj.client().read_order(ORDER_ID)
     assert cj.calls().count("POST getAccessToken") == 1
+
+
+_READ_BACK_FAILURES = [
+    httpx.Response(403, content=json.dumps({"code": 1600002, "result": False, "message": "Permission denied"}).encode()),
+    httpx.Response(200, text="<html>upstream hiccup</html>"),
+    httpx.Response(503, text="Service Unavailable"),
+]
+
+
+@pytest.mark.parametrize("failure", _READ_BACK_FAILURES, ids=["403", "malformed", "503"])
+def test_a_delete_cj_accepted_whose_read_back_fails_is_unknown_never_an_error(failure: httpx.Response) -> None:
+    """CJ answered the delete with success: a failing read-back cannot make it 'try again later'."""
+    cj = FakeCJ("UNPAID")
+    delete = cj._delete
+
+    def delete_then_fail_reads() -> None:
+        delete()
+        cj.detail_faults = [failure] * 20
+
+    cj._delete = delete_then_fail_reads  # type: ignore[method-assign]
+    with pytest.raises(OutcomeUnknown) as info:
+        cj.client().cancel(ORDER_ID)
+    assert "CJ accepted the cancellation" in str(info.value)
+    assert cj.calls().count("DELETE deleteOrder") == 1
+    assert cj.status == "CANCELLED"

@@ -220,3 +220,26 @@ def test_a_cancel_answered_without_its_payload_is_read_back_not_resent() -> None
     fake = FakeShopify(graphql({"orderCancel": None}), graphql(CANCELLED))
     assert make_client(fake).cancel_order(ORDER_GID, CancelOptions()).confirmed
     assert fake.operations == ["OrderCancel", "OrderStateById"]
+
+
+@pytest.mark.parametrize("poll_failure", [status(401), status(403), httpx.Response(200, text="<html>oops")],
+                         ids=["401", "403", "malformed"])
+def test_a_job_poll_that_fails_after_shopify_accepted_the_cancel_is_settled_by_reading_the_order(
+    poll_failure: httpx.Response,
+) -> None:
+    fake = FakeShopify(graphql(cancel_payload(job_done=False)), poll_failure, graphql(CANCELLED))
+    outcome = make_client(fake).cancel_order(ORDER_GID, CancelOptions())
+    assert outcome.confirmed and outcome.order.is_cancelled
+    assert fake.operations == ["OrderCancel", "JobStatus", "OrderStateById"]
+
+
+@pytest.mark.parametrize("failure", [status(401), status(403), httpx.Response(200, text="<html>oops")],
+                         ids=["401", "403", "malformed"])
+def test_a_read_back_that_fails_after_shopify_accepted_the_cancel_is_an_unknown_outcome_not_an_error(
+    failure: httpx.Response,
+) -> None:
+    fake = FakeShopify(graphql(cancel_payload(job_done=False)), failure, *(failure for _ in range(3)))
+    with pytest.raises(OutcomeUnknown, match="Shopify accepted the cancellation") as caught:
+        make_client(fake).cancel_order(ORDER_GID, CancelOptions())
+    assert "could not be read back" in str(caught.value)
+    assert fake.operations.count("OrderCancel") == 1

@@ -13,13 +13,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from actions.assistant import ActionRequest, ActionResult, Assistant, Lookup
 from actions.sandbox import Sandbox
 from kb.state import CancelOptions, CancelReason, RefundTiming, SupplierStatus
 from kb.walkthrough import ActionId, StepStatus, WalkthroughStep
-from tests.evidence.conftest import COVERED, TRACEBACK, make_assistant, new_sandbox
+from tests.evidence.conftest import (
+    AFTER_WRITE_COVERED,
+    COVERED,
+    TRACEBACK,
+    FaultAfterWrite,
+    make_assistant,
+    new_sandbox,
+    reads_after_write,
+)
 
 FAULTS = ("throttled", "throttled429", "5xx", "timeout", "timeout_after", "malformed", "401", "403")
 _AMBIGUOUS = frozenset({"5xx", "timeout", "timeout_after", "malformed"})  # the write may have run: never resend
@@ -187,3 +196,109 @@ def test_the_matrix_spans_every_call_and_every_fault() -> None:
     assert {c.scope for c in CALLS} == {"shopify.read", "aliexpress.read", "cj.read", "shopify.write", "cj.write"}
     assert {c.revert for c in CALLS if c.revert} == {
         "REQUEST_CANCELLATION", "CANCEL_FULFILLMENT_ORDER", "MARK_AS_OPEN"}  # never RELEASE_HOLD
+
+
+# --- a fault on every read that follows a write -----------------------------------------------------
+#
+# The write itself goes through; then one of the reads after it fails: the job poll, the client's
+# read-back, or the assistant's re-read after the action (Shopify, then the supplier). Once a write may
+# have left, no later failure may make it an `error`, free its key or send it again: each cell ends
+# `ok` (it was confirmed) or `unknown` (it was sent; the merchant is told what to check), the key held,
+# and a clean re-read shows it done. "once" fails that one read; "from then on" fails it and every
+# read after it in the action, so retries and the assistant's own re-read fail too.
+
+_SHOPIFY_READ = ("shopify", "OrderStateById")
+_ALIEXPRESS_READ = ("aliexpress", "aliexpress.trade.ds.order.get")
+_CJ_READ = ("cj", "/shopping/order/getOrderDetail")
+READS_AFTER: dict[str, tuple[tuple[str, tuple[str, str]], ...]] = {
+    "orderCancel": (("job poll", ("shopify", "JobStatus")), ("read-back", _SHOPIFY_READ),
+                    ("re-read after: Shopify", _SHOPIFY_READ)),
+    "fulfillmentOrderSubmitCancellationRequest": (("re-read after: Shopify", _SHOPIFY_READ),
+                                                  ("re-read after: AliExpress", _ALIEXPRESS_READ)),
+    "fulfillmentOrderCancel": (("re-read after: Shopify", _SHOPIFY_READ), ("re-read after: CJ", _CJ_READ)),
+    "fulfillmentOrderCancel after 48 hours of silence": (("re-read after: Shopify", _SHOPIFY_READ),
+                                                         ("re-read after: AliExpress", _ALIEXPRESS_READ)),
+    "fulfillmentOrderOpen": (("re-read after: Shopify", _SHOPIFY_READ),
+                             ("re-read after: AliExpress", _ALIEXPRESS_READ)),
+    "CJ deleteOrder": (("read-back", _CJ_READ), ("re-read after: Shopify", _SHOPIFY_READ),
+                       ("re-read after: CJ", _CJ_READ)),
+}
+WRITES = tuple(c for c in CALLS if c.writes)
+AFTER_WRITE = tuple(
+    pytest.param(call, position, id=f"{call.name}-{name}")
+    for call in WRITES for position, (name, _) in enumerate(READS_AFTER[call.name], start=1)
+)
+HOW_LONG = {"once": False, "from-then-on": True}
+
+
+def _request(call: Call, step: WalkthroughStep) -> ActionRequest:
+    return ActionRequest(action=call.action, order=call.order, target=step.target, ticket="ZD-1",
+                         options=_OPTIONS if call.action is ActionId.CANCEL_ORDER else None)
+
+
+def _faulted_assistant(tmp_path: Path, call: Call, position: int, fault: str, persist: bool
+                       ) -> tuple[Assistant, Sandbox, FaultAfterWrite]:
+    sandbox = new_sandbox()
+    assert call.operation is not None
+    transport = FaultAfterWrite(sandbox, call.operation, position=position, fault=fault, persist=persist)
+    http = httpx.Client(transport=transport, timeout=httpx.Timeout(20.0, connect=5.0))
+    return make_assistant(tmp_path, sandbox=sandbox, http=http), sandbox, transport
+
+
+@pytest.mark.parametrize("how_long", HOW_LONG)
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize(("call", "position"), AFTER_WRITE)
+def test_a_fault_on_a_read_after_a_write_never_makes_it_an_error_or_sends_it_again(
+    call: Call, position: int, fault: str, how_long: str, tmp_path: Path
+) -> None:
+    assert call.operation is not None
+    assistant, sandbox, transport = _faulted_assistant(tmp_path, call, position, fault, HOW_LONG[how_long])
+    before, step = _arrive(assistant, call)
+    start = len(sandbox.requests)
+    request = _request(call, step)
+
+    transport.arm()
+    result = assistant.run(request)
+    transport.disarm()
+
+    reads = [r for r in sandbox.requests[start:] if not r.is_write]
+    assert transport.injected and any(r.fault == fault for r in reads), "the fault hit a read after the write"
+    sent = _sent(sandbox, start, call.operation)
+    assert sent == [None], f"{call.name} was sent {len(sent)} times"
+    _assert_clear(result, assistant)
+    _assert_recorded(assistant, call, result)
+    assert result.outcome in ("ok", "unknown"), f"a write that went through was recorded {result.outcome}: " \
+                                                f"{result.message}"
+    record = assistant.activity.get(result.record_id or 0)
+    assert record is not None and record.idempotency_key, "the key stays held"
+    if result.outcome == "unknown":
+        assert "sent once" in result.message or "was sent" in result.message, result.message
+
+    fresh = assistant.look_up(call.order)  # the next look-up, without faults, settles it by reading
+    done = _effect(call, before, step)
+    assert done(fresh), "the write went through: a clean re-read shows it"
+    if result.lookup is not None and not _unreadable(result.lookup, step):
+        assert done(result.lookup), "the order shown afterwards is the truth"
+
+    again = assistant.run(request)  # the merchant presses the same button again: never a second write
+    _assert_clear(again, assistant)
+    assert _sent(sandbox, start, call.operation) == [None], f"pressed again: {call.name} was sent again"
+    assert not again.ok
+    AFTER_WRITE_COVERED.add((call.name, position, fault, how_long))
+
+
+def _unreadable(lookup: Lookup, step: WalkthroughStep) -> bool:
+    """Whether the supplier order of the step could not be read (shown as unknown, which claims nothing)."""
+    return any(s.order_id == step.target and s.read_error for s in lookup.state.suppliers)
+
+
+@pytest.mark.parametrize("call", WRITES, ids=lambda c: c.name)
+def test_the_reads_after_each_write_are_all_in_the_matrix(call: Call, tmp_path: Path) -> None:
+    """A clean run makes exactly the reads listed above after the write: a new read must join the matrix."""
+    assert call.operation is not None
+    sandbox = new_sandbox()
+    assistant = make_assistant(tmp_path, sandbox=sandbox)
+    _, step = _arrive(assistant, call)
+    start = len(sandbox.requests)
+    assert assistant.run(_request(call, step)).ok
+    assert reads_after_write(sandbox, start, call.operation) == [read for _, read in READS_AFTER[call.name]]
