@@ -20,7 +20,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import socket
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -133,6 +135,9 @@ CREATE TABLE IF NOT EXISTS leases (
     expires_at TEXT NOT NULL
 )
 """,
+    # Which process holds a claim (host:pid), so a look-up can tell a claim whose process died from one
+    # still at work (NULL before v5, and for records that are not claims).
+    "ALTER TABLE activity ADD COLUMN owner TEXT",
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 _FOLLOW_UP_COLUMNS = (
@@ -146,7 +151,7 @@ _AUTH_COLUMNS = (
 
 _SELECT = (
     "SELECT id, at, order_id, order_name, ticket, action, options, outcome, message, request_id, idempotency_key,"
-    " agent FROM activity"
+    " agent, owner FROM activity"
 )
 _CSV_COLUMNS = (
     "id", "at", "order_id", "order_name", "ticket", "action", "options", "outcome", "message", "request_id",
@@ -171,6 +176,7 @@ class ActivityRecord(BaseModel):
     request_id: str | None
     idempotency_key: str | None
     agent: str | None = None  # who acted (None: recorded before agents were)
+    owner: str | None = None  # host:pid of the process that claimed it (claims only)
 
 
 def _now() -> str:
@@ -224,6 +230,32 @@ class Authorisation(BaseModel):
     def active(self, now: datetime) -> bool:
         """Neither withdrawn, nor used (or being used), nor expired at `now`."""
         return self.withdrawn_at is None and self.used_by_run is None and now < self.expires_at
+
+
+def _owner() -> str:
+    """This process, as a claim names it."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_gone(owner: str | None) -> bool:
+    """Whether the process that made a claim has ended; known only for a process on this machine (POSIX)."""
+    host, _, pid_text = (owner or "").rpartition(":")
+    if os.name != "posix" or host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False  # this process: the claim belongs to one of its sessions, at work
+    try:
+        os.kill(pid, 0)  # signal 0 only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it exists (another user's process) or cannot be asked: assume it is at work
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]  # killed, not yet reaped by its parent
 
 
 class ActivityStore:
@@ -310,10 +342,10 @@ class ActivityStore:
                         return None
                 row = conn.execute(
                     "INSERT INTO activity (at, order_id, order_name, ticket, action, options, outcome, message,"
-                    " idempotency_key, agent) VALUES (?, ?, ?, ?, ?, ?, 'started', '', ?, ?) RETURNING id",
+                    " idempotency_key, agent, owner) VALUES (?, ?, ?, ?, ?, ?, 'started', '', ?, ?, ?) RETURNING id",
                     (
                         _now(), self._clean(order_id), self._clean(order_name), self._clean(ticket),
-                        self._clean(action), self._options(options), key, self._clean(agent),
+                        self._clean(action), self._options(options), key, self._clean(agent), _owner(),
                     ),
                 )
                 return int(row.fetchone()[0])
@@ -337,6 +369,33 @@ class ActivityStore:
             sql += ", idempotency_key = NULL"
         with self.db.connect(write=True) as conn:
             conn.execute(sql + " WHERE id = ?", (outcome, self._clean(message), self._clean(request_id), record_id))
+
+    def open_claims(self, order_id: str) -> tuple[ActivityRecord, ...]:
+        """This order's writes still holding their key without a known result (`started` or `unknown`)."""
+        with self.db.connect() as conn:
+            rows = conn.execute(
+                f"{_SELECT} WHERE order_id = ? AND idempotency_key IS NOT NULL AND outcome IN ('started', 'unknown')"
+                " ORDER BY id",
+                (self._clean(order_id),),
+            ).fetchall()
+        return tuple(self._row(row) for row in rows)
+
+    def abandoned(self, record: ActivityRecord) -> bool:
+        """Whether a `started` claim lost its process: it ended (killed, crashed) or the claim is stale."""
+        if record.outcome != "started":
+            return False
+        return datetime.now(UTC) - record.at >= self._stale_after or _owner_gone(record.owner)
+
+    def settle(self, record_id: int, *, was: Outcome, outcome: Outcome, message: str) -> bool:
+        """Close a record a look-up has settled, only if it still has outcome `was`; the key stays held."""
+        if outcome not in _OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        with self.db.connect(write=True) as conn:
+            row = conn.execute(
+                "UPDATE activity SET outcome = ?, message = ? WHERE id = ? AND outcome = ? RETURNING id",
+                (outcome, self._clean(message), record_id, was),
+            ).fetchone()
+        return row is not None
 
     def record(
         self,
@@ -444,7 +503,7 @@ class ActivityStore:
         return ActivityRecord(
             id=row[0], at=datetime.fromisoformat(row[1]), order_id=row[2], order_name=row[3], ticket=row[4],
             action=row[5], options=options if isinstance(options, dict) else {}, outcome=row[7],
-            message=row[8] or "", request_id=row[9], idempotency_key=row[10], agent=row[11],
+            message=row[8] or "", request_id=row[9], idempotency_key=row[10], agent=row[11], owner=row[12],
         )
 
     @staticmethod
@@ -467,7 +526,8 @@ class ActivityStore:
         run twice never doubles the record.
         """
         columns = (
-            "at, order_id, order_name, ticket, action, options, outcome, message, request_id, idempotency_key, agent"
+            "at, order_id, order_name, ticket, action, options, outcome, message, request_id, idempotency_key, agent,"
+            " owner"
         )
         with self.db.connect() as conn:
             activity = conn.execute(f"SELECT {columns} FROM activity ORDER BY id").fetchall()

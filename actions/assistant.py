@@ -33,7 +33,7 @@ from actions.errors import (
 from actions.links import deep_link, validate_ticket
 from actions.replies import CancelPreview, customer_reply, preview_cancel
 from actions.settings import AppSettings
-from actions.shopify import ShopifyClient
+from actions.shopify import ShopifyClient, reverted
 from actions.suppliers import SupplierClient, UnconfiguredSupplier, read_supplier_orders
 from actions.wire import NotSent
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
@@ -189,9 +189,15 @@ class Assistant:
             raise InputError(str(exc), system="order") from None
 
     def look_up(self, order: str) -> Lookup:
-        """One Shopify read, the supplier reads (concurrent), then the path; raises ActionError."""
+        """One Shopify read, the supplier reads (concurrent), then the path; raises ActionError.
+
+        What the reading proves is written to the activity log: a write whose process died before
+        recording its result, or whose result was unknown, is closed with what the order shows.
+        """
         shop_state = self.shopify.read_order(self.parse(order))
-        return self._complete(shop_state)
+        lookup = self._complete(shop_state)
+        self._settle(lookup)
+        return lookup
 
     def _complete(self, shop_state: ShopifyOrderState) -> Lookup:
         refs = shop_state.supplier_refs
@@ -467,6 +473,7 @@ class Assistant:
         if rid is None:
             # Someone holds the key: read again. If the action is still needed and the holder has
             # finished (a reset sandbox, a request that came back), take the key over; else say so.
+            # A holder whose process died is no "someone else": the look-up below has closed its record.
             try:
                 fresh = self.look_up(request.order)
             except ActionError as exc:
@@ -609,6 +616,64 @@ class Assistant:
         if old is not None and (new is None or (new.status, new.request_status) != (old.status, old.request_status)):
             now = f"{new.status.value.lower()}, request {new.request_status.value.lower()}" if new else "gone"
             return f"the fulfillment order is now {now.replace('_', ' ')}."
+        return None
+
+    # --- settling what a look-up proves ---------------------------------------------------------
+
+    def _settle(self, lookup: Lookup) -> None:
+        """Close the open records of this order that the reading settles; never fails the look-up.
+
+        An `unknown` result whose effect now shows becomes `ok`. A `started` claim whose process
+        ended (or that went stale) becomes `ok` when its effect shows, else `unknown`: it may have
+        been sent, so its key stays held. A claim whose process is still at work is left to it.
+        """
+        try:
+            records = self.activity.open_claims(lookup.state.shopify.id)
+        except ActionError:
+            return  # the log is unusable: the look-up itself still stands, and the next write says why
+        read_at = f"{lookup.read_at:%H:%M:%S} UTC"
+        for record in records:
+            found = self._effect_shown(lookup, record)
+            if record.outcome == "unknown":
+                if found:
+                    self._close(record, "ok", f"{record.message} A look-up at {read_at} settled it: {found}")
+                continue
+            if not self.activity.abandoned(record):
+                continue
+            stopped = (f"The process that started this at {record.at:%H:%M:%S} UTC stopped before recording its "
+                       "result.")
+            if found:
+                self._close(record, "ok", f"{stopped} A look-up at {read_at} found it done: {found}")
+            else:
+                self._close(record, "unknown", f"{stopped} A look-up at {read_at} shows no change yet: it may not "
+                            "have been sent, or may still land, so it was not sent again. Check the order before "
+                            "trying again.")
+
+    def _close(self, record: ActivityRecord, outcome: Outcome, message: str) -> None:
+        try:
+            self.activity.settle(record.id, was=record.outcome, outcome=outcome, message=self._safe(message))
+        except ActionError:
+            pass  # best effort: the record stays open and the next look-up tries again
+
+    def _effect_shown(self, lookup: Lookup, record: ActivityRecord) -> str | None:
+        """What in this reading shows a recorded write took effect (None when nothing does)."""
+        state, target = lookup.state, record.options.get("target")
+        if record.action == ActionId.CANCEL_ORDER.value:
+            return f"order {state.shopify.name} is cancelled." if state.shopify.is_cancelled else None
+        if record.action == ActionId.CANCEL_SUPPLIER.value:
+            supplier = self._supplier_state(state, target) if target else None
+            if supplier and supplier.status in (SupplierStatus.CANCELLED, SupplierStatus.CANCEL_REQUESTED):
+                return f"supplier order {supplier.order_id} is {supplier.status.value.replace('_', ' ').lower()}."
+            return None
+        if record.action == ActionId.REVERT_FULFILLMENT.value and target:
+            try:
+                action = FulfillmentOrderAction(str(record.options.get("revert")))
+            except ValueError:
+                return None
+            fo = self._fulfillment_order(state, target)
+            if fo is not None and reverted(action, fo):
+                now = f"{fo.status.value.lower()}, request {fo.request_status.value.lower()}"
+                return f"the fulfillment order is now {now.replace('_', ' ')}."
         return None
 
     # --- helpers ----------------------------------------------------------------------------

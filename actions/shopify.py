@@ -74,6 +74,7 @@ __all__ = [
     "ShopifyClient",
     "missing_scopes",
     "order_state_from_node",
+    "reverted",
     "supplier_refs",
 ]
 
@@ -414,8 +415,8 @@ class ShopifyClient:
             order = self.read_order(OrderRef(kind="id", value=order_id))
             return next((f for f in order.fulfillment_orders if f.id == fo.id), None)
 
-        seen, after = reread(current, lambda f: _reverted(action, f), sleep=self._sleep)
-        if _reverted(action, after):
+        seen, after = reread(current, lambda f: reverted(action, f), sleep=self._sleep)
+        if reverted(action, after):
             return RevertOutcome(
                 action=action,
                 fulfillment_order_id=fo.id,
@@ -696,7 +697,7 @@ def _line_item(node: Mapping[str, Any]) -> LineItem:
     )
 
 
-def _reverted(action: FulfillmentOrderAction, fo: FulfillmentOrderState | None) -> bool:
+def reverted(action: FulfillmentOrderAction, fo: FulfillmentOrderState | None) -> bool:
     """Whether a re-read fulfillment order shows the effect of `action`."""
     if fo is None:
         return False

@@ -6,7 +6,10 @@ import csv
 import io
 import multiprocessing
 import os
+import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -464,3 +467,53 @@ def test_counting_paging_walking_and_exporting_match_on_both_engines(location: s
     assert [r.id for r in store.records(order="#1000", batch=3)] == [i for i in newest_first if (ids.index(i) % 2) == 0]
     rows = list(csv.DictReader(io.StringIO(store.export_csv(ticket="ZD-1"))))
     assert len(rows) == 8 and {r["agent"] for r in rows} == {"agent0@example.com", "agent1@example.com"}
+
+
+_V1_SCHEMA = """
+CREATE TABLE activity (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, order_id TEXT NOT NULL,
+    order_name TEXT NOT NULL, ticket TEXT, action TEXT NOT NULL, options TEXT NOT NULL DEFAULT '{}',
+    outcome TEXT NOT NULL, message TEXT NOT NULL DEFAULT '', request_id TEXT, idempotency_key TEXT UNIQUE);
+CREATE TABLE progress (order_id TEXT NOT NULL, step_key TEXT NOT NULL, done INTEGER NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (order_id, step_key));
+CREATE TABLE supplier_refs (order_id TEXT NOT NULL, supplier TEXT NOT NULL, supplier_order_id TEXT NOT NULL,
+    at TEXT NOT NULL, PRIMARY KEY (order_id, supplier, supplier_order_id));
+"""
+
+
+def test_a_log_from_the_first_schema_version_opens_keeps_its_records_and_claims_name_their_process(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "log.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_V1_SCHEMA)
+        conn.execute("INSERT INTO activity (at, order_id, order_name, action, outcome, message) VALUES "
+                     "('2026-04-01T10:00:00.000+00:00', 'o', '#1', 'check_supplier', 'ok', 'old')")
+        conn.execute("PRAGMA user_version = 1")
+    store = ActivityStore(path)
+    assert [(r.message, r.owner) for r in store.list()] == [("old", None)]
+    rid = _claim(store, "cancel_order:gid://shopify/Order/9")
+    claimed = store.get(rid or 0)
+    assert claimed is not None and claimed.owner is not None and claimed.owner.endswith(f":{os.getpid()}")
+
+
+def test_a_claim_whose_process_ended_is_abandoned_at_once_and_a_live_one_is_not(tmp_path: Path) -> None:
+    store = ActivityStore(tmp_path / "log.sqlite3")
+    ours = store.get(_claim(store, "key-ours") or 0)
+    assert ours is not None and not store.abandoned(ours)
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # ended and reaped: its pid names no process now
+    dead = ours.model_copy(update={"owner": f"{socket.gethostname()}:{child.pid}"})
+    assert store.abandoned(dead)
+    elsewhere = ours.model_copy(update={"owner": f"another-host:{child.pid}"})
+    assert not store.abandoned(elsewhere), "a process on another machine cannot be checked: only time tells"
+
+
+def test_settling_a_record_applies_only_while_it_still_has_the_outcome_that_was_read(location: str) -> None:
+    store = ActivityStore(location)
+    rid = _claim(store, "cancel_order:gid://shopify/Order/7") or 0
+    assert store.open_claims(_ORDER)[0].id == rid
+    store.finish(rid, outcome="error", message="its own result came in first")
+    assert not store.settle(rid, was="started", outcome="ok", message="late")
+    rec = store.get(rid)
+    assert rec is not None and (rec.outcome, rec.message) == ("error", "its own result came in first")
+    assert store.open_claims(_ORDER) == ()

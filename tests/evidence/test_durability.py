@@ -24,9 +24,11 @@ from streamlit.testing.v1 import AppTest
 
 import actions.db as db_module
 from actions.activity import ActivityStore
-from actions.assistant import build_assistant
+from actions.assistant import ActionRequest, build_assistant
 from actions.errors import StoreError
 from actions.settings import AppSettings
+from kb.state import CancelOptions
+from kb.walkthrough import ActionId
 from tests.conftest import APPTEST_TIMEOUT
 from tests.evidence.conftest import TRACEBACK
 
@@ -194,3 +196,117 @@ def test_a_locked_file_stops_the_cli_before_it_cancels_anything(locked: Path, ca
     saved = locked.parent / "sandbox.json"  # the persisted sandbox is saved on its first write, if any
     world = json.loads(saved.read_text()) if saved.exists() else {}
     assert not [w for w in world.get("write_log", []) if w["operation"] == "OrderCancel"], "no write without a record"
+
+
+# --- a process killed after its write landed --------------------------------------------------------
+
+_CANCELLER = r"""
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from actions.assistant import ActionRequest, build_assistant
+from actions.sandbox import Sandbox
+from actions.settings import AppSettings
+from kb.state import CancelOptions
+from kb.walkthrough import ActionId
+
+data = Path(sys.argv[1])
+sandbox = Sandbox(persist_path=data / "sandbox.json", job_delay=3600.0)
+
+
+class StallAfterTheWrite(httpx.BaseTransport):
+    # The write reaches the sandbox and is saved; then this process hangs until it is killed.
+    def handle_request(self, request):
+        response = sandbox.transport.handle_request(request)
+        if sandbox.requests[-1].is_write:
+            print("written", flush=True)
+            time.sleep(3600)
+        return response
+
+
+assistant = build_assistant(AppSettings(data_dir=data), sandbox=sandbox,
+                            http=httpx.Client(transport=StallAfterTheWrite()), sleep=lambda _s: None)
+assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1011", ticket="ZD-7", options=CancelOptions()))
+"""
+
+
+def _killed_after_the_write(data: Path) -> None:
+    """Run a cancel of #1011 in a child process and SIGKILL it once orderCancel has landed."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-c", _CANCELLER, str(data)], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()  # blocks until the write went through (or the child ended)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert line.strip() == "written", proc.stderr.read() if proc.stderr else ""
+
+
+def _order_cancels(data: Path) -> int:
+    world = json.loads((data / "sandbox.json").read_text())
+    return len([w for w in world.get("write_log", []) if w["operation"] == "OrderCancel"])
+
+
+def _assistant_after(data: Path, *, job_delay: float):
+    from actions.sandbox import Sandbox
+
+    sandbox = Sandbox(persist_path=data / "sandbox.json", job_delay=job_delay)
+    return build_assistant(AppSettings(data_dir=data), sandbox=sandbox, sleep=lambda _s: None)
+
+
+def test_a_process_killed_after_its_cancel_landed_has_its_record_closed_ok_by_the_next_look_up(tmp_path: Path) -> None:
+    _killed_after_the_write(tmp_path)
+    assistant = _assistant_after(tmp_path, job_delay=0.0)  # Shopify's job has finished meanwhile
+    [started] = [r for r in assistant.activity.list(order="#1011") if r.action == "cancel_order"]
+    assert started.outcome == "started"
+
+    lookup = assistant.look_up("#1011")
+
+    assert lookup.state.shopify.is_cancelled
+    closed = assistant.activity.get(started.id)
+    assert closed is not None and closed.outcome == "ok", closed
+    assert "stopped before recording its result" in closed.message
+    assert "found it done: order #1011 is cancelled" in closed.message
+    assert closed.idempotency_key and closed.ticket == "ZD-7"
+
+    again = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1011", ticket="ZD-7",
+                                        options=CancelOptions()))
+    assert again.outcome == "already_done" and "someone else" not in again.message.lower()
+    assert _order_cancels(tmp_path) == 1
+
+
+def test_a_process_killed_before_its_cancel_shows_has_its_record_closed_unknown_and_nothing_resent(
+    tmp_path: Path,
+) -> None:
+    _killed_after_the_write(tmp_path)
+    assistant = _assistant_after(tmp_path, job_delay=3600.0)  # Shopify's job is still running
+
+    lookup = assistant.look_up("#1011")
+
+    assert not lookup.state.shopify.is_cancelled
+    [closed] = [r for r in assistant.activity.list(order="#1011") if r.action == "cancel_order"]
+    assert closed.outcome == "unknown", closed
+    assert "stopped before recording its result" in closed.message and "no change yet" in closed.message
+    assert closed.idempotency_key, "the write may still land: its key stays held"
+
+    again = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1011", ticket="ZD-7",
+                                        options=CancelOptions()))
+    assert not again.ok and "someone else" not in again.message.lower(), again.message
+    assert "may still land" in again.message
+    assert _order_cancels(tmp_path) == 1
+
+
+def test_pressing_cancel_again_after_a_killed_process_never_says_someone_else_started_it(tmp_path: Path) -> None:
+    _killed_after_the_write(tmp_path)
+    assistant = _assistant_after(tmp_path, job_delay=3600.0)
+
+    again = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1011", ticket="ZD-8",
+                                        options=CancelOptions()))
+
+    assert not again.ok and again.outcome == "refused"
+    assert "someone else" not in again.message.lower() and "in progress" not in again.message.lower(), again.message
+    assert _order_cancels(tmp_path) == 1
+    assert "started" not in {r.outcome for r in assistant.activity.list(order="#1011")}

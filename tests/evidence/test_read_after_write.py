@@ -46,6 +46,8 @@ def test_the_cli_says_a_cancel_whose_job_poll_failed_was_sent_and_never_sends_it
 
     assert main(["status", "1011", "--json"], env=env) == 0  # the next look-up settles it by reading
     assert json.loads(capsys.readouterr().out)["shopify"]["cancelled"] is True
+    settled = assistant.activity.get(record.id)
+    assert settled is not None and settled.outcome == "ok" and "order #1011 is cancelled" in settled.message
 
     assert main(_CANCEL, env=env) == EXIT_REFUSED  # already done: nothing is sent again
     assert [r.operation for r in sandbox.requests if r.is_write].count("OrderCancel") == 1
