@@ -32,9 +32,9 @@ from pydantic import BaseModel, ConfigDict
 
 from actions.db import Database, Step, UniqueViolation, open_database
 from actions.errors import StoreError, redact
-from kb.state import SupplierRef
+from kb.state import NoSupplierOrder, SupplierRef
 
-__all__ = ["SCHEMA_VERSION", "ActivityRecord", "ActivityStore", "Authorisation", "FollowUpRow", "Outcome"]
+__all__ = ["SCHEMA_VERSION", "ActivityRecord", "ActivityStore", "Authorisation", "FollowUpRow", "HandCheck", "Outcome"]
 
 Outcome = Literal["started", "ok", "refused", "error", "unknown", "already_done"]
 _OUTCOMES = frozenset(("started", "ok", "refused", "error", "unknown", "already_done"))
@@ -138,6 +138,24 @@ CREATE TABLE IF NOT EXISTS leases (
     # Which process holds a claim (host:pid), so a look-up can tell a claim whose process died from one
     # still at work (NULL before v5, and for records that are not claims).
     "ALTER TABLE activity ADD COLUMN owner TEXT",
+    # The supplier side answered by hand: "no supplier order was placed", and what the supplier's site showed.
+    """
+CREATE TABLE IF NOT EXISTS no_supplier_orders (
+    order_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    ticket TEXT
+);
+CREATE INDEX IF NOT EXISTS no_supplier_orders_order ON no_supplier_orders (order_id);
+CREATE TABLE IF NOT EXISTS supplier_checks (
+    order_id TEXT NOT NULL,
+    supplier TEXT NOT NULL,
+    supplier_order_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    at TEXT NOT NULL,
+    ticket TEXT
+);
+CREATE INDEX IF NOT EXISTS supplier_checks_order ON supplier_checks (order_id)
+""",
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 _FOLLOW_UP_COLUMNS = (
@@ -177,6 +195,18 @@ class ActivityRecord(BaseModel):
     idempotency_key: str | None
     agent: str | None = None  # who acted (None: recorded before agents were)
     owner: str | None = None  # host:pid of the process that claimed it (claims only)
+
+
+class HandCheck(BaseModel):
+    """What someone saw on the supplier's site for one supplier order, when, for which ticket."""
+
+    model_config = ConfigDict(frozen=True)
+
+    supplier: str
+    order_id: str
+    status: str  # a kb.hand_check.HandStatus value
+    at: datetime
+    ticket: str | None = None
 
 
 def _now() -> str:
@@ -535,6 +565,10 @@ class ActivityStore:
             refs = conn.execute(
                 "SELECT order_id, supplier, supplier_order_id, at FROM supplier_refs ORDER BY id"
             ).fetchall()
+            none_placed = conn.execute("SELECT order_id, at, ticket FROM no_supplier_orders ORDER BY at").fetchall()
+            checks = conn.execute(
+                "SELECT order_id, supplier, supplier_order_id, status, at, ticket FROM supplier_checks ORDER BY at"
+            ).fetchall()
         with target.db.connect(write=True) as conn:
             if conn.execute("SELECT count(*) FROM activity").fetchone()[0]:
                 raise StoreError(
@@ -556,7 +590,16 @@ class ActivityStore:
                     " ON CONFLICT DO NOTHING",
                     tuple(row),
                 )
-        return {"activity": len(activity), "progress": len(progress), "supplier_refs": len(refs)}
+            for row in none_placed:
+                conn.execute("INSERT INTO no_supplier_orders (order_id, at, ticket) VALUES (?, ?, ?)", tuple(row))
+            for row in checks:
+                conn.execute(
+                    "INSERT INTO supplier_checks (order_id, supplier, supplier_order_id, status, at, ticket)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    tuple(row),
+                )
+        return {"activity": len(activity), "progress": len(progress), "supplier_refs": len(refs),
+                "no_supplier_orders": len(none_placed), "supplier_checks": len(checks)}
 
     # --- checklist progress ------------------------------------------------------------------
 
@@ -601,6 +644,60 @@ class ActivityStore:
                 "INSERT INTO supplier_refs (order_id, supplier, supplier_order_id, at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
                 (self._clean(order_id), ref.supplier, ref.order_id, _now()),
+            )
+
+    # --- "no supplier order was placed", confirmed by hand --------------------------------------
+
+    def no_supplier_order(self, order_id: str) -> NoSupplierOrder | None:
+        """The latest confirmation that no supplier order was placed for this order (None if never)."""
+        with self.db.connect() as conn:
+            row = conn.execute(
+                "SELECT at, ticket FROM no_supplier_orders WHERE order_id = ? ORDER BY at DESC LIMIT 1",
+                (order_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        try:
+            return NoSupplierOrder(at=datetime.fromisoformat(row[0]), ticket=row[1])
+        except ValueError:
+            return None  # a row written by hand outside the app; never let it break a look-up
+
+    def add_no_supplier_order(self, order_id: str, ticket: str | None) -> NoSupplierOrder:
+        """Record, with the time and the ticket, that no supplier order was placed for this order."""
+        at = _now()
+        with self.db.connect(write=True) as conn:
+            conn.execute("INSERT INTO no_supplier_orders (order_id, at, ticket) VALUES (?, ?, ?)",
+                         (self._clean(order_id), at, self._clean(ticket)))
+        return NoSupplierOrder(at=datetime.fromisoformat(at), ticket=ticket)
+
+    # --- supplier orders checked by hand on the supplier's site ---------------------------------
+
+    def supplier_checks(self, order_id: str) -> tuple[HandCheck, ...]:
+        """The latest check by hand of each supplier order of this Shopify order."""
+        with self.db.connect() as conn:
+            rows = conn.execute(
+                "SELECT supplier, supplier_order_id, status, at, ticket FROM supplier_checks WHERE order_id = ?"
+                " ORDER BY at",
+                (order_id,),
+            ).fetchall()
+        latest: dict[tuple[str, str], HandCheck] = {}
+        for supplier, supplier_order_id, status, at, ticket in rows:
+            try:
+                latest[(supplier, supplier_order_id)] = HandCheck(
+                    supplier=supplier, order_id=supplier_order_id, status=status, at=datetime.fromisoformat(at),
+                    ticket=ticket)
+            except ValueError:
+                continue  # a row written by hand outside the app; never let it break a look-up
+        return tuple(latest.values())
+
+    def add_supplier_check(self, order_id: str, check: HandCheck) -> None:
+        """Record what was seen on the supplier's site (every check is kept; the latest counts)."""
+        with self.db.connect(write=True) as conn:
+            conn.execute(
+                "INSERT INTO supplier_checks (order_id, supplier, supplier_order_id, status, at, ticket)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (self._clean(order_id), check.supplier, check.order_id, check.status,
+                 check.at.isoformat(timespec="milliseconds"), self._clean(check.ticket)),
             )
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from actions.activity import ActivityRecord, ActivityStore, Outcome
+from actions.activity import ActivityRecord, ActivityStore, HandCheck, Outcome
 from actions.followups import DEFAULT_AUTHORISATION_DAYS, AuthorisationView, CheckReport, FollowUp, FollowUps
 from actions.errors import (
     ActionError,
@@ -34,8 +34,9 @@ from actions.links import deep_link, validate_ticket
 from actions.replies import CancelPreview, customer_reply, preview_cancel
 from actions.settings import AppSettings
 from actions.shopify import ShopifyClient, reverted
-from actions.suppliers import SupplierClient, UnconfiguredSupplier, read_supplier_orders
+from actions.suppliers import SupplierClient, UnconfiguredSupplier, read_supplier_orders, validate_order_id
 from actions.wire import NotSent
+from kb.hand_check import HAND_STATUS_WORDS, HandStatus, checked_words, hand_checked_state, is_stale, stale_words
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
 from kb.paths import decide, revert_action_for
 from kb.refunds import default_refund, effective_options
@@ -47,6 +48,7 @@ from kb.state import (
     OrderState,
     ShopifyOrderState,
     SupplierOrderState,
+    SupplierName,
     SupplierRef,
     SupplierRefSource,
     SupplierStatus,
@@ -83,6 +85,8 @@ _ACTION_WORDS = {
     ActionId.OPEN_SUPPLIER: "open the order on the supplier's site",
     ActionId.REVERT_FULFILLMENT: "revert the fulfillment request",
     ActionId.CANCEL_ORDER: "cancel the order on Shopify",
+    ActionId.FIND_SUPPLIER_ORDER: "enter the supplier order",
+    ActionId.CHECK_BY_HAND: "record what the supplier's site shows",
 }
 
 
@@ -90,6 +94,16 @@ def _check(where: str) -> str:
     """What a merchant is told to do when a write may have landed but no reading shows it yet."""
     return (f"look the order up again in a minute (or check it in {where}) before doing anything else; "
             "the next look-up will show whether it went through.")
+
+
+def _supplier_of(order_id: str) -> SupplierName:
+    """The supplier an order id can only belong to (AliExpress ids are digits); InputError when unclear."""
+    if order_id.isdigit():
+        return "aliexpress"
+    if order_id[:2].upper() == "CJ":
+        return "cjdropshipping"
+    raise InputError(f"Say which supplier order {order_id[:40]!r} is (--supplier aliexpress|cjdropshipping).",
+                     system="order")
 
 
 class _Frozen(BaseModel):
@@ -159,8 +173,10 @@ class Assistant:
         suppliers: Mapping[str, SupplierClient],
         activity: ActivityStore,
         sandbox: Sandbox | None = None,
+        clock: Callable[[], datetime] = _now,
     ) -> None:
         self.settings = settings
+        self._clock = clock
         self.mode: Literal["sandbox", "live"] = "sandbox" if sandbox is not None else "live"
         self.shop = settings.shopify.shop if settings.shopify else ""
         self.shopify = shopify
@@ -206,9 +222,13 @@ class Assistant:
             refs = self.activity.supplier_refs(shop_state.id)
             source = "entered" if refs else "none"
         suppliers = read_supplier_orders(self.suppliers, refs) if refs else ()
+        if any(so.read_error is not None for so in suppliers):
+            suppliers = self._checked_by_hand(shop_state.id, suppliers)
+        ruled_out = None if refs else self.activity.no_supplier_order(shop_state.id)
         now = self._now()
         state = OrderState(shopify=shop_state, suppliers=tuple(suppliers), supplier_refs_source=source,
-                           customer_notified=self._customer_notified(shop_state), checked_at=now)
+                           customer_notified=self._customer_notified(shop_state), checked_at=now,
+                           no_supplier_order=ruled_out)
         return Lookup(state=state, walkthrough=decide(state), read_at=now)
 
     def _now(self) -> datetime:
@@ -246,6 +266,92 @@ class Assistant:
             order_id=shop_state.id, order_name=shop_state.name, ticket=ticket, action="enter_supplier_ref",
             options={"supplier": ref.supplier, "order_id": ref.order_id}, outcome="ok",
             message=f"Supplier order {ref.order_id} at {supplier_title(ref.supplier)} remembered for this order.",
+        )
+        return self._complete(shop_state)
+
+    def _checked_by_hand(
+        self, order_id: str, suppliers: tuple[SupplierOrderState, ...]
+    ) -> tuple[SupplierOrderState, ...]:
+        """Unreadable supplier orders take what was last seen on the supplier's site, while it still holds."""
+        checks = {(c.supplier, c.order_id): c for c in self.activity.supplier_checks(order_id)}
+        now = self._clock()
+        out: list[SupplierOrderState] = []
+        for so in suppliers:
+            check = checks.get((so.supplier, so.order_id)) if so.read_error is not None else None
+            try:
+                status = HandStatus(check.status) if check else None
+            except ValueError:
+                status = None
+            if check is None or status is None:
+                out.append(so)
+            elif is_stale(status, check.at, now):
+                out.append(so.model_copy(update={"read_error": f"{so.read_error}; {stale_words(status, check.at)}"}))
+            else:
+                out.append(hand_checked_state(so.supplier, so.order_id, status, check.at, check.ticket))
+        return tuple(out)
+
+    def record_supplier_check(
+        self, order: str, order_id: str, status: HandStatus | str, *, supplier: SupplierName | None = None,
+        ticket: str | None = None,
+    ) -> Lookup:
+        """Record what the supplier's site shows for one supplier order of this order (time, ticket), then decide.
+
+        The supplier order must be one the order names; an order that names none gets it remembered
+        (`entered`), which also answers "which supplier order is this?".
+        """
+        ticket = validate_ticket(ticket)
+        try:
+            hand = HandStatus(status)
+        except ValueError:
+            raise InputError(f"The status must be one of: {', '.join(h.value for h in HandStatus)}.",
+                             system="order") from None
+        shop_state = self.shopify.read_order(self.parse(order))
+        named = shop_state.supplier_refs
+        entered = () if named else self.activity.supplier_refs(shop_state.id)
+        value = (order_id or "").strip()
+        match = [r for r in (*named, *entered) if r.order_id == value and supplier in (None, r.supplier)]
+        if match:
+            ref = match[0]
+        elif named:
+            listed = ", ".join(f"{supplier_title(r.supplier)} {r.order_id}" for r in named)
+            raise InputError(f"Order {shop_state.name} names the supplier order(s) {listed}, not {value[:40]!r}: "
+                             "check one of those.", system="order")
+        else:
+            name = supplier or _supplier_of(value)
+            ref = SupplierRef(supplier=name, order_id=validate_order_id(name, value), source="entered")
+            self.activity.add_supplier_ref(shop_state.id, ref)
+        at = self._clock()
+        self.activity.add_supplier_check(shop_state.id, HandCheck(
+            supplier=ref.supplier, order_id=ref.order_id, status=hand.value, at=at, ticket=ticket))
+        self.activity.record(
+            agent=self.agent,
+            order_id=shop_state.id, order_name=shop_state.name, ticket=ticket, action=ActionId.CHECK_BY_HAND.value,
+            options={"supplier": ref.supplier, "order_id": ref.order_id, "status": hand.value}, outcome="ok",
+            message=(f"{supplier_title(ref.supplier)} order {ref.order_id} {checked_words(at)}: "
+                     f"{HAND_STATUS_WORDS[hand].lower()}."),
+        )
+        return self._complete(shop_state)
+
+    def confirm_no_supplier_order(self, order: str, *, ticket: str | None = None) -> Lookup:
+        """Record (time, ticket) that no supplier order was placed for this order, then decide again.
+
+        Only for an order with no supplier order known: one the order names, or one entered here,
+        is checked and cancelled instead.
+        """
+        ticket = validate_ticket(ticket)
+        shop_state = self.shopify.read_order(self.parse(order))
+        known = shop_state.supplier_refs or self.activity.supplier_refs(shop_state.id)
+        if known:
+            listed = ", ".join(f"{supplier_title(r.supplier)} {r.order_id}" for r in known)
+            raise InputError(
+                f"Order {shop_state.name} has supplier order(s) {listed}: check and cancel them instead.",
+                system="order",
+            )
+        self.activity.add_no_supplier_order(shop_state.id, ticket)
+        self.activity.record(
+            agent=self.agent,
+            order_id=shop_state.id, order_name=shop_state.name, ticket=ticket, action="no_supplier_order",
+            outcome="ok", message=f"Confirmed that no supplier order was placed for {shop_state.name}.",
         )
         return self._complete(shop_state)
 
@@ -348,6 +454,15 @@ class Assistant:
             return ActionResult(ok=False, action=request.action, message=message, lookup=None, record_id=rid,
                                 outcome="error")
 
+        if request.action is ActionId.CHECK_BY_HAND:  # a form, not a button: say what to use
+            return self._finish_unclaimed(before, request, "refused", (
+                "This step is answered, not clicked: open the order on the supplier's site and say what it shows "
+                "on the walkthrough page (or `cancel-assist supplier ORDER --order-id ID --status S`)."), ok=False)
+        if request.action is ActionId.FIND_SUPPLIER_ORDER:  # a form, not a button: say what to use
+            return self._finish_unclaimed(before, request, "refused", (
+                "This step is answered, not clicked: enter the supplier order number on the walkthrough page "
+                "(or `cancel-assist supplier ORDER --order-id ID --status S`), or confirm there that no supplier "
+                "order was placed (`cancel-assist supplier ORDER --none`)."), ok=False)
         step = self._offered(before, request)
         if step is None:
             return self._not_offered(before, request)
@@ -726,6 +841,7 @@ def build_assistant(
     sandbox: Sandbox | None = None,
     http: httpx.Client | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], datetime] = _now,
 ) -> Assistant:
     """The assistant for these settings: a live shop when configured, else the sandbox (given or new).
 
@@ -768,6 +884,7 @@ def build_assistant(
         },
         activity=ActivityStore(wired.activity_location, secrets=secrets, namespace=wired.activity_namespace),
         sandbox=sandbox,
+        clock=clock,
     )
 
 

@@ -9,6 +9,10 @@ Commands:
     cancel-assist db copy --from sqlite:PATH --to postgresql://...
     cancel-assist follow-ups [--json] [--closed]
     cancel-assist follow-ups --check [--all] [--json] [--agent A]
+    cancel-assist supplier ORDER --order-id ID [--supplier aliexpress|cjdropshipping]
+                        --status awaiting_payment|awaiting_shipment|cancel_requested|cancelled|shipped
+                        [--ticket T]
+    cancel-assist supplier ORDER --none [--ticket T]
 
 Settings come from the environment and `.streamlit/secrets.toml` in the current folder (the
 environment wins). Without Shopify credentials the CLI runs on the sandbox, kept in
@@ -38,8 +42,10 @@ Expected failures print one sentence on stderr, never a traceback.
                     "fulfillment_orders": [{"id", "status", "request_status", "supported_actions",
                                             "hold_reasons", "cancellation_requested_at"}]}
     suppliers      [{"supplier", "order_id", "status", "raw_status", "cancel_channel", "cancel_note",
-                     "order_url", "read_error"}]
-    supplier_refs_source   "metafield" | "note_attribute" | "entered" | "none"
+                     "order_url", "read_error", "source" ("api"|"manual"), "checked_at" (ISO 8601 or null),
+                     "checked_ticket"}]
+    supplier_refs_source   "metafield" | "note_attribute" | "note" | "tag" | "entered" | "none"
+    no_supplier_order      {"at", "ticket"} when someone confirmed no supplier order was placed, else null
     warnings       [str]
     read_at        ISO 8601 UTC
     history        [{"id", "at", "action", "outcome", "message", "ticket", "request_id", "agent"}], newest
@@ -80,6 +86,7 @@ from pydantic import ValidationError
 
 from actions.errors import ActionError, ConfigError, InputError, redact
 from actions.settings import AppSettings, load_settings
+from kb.hand_check import HandStatus
 from kb.refunds import default_refund, refundable, refundable_presentment
 from kb.state import CancelOptions, CancelReason, Money, RefundDestination, RefundTiming
 from kb.walkthrough import ActionId
@@ -142,6 +149,18 @@ def _parser() -> argparse.ArgumentParser:
     follow.add_argument("--all", action="store_true", help="with --check: re-read every open follow-up, due or not")
     follow.add_argument("--closed", action="store_true", help="also list finished follow-ups")
     follow.add_argument("--agent", default=None, help="who runs the check, for the record (default: the OS user)")
+
+    supplier = sub.add_parser("supplier", help="say what the supplier side is when it cannot be read: what the "
+                                               "supplier's site shows, or that no supplier order was placed")
+    supplier.add_argument("order")
+    which = supplier.add_mutually_exclusive_group(required=True)
+    which.add_argument("--order-id", help="the supplier order checked by hand on the supplier's site")
+    which.add_argument("--none", action="store_true", help="confirm that no supplier order was placed for this order")
+    supplier.add_argument("--supplier", choices=["aliexpress", "cjdropshipping"], default=None,
+                          help="whose order it is (default: the order's supplier order with that id)")
+    supplier.add_argument("--status", type=str.lower, choices=[h.value for h in HandStatus],
+                          help="what the supplier's order page shows")
+    supplier.add_argument("--ticket", default=None)
     return parser
 
 
@@ -256,12 +275,17 @@ def lookup_json(lookup: Any, mode: str, history: Sequence[Any] = ()) -> dict[str
             {
                 "supplier": s.supplier, "order_id": s.order_id, "status": s.status.value, "raw_status": s.raw_status,
                 "cancel_channel": s.cancel_channel.value, "cancel_note": s.cancel_note, "order_url": s.order_url,
-                "read_error": s.read_error,
+                "read_error": s.read_error, "source": s.source,
+                "checked_at": s.checked_at.isoformat() if s.checked_at else None, "checked_ticket": s.checked_ticket,
             }
             for s in state.suppliers
         ],
         "supplier_refs_source": state.supplier_refs_source,
         "customer_notified": state.customer_notified,
+        "no_supplier_order": (
+            {"at": state.no_supplier_order.at.isoformat(), "ticket": state.no_supplier_order.ticket}
+            if state.no_supplier_order else None
+        ),
         "warnings": list(wt.warnings),
         "read_at": lookup.read_at.isoformat(),
         "history": _history_json(history),
@@ -323,7 +347,9 @@ def _status_text(lookup: Any, mode: str, out: TextIO) -> None:
       f"total {shop.total}; refundable {_refundable_words(shop)}\n")
     for fo in shop.fulfillment_orders:
         w(f"  fulfillment order {fo.id}: {fo.status.value.lower()}, request {fo.request_status.value.lower()}\n")
-    if not state.suppliers:
+    if not state.suppliers and state.no_supplier_order is not None:
+        w(f"Supplier: none placed (confirmed {state.no_supplier_order.at:%Y-%m-%d %H:%M} UTC)\n")
+    elif not state.suppliers:
         w("Supplier: no supplier order known for this order\n")
     for s in state.suppliers:
         raw = f" ({s.raw_status})" if s.raw_status else ""
@@ -345,6 +371,28 @@ def _status_text(lookup: Any, mode: str, out: TextIO) -> None:
 def _refundable_words(shop: Any) -> str:
     customer = refundable_presentment(shop)
     return f"{refundable(shop)}" + (f" ({customer} in the customer's currency)" if customer else "")
+
+
+def _supplier(assistant: Any, args: argparse.Namespace, out: TextIO | _Terminal) -> int:
+    """`supplier`: record a check by hand, or that no supplier order was placed."""
+    ticket = f" (ticket {args.ticket})" if args.ticket else ""
+    if args.none:
+        if args.status or args.supplier:
+            raise InputError("--none takes no --status or --supplier", system="cli")
+        lookup = assistant.confirm_no_supplier_order(args.order, ticket=args.ticket)
+        out.write(f"Recorded: no supplier order was placed for {lookup.state.shopify.name}{ticket}.\n")
+    else:
+        if not args.status:
+            raise InputError("--order-id needs --status (what the supplier's order page shows)", system="cli")
+        lookup = assistant.record_supplier_check(args.order, args.order_id, args.status, supplier=args.supplier,
+                                                 ticket=args.ticket)
+        seen = next((s for s in lookup.state.suppliers if s.order_id == args.order_id.strip()), None)
+        out.write(f"Recorded: {args.order_id.strip()} shows {args.status.replace('_', ' ')}{ticket}.\n")
+        if seen is not None and seen.source == "api":
+            out.write(f"Note: the supplier's API reads it ({seen.status.value.replace('_', ' ')}), and a read wins "
+                      "over a check by hand; yours is kept for when it cannot be read.\n")
+    out.write(f"Path now: {lookup.walkthrough.title} [{lookup.walkthrough.path.value}]\n")
+    return EXIT_OK
 
 
 def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err: TextIO | _Terminal) -> int:
@@ -377,6 +425,9 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err:
     if args.command == "reply":
         out.write(assistant.customer_reply(assistant.look_up(args.order)))
         return EXIT_OK
+
+    if args.command == "supplier":
+        return _supplier(assistant, args, out)
 
     from actions.assistant import ActionRequest
     from actions.links import validate_ticket

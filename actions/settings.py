@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from actions.access import parse_allowed_users
 from actions.errors import ConfigError
+from kb.discovery import SupplierPattern, parse_supplier_patterns
 
 __all__ = [
     "DEFAULT_API_VERSION",
@@ -92,6 +93,7 @@ class ShopifySettings(_Frozen):
     api_version: str = DEFAULT_API_VERSION
     api_base_url: str | None = None  # explicit opt-in, for proxies and tests
     supplier_note_attributes: tuple[str, ...] = DEFAULT_NOTE_ATTRIBUTES
+    supplier_patterns: tuple[SupplierPattern, ...] = ()  # on top of kb.discovery.SHAPES
 
     @field_validator("shop")
     @classmethod
@@ -109,6 +111,11 @@ class ShopifySettings(_Frozen):
     @classmethod
     def _base(cls, value: str | None) -> str | None:
         return _check_base_url(value)
+
+    @field_validator("supplier_patterns", mode="before")
+    @classmethod
+    def _patterns(cls, value: Any) -> Any:
+        return parse_supplier_patterns(value)
 
     @property
     def graphql_url(self) -> str:
@@ -227,6 +234,7 @@ _ENV = {
         "access_token": "SHOPIFY_ACCESS_TOKEN",
         "api_version": "SHOPIFY_API_VERSION",
         "api_base_url": "SHOPIFY_API_BASE_URL",
+        "supplier_patterns": "SHOPIFY_SUPPLIER_PATTERNS",
     },
     "aliexpress": {
         "app_key": "ALIEXPRESS_APP_KEY",

@@ -7,12 +7,11 @@ reported from what Shopify shows, never by sending the mutation again.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -46,6 +45,7 @@ from actions.shopify_documents import (
     Document,
 )
 from actions.wire import read_back, reread
+from kb.discovery import SupplierPattern, find_supplier_refs
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
 from kb.state import (
     CancelOptions,
@@ -102,8 +102,6 @@ REVERT_ACTIONS: Mapping[FulfillmentOrderAction, Document] = {
 
 _ORDER_GID = re.compile(r"gid://shopify/Order/\d{1,20}")
 _FO_GID = re.compile(r"gid://shopify/FulfillmentOrder/\d{1,20}")
-_SUPPLIER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_SUPPLIERS = {"aliexpress": "aliexpress", "cjdropshipping": "cjdropshipping", "cj": "cjdropshipping"}
 
 # orderCancelUserErrors codes in a merchant's words.
 _CANCEL_ERRORS: Mapping[str, str] = {
@@ -473,7 +471,8 @@ class ShopifyClient:
 
     def _translate(self, node: Any, request_id: str | None) -> ShopifyOrderState:
         try:
-            state = order_state_from_node(node, self._settings.supplier_note_attributes)
+            state = order_state_from_node(
+                node, self._settings.supplier_note_attributes, self._settings.supplier_patterns)
         except (KeyError, TypeError, ValueError, ValidationError) as exc:
             raise MalformedResponse(
                 "Shopify's answer about the order was missing fields we need.",
@@ -522,7 +521,9 @@ class ShopifyClient:
 # --- translation (pure functions of the response) -----------------------------------------------
 
 
-def order_state_from_node(node: Mapping[str, Any], note_attributes: Iterable[str]) -> ShopifyOrderState:
+def order_state_from_node(
+    node: Mapping[str, Any], note_attributes: Iterable[str], patterns: Sequence[SupplierPattern] = ()
+) -> ShopifyOrderState:
     """Translate one `OrderStateFields` node into kb's vocabulary (KeyError/ValueError if broken)."""
     financial = node.get("displayFinancialStatus")
     customer = node.get("customer") if isinstance(node.get("customer"), dict) else {}
@@ -555,24 +556,33 @@ def order_state_from_node(node: Mapping[str, Any], note_attributes: Iterable[str
         line_items=tuple(_line_item(li) for li in (node.get("lineItems") or {}).get("nodes") or ()),
         customer_name=customer.get("displayName") or None,
         customer_email=node.get("email") or None,
-        supplier_refs=supplier_refs(node, note_attributes),
+        supplier_refs=supplier_refs(node, note_attributes, patterns),
+        tags=_tags(node),
     )
 
 
-def supplier_refs(node: Mapping[str, Any], note_attributes: Iterable[str]) -> tuple[SupplierRef, ...]:
-    """The metafield's supplier orders; failing that, AliExpress ids in the named note attributes."""
-    from_metafield = _metafield_refs(node.get("metafield"))
-    if from_metafield:
-        return from_metafield
-    names = {n.strip().casefold() for n in note_attributes}
-    refs: list[SupplierRef] = []
-    for attribute in node.get("customAttributes") or ():
-        if not isinstance(attribute, dict) or str(attribute.get("key", "")).strip().casefold() not in names:
-            continue
-        for order_id in re.split(r"[\s,;]+", str(attribute.get("value") or "")):
-            if _SUPPLIER_ID.fullmatch(order_id) and all(r.order_id != order_id for r in refs):
-                refs.append(SupplierRef(supplier="aliexpress", order_id=order_id, source="note_attribute"))
-    return tuple(refs)
+def supplier_refs(
+    node: Mapping[str, Any], note_attributes: Iterable[str], patterns: Sequence[SupplierPattern] = ()
+) -> tuple[SupplierRef, ...]:
+    """The supplier orders the order names, wherever an app put them (see `kb.discovery`)."""
+    metafield = node.get("metafield")
+    attributes = [
+        (str(a.get("key") or ""), str(a.get("value") or ""))
+        for a in node.get("customAttributes") or () if isinstance(a, dict)
+    ]
+    note = node.get("note")
+    return find_supplier_refs(
+        metafield=metafield.get("value") if isinstance(metafield, dict) else None,
+        attributes=attributes,
+        note=note if isinstance(note, str) else None,
+        tags=_tags(node),
+        note_attribute_names=note_attributes,
+        patterns=patterns,
+    )
+
+
+def _tags(node: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(str(t) for t in node.get("tags") or () if isinstance(t, str))
 
 
 def missing_scopes(granted: Iterable[str]) -> tuple[str, ...]:
@@ -580,32 +590,6 @@ def missing_scopes(granted: Iterable[str]) -> tuple[str, ...]:
     have = set(granted)
     have |= {"read_" + s.removeprefix("write_") for s in have if s.startswith("write_")}
     return tuple(s for s in REQUIRED_SCOPES if s not in have)
-
-
-def _metafield_refs(metafield: Any) -> tuple[SupplierRef, ...]:
-    """A JSON list of {"supplier", "order_id"}; anything unreadable is ignored, never fatal."""
-    if not isinstance(metafield, dict) or not isinstance(metafield.get("value"), str):
-        return ()
-    try:
-        entries = json.loads(metafield["value"])
-    except ValueError:
-        return ()
-    if isinstance(entries, dict):
-        entries = [entries]
-    if not isinstance(entries, list):
-        return ()
-    refs: list[SupplierRef] = []
-    for entry in entries:
-        if not isinstance(entry, dict):
-            continue
-        supplier = _SUPPLIERS.get(str(entry.get("supplier", "")).strip().lower())
-        order_id = str(entry.get("order_id", "")).strip()
-        if supplier is None or not _SUPPLIER_ID.fullmatch(order_id):
-            continue
-        ref = SupplierRef(supplier=supplier, order_id=order_id, source="metafield")  # type: ignore[arg-type]
-        if ref not in refs:
-            refs.append(ref)
-    return tuple(refs)
 
 
 def _refund_method(options: CancelOptions) -> dict[str, Any]:

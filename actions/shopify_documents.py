@@ -126,6 +126,8 @@ fragment OrderStateFields on Order {{
   }}
   metafield(namespace: "cancel_assist", key: "supplier_orders") {{ value }}
   customAttributes {{ key value }}
+  note
+  tags
 }}
 """
 

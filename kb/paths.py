@@ -82,11 +82,14 @@ from kb.state import (
     FulfillmentOrderRequestStatus,
     FulfillmentOrderState,
     FulfillmentOrderStatus,
+    NoSupplierOrder,
     OrderState,
     ShopifyOrderState,
     SupplierOrderState,
     SupplierStatus,
 )
+from kb.discovery import app_signs
+from kb.hand_check import SUPPLIER_RECHECK
 from kb.suppliers import SUPPLIER_TITLES
 from kb.walkthrough import (
     ActionId,
@@ -134,7 +137,7 @@ _CANCEL_PATHS = frozenset({PathId.CANCELLABLE, PathId.FULFILLMENT_IN_PROGRESS, P
 _SERVICE_RECHECK = timedelta(hours=1)
 # A fulfillment service silent this long on a cancellation request: the merchant may stop waiting.
 SERVICE_SILENCE = timedelta(hours=48)
-_SUPPLIER_RECHECK = timedelta(hours=24)
+_SUPPLIER_RECHECK = SUPPLIER_RECHECK  # also how long a "cancellation requested" checked by hand holds
 
 _S = SupplierStatus
 _ACTIVE = frozenset({_S.PLACED_UNPAID, _S.AWAITING_SHIPMENT})
@@ -286,11 +289,18 @@ class _Facts:
     refused_cod: bool  # Shopify shows it fulfilled, but the payment was never collected: still cancellable
     shopify_odd: tuple[str, ...]  # what is odd on the Shopify side or between the sides
     on_date: str  # " on 2026-03-02" when cancelled, else ""
+    no_supplier_order: NoSupplierOrder | None  # the merchant confirmed none was placed
+    app_signs: tuple[str, ...]  # why an app probably placed one (kb.discovery)
+
+    @property
+    def supplier_unknown(self) -> bool:
+        """No supplier order is known and nobody has ruled one out: the supplier side is not clear."""
+        return not self.suppliers and self.no_supplier_order is None
 
     @property
     def supplier_clear(self) -> bool:
-        """Every supplier order is cancelled (or none was placed): Shopify may go ahead."""
-        return len(self.done) == len(self.suppliers)
+        """Every supplier order is cancelled, or the merchant confirmed none was placed: Shopify may go ahead."""
+        return len(self.done) == len(self.suppliers) and not self.supplier_unknown
 
     @property
     def cancel_clear(self) -> bool:
@@ -336,6 +346,8 @@ def _facts(state: OrderState) -> _Facts:
         refused_cod=unpaid and not shopify.is_cancelled and shopify.fulfillment_status is _D.FULFILLED,
         shopify_odd=tuple(_shopify_oddities(state, has_shipped=bool(groups["s"]))),
         on_date=f" on {shopify.cancelled_at:%Y-%m-%d}" if shopify.cancelled_at else "",
+        no_supplier_order=state.no_supplier_order,
+        app_signs=app_signs(shopify) if not state.suppliers else (),
     )
 
 
@@ -511,12 +523,18 @@ class _Draft:
 
 def _drafts(f: _Facts, verdict: _Verdict) -> list[_Draft]:
     shopify, path = f.shopify, verdict.path
-    steps: list[_Draft] = [_look_up_step(f)]
+    # Ask for the supplier order wherever Shopify may still be cancelled (a fulfilled order is a return).
+    asks = f.supplier_unknown and not f.cancelled and path is not PathId.FULFILLED
+    steps: list[_Draft] = [_look_up_step(f, asks=asks)]
     for so in f.suppliers:
         steps.extend(_supplier_steps(so, f))
     if not f.suppliers:
         for step_id in ("supplier-check-status", "supplier-cancel", "supplier-confirm-cancelled"):
-            steps.append(_Draft(step_id, _Todo.NOT_NEEDED, "No supplier order is linked to this order."))
+            if asks:
+                steps.append(_Draft(step_id, _Todo.BLOCKED, "Not until the supplier order is known: enter its "
+                                    "number, or confirm that no supplier order was placed."))
+            else:
+                steps.append(_Draft(step_id, _Todo.NOT_NEEDED, _no_supplier_words(f)))
     steps.append(_check_fulfillment_step(f, verdict))
     steps.extend(_revert_steps(f, path))
     steps.append(_shopify_cancel_step(f, path))
@@ -536,15 +554,33 @@ def _drafts(f: _Facts, verdict: _Verdict) -> list[_Draft]:
     return steps
 
 
-def _look_up_step(f: _Facts) -> _Draft:
+def _look_up_step(f: _Facts, *, asks: bool) -> _Draft:
     shopify = f.shopify
     if f.suppliers:
         plural = "s" if len(f.suppliers) > 1 else ""
         found = f"and its supplier order{plural} {_list(_order_words(so) for so in f.suppliers)}"
-    else:
-        found = ("but no supplier order is linked to it; if you placed one, enter its order number so it "
-                 "can be checked (and cancelled) first")
-    return _Draft("look-up-order", _Todo.DONE, f"Found {shopify.name} in Shopify ({shopify.total}) {found}.")
+        return _Draft("look-up-order", _Todo.DONE, f"Found {shopify.name} in Shopify ({shopify.total}) {found}.")
+    if asks:
+        return _Draft("look-up-order", _Todo.TODO, f"Found {shopify.name} in Shopify ({shopify.total}), but "
+                      f"{_unknown_words(f)}", action=ActionId.FIND_SUPPLIER_ORDER)
+    return _Draft("look-up-order", _Todo.DONE,
+                  f"Found {shopify.name} in Shopify ({shopify.total}). {_no_supplier_words(f)}")
+
+
+def _unknown_words(f: _Facts) -> str:
+    """Why the supplier side is not clear when no supplier order was found, and how to clear it."""
+    signs = (f" A supplier order was probably placed: {_list(f.app_signs)}." if f.app_signs else "")
+    return ("no supplier order number was found on it (metafield, note attributes, note and tags were read)."
+            f"{signs} Enter the supplier order number(s), or confirm that no supplier order was placed, before "
+            "cancelling on Shopify: otherwise the supplier may still ship, and charge you for, a cancelled order.")
+
+
+def _no_supplier_words(f: _Facts) -> str:
+    ruled_out = f.no_supplier_order
+    if ruled_out is None:
+        return "No supplier order is linked to this order."
+    ticket = f" (ticket {ruled_out.ticket})" if ruled_out.ticket else ""
+    return f"You confirmed at {ruled_out.at:%Y-%m-%d %H:%M} UTC{ticket} that no supplier order was placed."
 
 
 def _supplier_steps(so: SupplierOrderState, f: _Facts) -> list[_Draft]:
@@ -552,9 +588,20 @@ def _supplier_steps(so: SupplierOrderState, f: _Facts) -> list[_Draft]:
     group = _group(so)
     ids = {"target": so.order_id, "supplier": so.supplier}
 
-    if group == "o":
+    if group == "o" and so.read_error is not None:
+        # Unreadable (no API access, or the read failed): the merchant looks on the site and says what it shows.
+        link = f" ({so.order_url})" if so.order_url else ""
+        check = _Draft("supplier-check-status", _Todo.TODO,
+                       f"{_supplier_oddity(so)}. Open it on {SUPPLIER_TITLES[so.supplier]}{link} and say what it "
+                       "shows: awaiting payment, awaiting shipment, cancellation requested, cancelled or shipped.",
+                       action=ActionId.CHECK_BY_HAND, **ids)
+    elif group == "o":
         check = _Draft("supplier-check-status", _Todo.TODO, _supplier_oddity(so) + ".",
                        action=ActionId.CHECK_SUPPLIER, **ids)
+    elif so.source == "manual":
+        ticket = f" for ticket {so.checked_ticket}" if so.checked_ticket else ""
+        check = _Draft("supplier-check-status", _Todo.DONE,
+                       f"{_order_words(so)}: {_raw(so)}{ticket} ({_SUPPLIER_STATUS_WORDS[so.status]}).", **ids)
     else:
         check = _Draft("supplier-check-status", _Todo.DONE,
                        f"{SUPPLIER_TITLES[so.supplier]} says: {_raw(so)} ({_SUPPLIER_STATUS_WORDS[so.status]}).", **ids)
@@ -659,6 +706,12 @@ def _revert_steps(f: _Facts, path: PathId) -> list[_Draft]:
                 "shopify-revert-fulfillment", _Todo.BLOCKED,
                 f"{where} {_fo_state_words(fo)}, but reverting it does not help here: "
                 f"{_path_block_words(path)}.", target=fo.id))
+        elif f.supplier_unknown:
+            drafts.append(_Draft(
+                "shopify-revert-fulfillment", _Todo.BLOCKED,
+                f"First find the supplier order (enter its number, or confirm none was placed): if a supplier "
+                f"ships after all, you still want Shopify to track the fulfillment. Then {_REVERT_WORDS[action]} "
+                f"for {where}.", target=fo.id))
         elif not f.supplier_clear:
             drafts.append(_Draft(
                 "shopify-revert-fulfillment", _Todo.BLOCKED,
@@ -726,6 +779,10 @@ def _refund_choice_words(shopify: ShopifyOrderState) -> str:
 
 def _shopify_block_words(f: _Facts, path: PathId) -> str:
     reasons: list[str] = []
+    if f.supplier_unknown:
+        signs = f" ({_list(f.app_signs)})" if f.app_signs else ""
+        reasons.append("no supplier order is known for this order: enter its number, or confirm that no supplier "
+                       f"order was placed{signs}")
     if path is PathId.NEEDS_ATTENTION:
         reasons.append("something about this order needs a closer look first (see the explanation)")
     elif path is PathId.FULFILLED:
@@ -952,9 +1009,13 @@ def _explain_cancellable(f: _Facts) -> str:
         return (f"{_list(_describe(so) for so in f.suppliers)} is already cancelled at the supplier and Shopify "
                 f"shows {name} {display}, so you can now cancel it on Shopify: choose whether to refund now or "
                 "later, the reason, and whether to restock and notify the customer.")
-    return (f"No supplier order is linked to {name}, and Shopify shows it {display}. If you never placed it "
-            "with a supplier, cancel it on Shopify now; if you did, enter the supplier order number first so "
-            "it can be cancelled there before Shopify.")
+    if f.supplier_unknown:
+        signs = f" A supplier order was probably placed: {_list(f.app_signs)}." if f.app_signs else ""
+        return (f"Shopify shows {name} {display}, but no supplier order number was found on it.{signs} Before "
+                "cancelling on Shopify, enter the supplier order number(s) so they can be checked and "
+                "cancelled first, or confirm that no supplier order was placed.")
+    return (f"{_no_supplier_words(f)} Shopify shows {name} {display}, so you can cancel it on Shopify: choose "
+            "whether to refund now or later, the reason, and whether to restock and notify the customer.")
 
 
 def _cancellable_extras(f: _Facts) -> str:
@@ -989,7 +1050,11 @@ def _warnings(f: _Facts, path: PathId) -> tuple[str, ...]:
     for so in f.suppliers:
         if so.read_error is not None:
             out.append(f"{_order_words(so)} could not be read: {so.read_error}.")
-    if not f.suppliers and f.shopify.supplier_refs == () and not f.cancelled:
+    if f.supplier_unknown and f.app_signs:
+        done = " although the order is cancelled on Shopify" if f.cancelled else ""
+        out.append(f"A supplier order was probably placed{done}: {_list(f.app_signs)}. Find its number in the app "
+                   "and enter it, so it can be checked and cancelled.")
+    elif f.supplier_unknown and not f.cancelled:
         out.append("No supplier order is linked to this order. If you placed one, enter its order number so it can be "
                    "checked and cancelled first; otherwise the supplier may still ship and charge you.")
     if not f.cancelled:
@@ -1218,17 +1283,22 @@ _SUPPLIER_IDS = ("supplier-check-status", "supplier-cancel", "supplier-confirm-c
 def _todos(f: _Facts, verdict: _Verdict) -> list[_Row]:
     """`_drafts` without the reasons (see `classify`)."""
     shopify, path = f.shopify, verdict.path
-    rows: list[_Row] = [("look-up-order", _Todo.DONE, None, None, None)]
+    asks = f.supplier_unknown and not f.cancelled and path is not PathId.FULFILLED  # as in `_drafts`
+    look_up = (_Todo.TODO, ActionId.FIND_SUPPLIER_ORDER) if asks else (_Todo.DONE, None)
+    rows: list[_Row] = [("look-up-order", *look_up, None, None)]
     for so in f.suppliers:
         group, target, supplier = _group(so), so.order_id, so.supplier
         if group == "a":
             cancel = ActionId.CANCEL_SUPPLIER if so.cancel_channel is CancelChannel.API else ActionId.OPEN_SUPPLIER
             todos = ((_Todo.DONE, None), (_Todo.URGENT, cancel), (_Todo.BLOCKED, ActionId.CHECK_SUPPLIER))
+        elif group == "o" and so.read_error is not None:
+            todos = ((_Todo.TODO, ActionId.CHECK_BY_HAND), *_SUPPLIER_ROWS["o"][1:])
         else:
             todos = _SUPPLIER_ROWS[group]
         rows.extend((step_id, todo, action, target, supplier) for step_id, (todo, action) in zip(_SUPPLIER_IDS, todos))
     if not f.suppliers:
-        rows.extend((step_id, _Todo.NOT_NEEDED, None, None, None) for step_id in _SUPPLIER_IDS)
+        todo = _Todo.BLOCKED if asks else _Todo.NOT_NEEDED
+        rows.extend((step_id, todo, None, None, None) for step_id in _SUPPLIER_IDS)
     check = _Todo.TODO if not f.cancelled and verdict.shopify_odd else _Todo.DONE
     rows.append(("shopify-check-fulfillment", check, None, None, None))
     rows.extend(_revert_todos(f, path))

@@ -28,12 +28,14 @@ __all__ = [
     "FulfillmentState",
     "LineItem",
     "Money",
+    "NoSupplierOrder",
     "OrderState",
     "RefundDestination",
     "RefundTiming",
     "ShopifyOrderState",
     "SupplierName",
     "SupplierOrderState",
+    "SupplierReadSource",
     "SupplierRef",
     "SupplierRefSource",
     "SupplierStatus",
@@ -215,7 +217,8 @@ class LineItem(_Frozen):
 
 
 SupplierName = Literal["aliexpress", "cjdropshipping"]
-SupplierRefSource = Literal["metafield", "note_attribute", "entered", "none"]
+SupplierRefSource = Literal["metafield", "note_attribute", "note", "tag", "entered", "none"]
+SupplierReadSource = Literal["api", "manual"]
 
 
 class SupplierRef(_Frozen):
@@ -254,6 +257,7 @@ class ShopifyOrderState(_Frozen):
     customer_name: str | None = None
     customer_email: str | None = None
     supplier_refs: tuple[SupplierRef, ...] = ()
+    tags: tuple[str, ...] = ()
 
     @property
     def is_cancelled(self) -> bool:
@@ -304,6 +308,16 @@ class SupplierOrderState(_Frozen):
     cancel_note: str = ""  # why that channel, in a merchant's words
     order_url: str | None = None
     read_error: str | None = None  # set when the order could not be read (status is UNKNOWN)
+    source: SupplierReadSource = "api"  # "manual": the status is what the merchant saw on the site
+    checked_at: datetime | None = None  # when it was checked by hand (source "manual")
+    checked_ticket: str | None = None
+
+
+class NoSupplierOrder(_Frozen):
+    """The merchant confirmed that no supplier order was placed for this order (when, for which ticket)."""
+
+    at: datetime
+    ticket: str | None = None
 
 
 class OrderState(_Frozen):
@@ -316,6 +330,7 @@ class OrderState(_Frozen):
     # (None: not cancelled by the assistant, so unknown).
     customer_notified: bool | None = None
     checked_at: datetime | None = None  # when this state was read (time-based rules need it)
+    no_supplier_order: NoSupplierOrder | None = None  # ruled out by hand: the supplier side is clear
 
 
 # --- What the merchant asks for --------------------------------------------------------------

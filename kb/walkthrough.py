@@ -50,6 +50,10 @@ class ActionId(StrEnum):
     OPEN_SUPPLIER = "open_supplier"  # open the order on the supplier's site to cancel by hand
     REVERT_FULFILLMENT = "revert_fulfillment"  # the fulfillment-order mutation Shopify allows
     CANCEL_ORDER = "cancel_order"  # Shopify's orderCancel, after a confirmation
+    # No supplier order found: enter its number(s), or confirm none was placed (a form, not a button).
+    FIND_SUPPLIER_ORDER = "find_supplier_order"
+    # The supplier order could not be read: open it on the supplier's site and say what it shows (a form).
+    CHECK_BY_HAND = "check_by_hand"
 
 
 class _Frozen(BaseModel):

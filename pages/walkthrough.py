@@ -16,10 +16,11 @@ from actions.assistant import ActionRequest, ActionResult, Assistant, Lookup
 from actions.errors import ActionError, InputError
 from kb.guide import Step as GuideStep
 from kb.guide import load_guide
-from kb.state import CancelOptions, CancelReason, FulfillmentOrderAction, RefundDestination, RefundTiming, SupplierRef
-from kb.suppliers import SUPPLIER_TITLES, supplier_title
+from kb.state import CancelOptions, CancelReason, FulfillmentOrderAction, RefundDestination, RefundTiming
+from kb.suppliers import supplier_title
 from kb.walkthrough import ActionId, StepStatus, WalkthroughStep
 from pages._authorise import authorise_panel
+from pages._supplier_check import hand_check_panel, supplier_panel
 from pages._ui import (
     ensure_frame,
     INPUT_ERROR,
@@ -415,40 +416,6 @@ def _dialogs(ctx: Context, order: str, lookup: Lookup) -> None:
         _close_dialog(order)
 
 
-# --- entering a supplier order -------------------------------------------------------------------------------------
-
-
-def _remember_ref(ctx: Context, order: str) -> None:
-    ss = st.session_state
-    try:
-        ref = SupplierRef(supplier=ss[state_key("ref-supplier", order)],
-                          order_id=(ss.get(state_key("ref-id", order)) or "").strip(), source="entered")
-    except ValidationError:
-        ss[_result_key(order)] = Failure(message="A supplier order id is letters, digits, - and _ (up to 64).")
-        return
-    op = f"{order}|remember|{ref.supplier}|{ref.order_id}"
-    run_once(op, lambda: get_assistant().remember_supplier_ref(order, ref, ticket=ctx.ticket),
-             state_key("ref-result", order), lambda result: _kept_ref(order, result))
-
-
-def _kept_ref(order: str, result: Any) -> None:
-    if isinstance(result, Failure):
-        st.session_state[_result_key(order)] = result
-    else:
-        store_lookup(order, result)
-
-
-def _supplier_ref_entry(ctx: Context, order: str, lookup: Lookup) -> None:
-    if lookup.state.suppliers or lookup.state.shopify.is_cancelled:
-        return
-    with st.container(border=True):
-        st.markdown("**This order names no supplier order.** Enter it to check and cancel it here.")
-        left, right, button = st.columns([2, 3, 2], vertical_alignment="bottom")
-        left.selectbox("Supplier", list(SUPPLIER_TITLES), key=state_key("ref-supplier", order), format_func=supplier_title)
-        right.text_input("Supplier order id", key=state_key("ref-id", order), max_chars=64)
-        button.button("Remember it", key=state_key("ref-save", order), on_click=_remember_ref, args=(ctx, order))
-
-
 # --- the ticket ---------------------------------------------------------------------------------------------------------
 
 
@@ -552,7 +519,8 @@ def _show() -> None:
     st.button("Refresh", key=state_key("refresh", order), icon="🔄", on_click=_refresh, args=(order,))
     _path(lookup)
     authorise_panel(ctx, order, lookup)  # follow-ups: where it stands, "finish it for me" while it waits
-    _supplier_ref_entry(ctx, order, lookup)
+    supplier_panel(ctx, order, lookup, _result_key(order))  # no supplier order known: enter it, or "none placed"
+    hand_check_panel(ctx, order, lookup, _result_key(order))  # unreadable supplier orders: what the site shows
     _checklist(ctx, order, lookup)
     _ticket_panel(ctx, order, lookup)
     _sandbox_panel(order, lookup)

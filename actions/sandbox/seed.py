@@ -50,6 +50,11 @@ DEMO_ORDERS: Mapping[str, str] = MappingProxyType(
         "#1012": "fulfillment on hold (incorrect address): cancelled as it is, the hold is never released; AliExpress order not paid yet",
         "#1013": "payment only authorized: cancelling voids it; CJ order created but not confirmed",
         "#1014": "in progress at your own location (progress reported): mark as open, then cancel",
+        "#1015": "supplier id in the order note (Dropified's shape) and a tag; AliExpress paid, awaiting shipment",
+        "#1016": "supplier id in a note attribute key with the AliExpress order URL as its value; AliExpress unpaid",
+        "#1017": "supplier ids as tags: a bare AliExpress id (cancelled) and a CJ order number (unpaid)",
+        "#1018": "note attribute AliExpress Order Number; AliExpress cannot read it: check it by hand",
+        "#1019": "no supplier id, but assigned to Zopi's location with its tag Placed: Payment needed",
         "#1020": "cancellable: cash on delivery, nothing paid yet (no refund); AliExpress order placed, not paid",
         "#1021": "cancellable: a refused cash-on-delivery parcel, fulfilled but never paid; AliExpress shipped it",
         "#1022": "cancellable: on a fraud hold, cancelled directly (the hold is never released); AliExpress cancelled",
@@ -106,6 +111,7 @@ DEMO_PATHS: Mapping[str, str] = MappingProxyType(
 _DSERS = {"name": "DSers - AliExpress", "managed_by": "service", "location_id": 71000000001}
 _CJ = {"name": "CJdropshipping", "managed_by": "service", "location_id": 71000000002}
 _SHOP = {"name": "Main warehouse", "managed_by": "merchant", "location_id": 71000000003}
+_ZOPI = {"name": "Zopi", "managed_by": "service", "location_id": 71000000004}
 
 
 def order_gid(number: int) -> str:
@@ -153,6 +159,8 @@ def _order(
     gateways: tuple[str, ...] = ("shopify_payments",),
     suppliers: list[dict[str, str]] | None = None,
     note_attributes: list[dict[str, str]] | None = None,
+    note: str | None = None,
+    tags: tuple[str, ...] = (),
     fulfillments: list[dict[str, Any]] | None = None,
     cancelled: tuple[str, str] | None = None,
     shipping: str = "4.95",
@@ -188,6 +196,8 @@ def _order(
         "fulfillment_orders": fulfillment_orders,
         "supplier_orders": json.dumps(suppliers) if suppliers is not None else None,
         "note_attributes": note_attributes or [],
+        "note": note,
+        "tags": list(tags),
         "staff_note": None,
         "refunds": [],
         "restocked": False,
@@ -436,6 +446,61 @@ def _build() -> dict[str, Any]:
             fulfillment_orders=[_fo(1014, 1, _SHOP, "IN_PROGRESS", "UNSUBMITTED", progress_reported=True)],
             suppliers=[_aliexpress_ref("3041872215631014")],
         ),
+        # Real shops: where dropshipping apps put the supplier order number (kb.discovery).
+        _order(
+            1015,
+            created="2026-04-24T08:10:00Z",
+            customer=("Ava Thompson", "ava.thompson@example.com"),
+            currency="USD",
+            items=[_item(1015, 1, "Rattan Wall Mirror 50cm", "MIR-RAT-50", "42.00")],
+            fulfillment_orders=[_fo(1015, 1, _SHOP, "OPEN", "UNSUBMITTED")],
+            note=("Aliexpress Order ID: 3041872215631015\n"
+                  "https://trade.aliexpress.com/order_detail.htm?orderId=3041872215631015"),
+            tags=("3041872215631015",),
+        ),
+        _order(
+            1016,
+            created="2026-04-24T09:25:00Z",
+            customer=("Mila Novak", "mila.novak@example.com"),
+            currency="EUR",
+            items=[_item(1016, 1, "Wooden Desk Organizer", "ORG-WD-3", "23.50")],
+            fulfillment_orders=[_fo(1016, 1, _SHOP, "OPEN", "UNSUBMITTED")],
+            note_attributes=[{"key": "Aliexpress Order #3041872215631016",
+                              "value": "https://www.aliexpress.com/p/order/detail.html?orderId=3041872215631016"}],
+        ),
+        _order(
+            1017,
+            created="2026-04-24T11:02:00Z",
+            customer=("Leo Fischer", "leo.fischer@example.com"),
+            currency="EUR",
+            items=[
+                _item(1017, 1, "Glass Storage Jars (set of 3)", "JAR-GL-3", "19.90"),
+                _item(1017, 2, "Silicone Baking Mat", "MAT-SIL-40", "12.50"),
+            ],
+            fulfillment_orders=[
+                _fo(1017, 1, _SHOP, "OPEN", "UNSUBMITTED", line_item_ids=[13500000000000 + 10171]),
+                _fo(1017, 2, _CJ, "OPEN", "UNSUBMITTED", line_item_ids=[13500000000000 + 10172]),
+            ],
+            tags=("3041872215631017", "CJ2604241017", "gift"),
+        ),
+        _order(
+            1018,
+            created="2026-04-24T13:40:00Z",
+            customer=("Isla Murray", "isla.murray@example.com"),
+            currency="USD",
+            items=[_item(1018, 1, "Bluetooth Shower Speaker", "SPK-SHW-BT", "26.00")],
+            fulfillment_orders=[_fo(1018, 1, _DSERS, "OPEN", "UNSUBMITTED")],
+            note_attributes=[{"key": "AliExpress Order Number", "value": "3041872215631018"}],
+        ),
+        _order(
+            1019,
+            created="2026-04-24T15:15:00Z",
+            customer=("Ravi Shah", "ravi.shah@example.com"),
+            currency="USD",
+            items=[_item(1019, 1, "Heated Eye Massager", "MSG-EYE-H", "34.00")],
+            fulfillment_orders=[_fo(1019, 1, _ZOPI, "OPEN", "UNSUBMITTED")],
+            tags=("Placed: Payment needed",),
+        ),
         *_edge_orders(),
         *_followup_orders(),
     ]
@@ -465,6 +530,14 @@ def _build() -> dict[str, Any]:
             created="2026-04-23 20:50:00", paid=None, product=(1005006123451012, "Aluminium laptop stand foldable", "13.75")),
         _ae("3041872215631014", "WAIT_SELLER_SEND_GOODS", "WAIT_SELLER_SEND_GOODS", amount="16.30",
             created="2026-04-21 16:30:00", paid="2026-04-21 16:30:20", product=(1005006123451014, "Cast iron skillet pre-seasoned", "16.30")),
+        _ae("3041872215631015", "WAIT_SELLER_SEND_GOODS", "WAIT_SELLER_SEND_GOODS", amount="18.40",
+            created="2026-04-24 16:12:00", paid="2026-04-24 16:12:30", product=(1005006123451015, "Rattan round mirror", "18.40")),
+        _ae("3041872215631016", "PLACE_ORDER_SUCCESS", "DEFAULT", amount="9.80",
+            created="2026-04-24 17:30:00", paid=None, product=(1005006123451016, "Wood desk organiser", "9.80")),
+        _ae("3041872215631017", "FINISH", "NO_LOGISTICS", amount="7.95", end_reason="CANCELED",
+            created="2026-04-24 19:05:00", paid="2026-04-24 19:05:40", product=(1005006123451017, "Glass jar set 3pcs", "7.95")),
+        # 3041872215631018 is deliberately unknown here: placed from another AliExpress account, so
+        # the API cannot read it and the walkthrough asks for a check by hand.
         *_edge_aliexpress(),
         *_followup_aliexpress(),
     ]
@@ -481,6 +554,8 @@ def _build() -> dict[str, Any]:
             product=("1398CA1029V02", "Travel Pillow", "9.80")),
         _cj("CJ2604251035", "UNSHIPPED", amount="12.40", created="2026-04-25 10:02:00", paid="2026-04-25 10:02:31",
             product=("1398CA1035V01", "Bamboo Cutting Board Set", "12.40")),
+        _cj("CJ2604241017", "UNPAID", amount="5.60", created="2026-04-24 19:10:00", paid=None,
+            product=("1398CA1017V01", "Silicone Baking Mat", "5.60")),
     ]
     return {
         "version": 1,

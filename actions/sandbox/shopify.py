@@ -385,6 +385,8 @@ class ShopifySimulator:
             "fulfillmentOrders": fulfillment_orders,
             "metafield": metafield,
             "customAttributes": [{"key": a["key"], "value": a["value"]} for a in order["note_attributes"]],
+            "note": order.get("note"),
+            "tags": list(order.get("tags") or ()),
         }
 
     def _fo_view(self, order: dict[str, Any], fo: dict[str, Any]) -> dict[str, Any]:

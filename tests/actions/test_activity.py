@@ -11,12 +11,12 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from actions.activity import ActivityStore
+from actions.activity import ActivityStore, HandCheck
 from actions.errors import StoreError
 from kb.state import SupplierRef
 
@@ -419,9 +419,15 @@ def test_a_whole_record_is_copied_into_an_empty_postgresql_once(tmp_path: Path, 
     source.set_progress(_ORDER, "tell-customer", True)
     source.add_supplier_ref(_ORDER, SupplierRef(supplier="cjdropshipping", order_id="CJ2", source="entered"))
     source.add_supplier_ref(_ORDER, SupplierRef(supplier="aliexpress", order_id="81", source="entered"))
+    source.add_no_supplier_order("gid://shopify/Order/2", "ZD-2")
+    source.add_supplier_check(_ORDER, HandCheck(supplier="aliexpress", order_id="81", status="cancelled",
+                                                at=datetime(2026, 4, 24, 14, 5, tzinfo=UTC), ticket="ZD-1"))
 
     target = ActivityStore(pg_url)
-    assert source.copy_to(target) == {"activity": 2, "progress": 1, "supplier_refs": 2}
+    assert source.copy_to(target) == {"activity": 2, "progress": 1, "supplier_refs": 2, "no_supplier_orders": 1,
+                                      "supplier_checks": 1}
+    assert target.no_supplier_order("gid://shopify/Order/2").ticket == "ZD-2"
+    assert [(c.order_id, c.status, c.ticket) for c in target.supplier_checks(_ORDER)] == [("81", "cancelled", "ZD-1")]
     copied = target.list()
     assert [(r.action, r.outcome, r.agent, r.options) for r in copied] == [
         (r.action, r.outcome, r.agent, r.options) for r in source.list()

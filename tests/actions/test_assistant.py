@@ -63,6 +63,10 @@ def _drive(assistant: Assistant, order: str, ticket: str, *, until: PathId = Pat
             continue
         if step.action is stop_before:
             break
+        if step.action is ActionId.FIND_SUPPLIER_ORDER:  # answered, not clicked
+            lookup = assistant.confirm_no_supplier_order(order, ticket=ticket)
+            taken.append("no_supplier_order")
+            continue
         result = assistant.run(ActionRequest(action=step.action, order=order, ticket=ticket, target=step.target,
                                              options=_options(step.action)))
         assert result.ok, result.message

@@ -196,6 +196,7 @@ def test_status_json_history_names_who_acted_from_agent_or_the_os_user(tmp_path,
 
     monkeypatch.setattr(getpass, "getuser", lambda: "os-user-7")
     env = {"CANCEL_ASSIST_DATA_DIR": str(tmp_path)}
+    assert main(["supplier", "1011", "--none"], env=env) == 0  # #1011 names no supplier order: rule it out
     assert main(["cancel", "1011", "--reason", "customer", "--refund", "now", "--yes", "--agent", "ana@example.com"],
                 env=env) == 0
     assert main(["cancel", "1011", "--reason", "customer", "--refund", "now", "--yes"], env=env) == 2
@@ -212,6 +213,7 @@ def test_db_copy_moves_a_sqlite_record_to_postgresql(tmp_path, capsys, pg_url) -
     from actions.cli import main
 
     env = {"CANCEL_ASSIST_DATA_DIR": str(tmp_path)}
+    assert main(["supplier", "1011", "--none"], env=env) == 0  # #1011 names no supplier order: rule it out
     assert main(["cancel", "1011", "--reason", "customer", "--refund", "now", "--yes", "--agent", "ana@x.com"],
                 env=env) == 0
     log = tmp_path / "cancel-assist-sandbox.sqlite3"

@@ -76,7 +76,9 @@ def test_every_demo_order_reads_in_one_shopify_request_with_its_supplier_orders(
     state = demo.look_up(name)
     assert state.shopify.name == name
     assert demo.shopify.request_count == 1
-    assert all(s.read_error is None for s in state.suppliers), [s.read_error for s in state.suppliers]
+    # #1018's AliExpress order was placed from another account: the API cannot read it (a check by hand).
+    unread = [s.order_id for s in state.suppliers if s.read_error is not None]
+    assert unread == (["3041872215631018"] if name == "#1018" else []), [s.read_error for s in state.suppliers]
     assert len(state.suppliers) == len(state.shopify.supplier_refs)
 
 

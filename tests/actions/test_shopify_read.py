@@ -200,10 +200,10 @@ def test_without_a_metafield_the_configured_note_attributes_are_read() -> None:
     ]
 
 
-def test_note_attributes_are_read_by_the_names_configured() -> None:
-    node = order_node(1004, attributes=[("AE order", "8190000000000004"), ("AliExpress Order", "8190000000000005")])
-    state = order_state_from_node(node, ("AE order",))
-    assert [r.order_id for r in state.supplier_refs] == ["8190000000000004"]
+def test_note_attributes_named_in_the_settings_are_read_besides_the_built_in_shapes() -> None:
+    node = order_node(1004, attributes=[("Supplier ref", "81900004"), ("AliExpress Order", "8190000000000005")])
+    state = order_state_from_node(node, ("Supplier ref",))
+    assert [r.order_id for r in state.supplier_refs] == ["81900004", "8190000000000005"]
 
 
 @pytest.mark.parametrize(

@@ -125,6 +125,11 @@ def test_an_allowed_agent_signs_in_cancels_and_finds_their_e_mail_on_the_record(
     expect(page.get_by_text(f"Signed in as {ALLOWED}")).to_be_visible(timeout=TIMEOUT)
     page.goto(f"{signed_in_app}/?order=1011&ticket=ZD-77")  # the ticket's link again, now signed in
     expect(page.get_by_text(f"Signed in as {ALLOWED}")).to_be_visible(timeout=TIMEOUT)
+    # #1011 names no supplier order: the Shopify cancel is offered once "none was placed" is confirmed
+    sure = page.get_by_test_id("stCheckbox").filter(has_text="no supplier order was placed for this order")
+    sure.click()  # on the label: the <input> itself is hidden
+    expect(sure.get_by_role("checkbox")).to_be_checked(timeout=TIMEOUT)
+    page.get_by_role("button", name="No supplier order was placed").click()
     page.get_by_role("button", name="Cancel on Shopify…").click()
     page.get_by_role("button", name="Confirm: cancel the order").click()
     expect(page.get_by_text("cancelled on Shopify").first).to_be_visible(timeout=TIMEOUT)

@@ -31,6 +31,9 @@ _ROUNDS = 4
 
 
 def _request(assistant: Assistant, order: str, action: ActionId, ticket: str) -> ActionRequest:
+    lookup = assistant.look_up(order)
+    if lookup.walkthrough.next_step and lookup.walkthrough.next_step.action is ActionId.FIND_SUPPLIER_ORDER:
+        assistant.confirm_no_supplier_order(order, ticket=ticket)  # #1011: no supplier order was placed
     step = next(s for s in assistant.look_up(order).walkthrough.steps
                 if s.action is action and s.status is StepStatus.NEXT)
     options = CancelOptions(refund=RefundTiming.NOW) if action is ActionId.CANCEL_ORDER else None
@@ -99,6 +102,8 @@ def _cli(data_dir: Path, *args: str, faults: str = "") -> subprocess.Popen[str]:
 def test_two_cli_processes_cancelling_the_same_order_send_one_order_cancel(faults: str, tmp_path: Path) -> None:
     status = _cli(tmp_path, "status", "1011")
     assert status.wait(timeout=60) == 0, status.stderr.read() if status.stderr else ""
+    none = _cli(tmp_path, "supplier", "1011", "--none")  # #1011: no supplier order was placed
+    assert none.wait(timeout=60) == 0, none.stderr.read() if none.stderr else ""
 
     cancel = ("cancel", "1011", "--reason", "customer", "--refund", "now", "--yes")
     procs = [_cli(tmp_path, *cancel, "--ticket", f"ZD-{i}", faults=faults) for i in (1, 2)]

@@ -91,6 +91,9 @@ def _arrive(assistant: Assistant, call: Call) -> tuple[Lookup, WalkthroughStep]:
             return lookup, step
         nxt = lookup.walkthrough.next_step
         assert nxt is not None and nxt.action is not None, f"{call.order}: stuck on {lookup.walkthrough.path}"
+        if nxt.action is ActionId.FIND_SUPPLIER_ORDER:  # answered, not clicked: no supplier order was placed
+            lookup = assistant.confirm_no_supplier_order(call.order)
+            continue
         result = assistant.run(ActionRequest(action=nxt.action, order=call.order, target=nxt.target))
         assert result.ok, result.message
         lookup = assistant.look_up(call.order)

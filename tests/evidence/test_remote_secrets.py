@@ -192,6 +192,7 @@ def test_a_4xx_body_is_masked_before_it_is_cut_so_no_part_of_the_token_is_record
         sandbox.transport)}))
     assistant = make_assistant(tmp_path, sandbox=sandbox, http=http)
     options = CancelOptions(reason=CancelReason.CUSTOMER, refund=RefundTiming.NOW)
+    assistant.confirm_no_supplier_order("#1011", ticket="ZD-1")  # #1011 names none: the cancel waits for this
     result = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1011", ticket="ZD-1", options=options))
     assert not result.ok
     assert "HTTP 400" in result.message

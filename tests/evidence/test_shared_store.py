@@ -74,6 +74,8 @@ def test_two_assistant_processes_and_two_clis_on_one_database_send_one_order_can
 ) -> None:
     status = _cli(tmp_path, pg_url, "status", "1011")
     assert status.wait(timeout=120) == 0, status.communicate()
+    none = _cli(tmp_path, pg_url, "supplier", "1011", "--none")  # #1011 names no supplier order: rule it out
+    assert none.wait(timeout=120) == 0, none.communicate()
 
     go = tmp_path / "go"
     assistants = [

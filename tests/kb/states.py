@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from kb.state import (
+    NoSupplierOrder,
     CancelChannel,
     DisplayFinancialStatus,
     Dispute,
@@ -249,8 +250,12 @@ def shopify_order(
     )
 
 
-def order(shopify: ShopifyOrderState | None = None, *suppliers: SupplierOrderState) -> OrderState:
-    """Both sides of one order; the supplier orders are linked by the order's metafield."""
+def order(shopify: ShopifyOrderState | None = None, *suppliers: SupplierOrderState,
+          ruled_out: bool = False) -> OrderState:
+    """Both sides of one order; the supplier orders are linked by the order's metafield.
+
+    `ruled_out`: the merchant confirmed that no supplier order was placed (ticket ZD-1).
+    """
     shopify = shopify if shopify is not None else shopify_order()
     refs = tuple(SupplierRef(supplier=so.supplier, order_id=so.order_id) for so in suppliers)
     return OrderState(
@@ -258,6 +263,8 @@ def order(shopify: ShopifyOrderState | None = None, *suppliers: SupplierOrderSta
         suppliers=tuple(suppliers),
         supplier_refs_source="metafield" if suppliers else "none",
         checked_at=CHECKED_AT,
+        no_supplier_order=NoSupplierOrder(at=datetime(2026, 4, 24, 9, 30, tzinfo=UTC), ticket="ZD-1")
+        if ruled_out else None,
     )
 
 
@@ -300,5 +307,5 @@ def random_order_state(rng: random.Random) -> OrderState:
             rng.choice(list(S)), supplier=supplier,
             order_id=f"{'81' if supplier == 'aliexpress' else 'CJ'}{rng.randrange(10**9, 10**10)}{i}",
             read_error="timed out" if rng.random() < 0.05 else None))
-    state = order(shopify, *suppliers)
+    state = order(shopify, *suppliers, ruled_out=not suppliers and rng.random() < 0.5)
     return state.model_copy(update={"customer_notified": rng.choice([None, True, False])})

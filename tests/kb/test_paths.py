@@ -92,13 +92,50 @@ def test_a_cj_order_not_paid_yet_is_cancelled_for_the_merchant_through_the_api()
     assert _next(w).action is ActionId.CANCEL_SUPPLIER
 
 
-def test_an_order_with_no_supplier_order_linked_is_cancellable_and_asks_for_the_supplier_order_number():
+def test_an_order_with_no_supplier_order_found_asks_for_it_before_the_shopify_cancel():
     w = decide(order(shopify_order(D.UNFULFILLED)))
 
     assert w.path is PathId.CANCELLABLE
+    assert (_next(w).step_id, _next(w).action) == ("look-up-order", ActionId.FIND_SUPPLIER_ORDER)
+    assert "confirm that no supplier order was placed" in _next(w).reason
+    [cancel] = _steps(w, "shopify-cancel")
+    assert cancel.status is StepStatus.BLOCKED and cancel.action is None
+    assert "no supplier order is known" in cancel.reason
+    assert _warned(w, "supplier order", "enter")
+
+
+def test_confirming_no_supplier_order_was_placed_clears_the_supplier_side_with_when_and_which_ticket():
+    w = decide(order(shopify_order(D.UNFULFILLED), ruled_out=True))
+
+    assert w.path is PathId.CANCELLABLE
     assert _next(w).action is ActionId.CANCEL_ORDER
-    assert _warned(w, "no supplier order is linked", "enter")
+    [look_up] = _steps(w, "look-up-order")
+    assert look_up.status is StepStatus.DONE
+    assert "confirmed at 2026-04-24 09:30 UTC (ticket ZD-1) that no supplier order was placed" in look_up.reason
     assert all(s.status is StepStatus.NOT_NEEDED for s in _steps(w, "supplier-cancel"))
+
+
+def test_an_apps_location_and_status_tag_are_shown_as_the_reason_a_supplier_order_probably_exists():
+    fo = fulfillment_order(R.UNSUBMITTED).model_copy(update={"location_name": "Zopi"})
+    shopify = shopify_order(D.UNFULFILLED, fulfillment_orders=[fo]).model_copy(
+        update={"tags": ("Placed: Payment needed",)})
+    w = decide(order(shopify))
+
+    assert _next(w).action is ActionId.FIND_SUPPLIER_ORDER
+    assert "assigned to Zopi, the location of the app Zopi" in _next(w).reason
+    assert "“Placed: Payment needed”, a status tag of the app Zopi" in _next(w).reason
+    assert _warned(w, "supplier order was probably placed", "Zopi")
+    assert "Zopi" in _steps(w, "shopify-cancel")[0].reason
+
+
+def test_a_fulfillment_request_with_no_supplier_order_known_is_not_reverted_before_it_is_found():
+    fo = fulfillment_order(R.SUBMITTED, supported_actions=(A.CANCEL_FULFILLMENT_ORDER,))
+    w = decide(order(shopify_order(D.IN_PROGRESS, fulfillment_orders=[fo])))
+
+    assert w.path is PathId.FULFILLMENT_IN_PROGRESS
+    assert _next(w).action is ActionId.FIND_SUPPLIER_ORDER
+    [revert] = _steps(w, "shopify-revert-fulfillment")
+    assert revert.status is StepStatus.BLOCKED and "First find the supplier order" in revert.reason
 
 
 def test_a_legacy_open_or_restocked_order_is_treated_as_unfulfilled():
@@ -383,12 +420,12 @@ def test_an_odd_state_needs_attention_and_says_exactly_what_is_odd(shopify, supp
     assert w.cites == f"{CANCEL_GUIDE}#overview"
 
 
-def test_a_supplier_order_that_could_not_be_read_needs_attention_and_offers_to_check_it_again():
+def test_a_supplier_order_that_could_not_be_read_needs_attention_and_offers_to_check_it_by_hand():
     unread = supplier_order(supplier="cjdropshipping", order_id="CJ26030001", read_error="CJ did not answer in time")
     w = decide(order(shopify_order(), unread))
 
     assert w.path is PathId.NEEDS_ATTENTION
-    assert (_next(w).step_id, _next(w).action) == ("supplier-check-status", ActionId.CHECK_SUPPLIER)
+    assert (_next(w).step_id, _next(w).action) == ("supplier-check-status", ActionId.CHECK_BY_HAND)
     assert _warned(w, "could not be read", "did not answer")
 
 

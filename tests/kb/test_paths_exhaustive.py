@@ -72,8 +72,11 @@ def _both_sides_allow_cancel(state: OrderState) -> bool:
             and fo.request_status in (R.UNSUBMITTED, R.CANCELLATION_ACCEPTED, R.CLOSED))
         for fo in shopify.fulfillment_orders
     )
+    # No supplier order known is never "supplier side clear": one must be entered or ruled out by hand.
+    supplier_known = bool(state.suppliers) or state.no_supplier_order is not None
     return (
         suppliers_done
+        and supplier_known
         and every_fo_idle
         and not shopify.is_cancelled
         and (shopify.fulfillment_status in (D.UNFULFILLED, D.OPEN, D.RESTOCKED, D.SCHEDULED, D.ON_HOLD)
@@ -154,6 +157,10 @@ def _problems(state: OrderState, w: Walkthrough) -> list[str]:
                 problems.append("API cancel offered where the supplier allows none")
         if s.action is ActionId.CHECK_SUPPLIER and s.target not in sos:
             problems.append("check offered for no supplier order")
+        if s.action is ActionId.CHECK_BY_HAND and (s.target not in sos or sos[s.target].read_error is None):
+            problems.append("a check by hand asked for a supplier order that was read")
+        if s.action is ActionId.FIND_SUPPLIER_ORDER and (state.suppliers or state.no_supplier_order is not None):
+            problems.append("asks for the supplier order although it is known or ruled out")
         if s.status is not StepStatus.NOT_NEEDED and not s.reason.strip():
             problems.append(f"{s.step_id} has no reason")
     return problems
@@ -181,17 +188,18 @@ def _assert_all_hold(cases) -> int:
 
 def _single_supplier_product():
     for status, display, request, cancelled, actions in itertools.product(
-        [*SupplierStatus, None], D, R, (False, True), ("reported", "none")
+        [*SupplierStatus, None, "ruled_out"], D, R, (False, True), ("reported", "none")
     ):
         fo = fulfillment_order(request, supported_actions=None if actions == "reported" else ())
         shopify = shopify_order(display, fulfillment_orders=[fo], cancelled=cancelled)
-        suppliers = () if status is None else (supplier_order(status),)
-        yield (status, display, request, cancelled, actions), order(shopify, *suppliers)
+        suppliers = () if status in (None, "ruled_out") else (supplier_order(status),)
+        yield (status, display, request, cancelled, actions), order(shopify, *suppliers,
+                                                                    ruled_out=status == "ruled_out")
 
 
 def test_every_supplier_status_times_every_shopify_state_maps_to_one_path_and_one_next_step():
     count = _assert_all_hold(_single_supplier_product())
-    assert count == 11 * len(D) * len(R) * 2 * 2
+    assert count == 12 * len(D) * len(R) * 2 * 2  # 10 statuses, none found, none placed
 
 
 def test_every_fulfillment_order_status_and_request_maps_to_one_path():

@@ -1,0 +1,116 @@
+"""The supplier side when the assistant cannot read it: enter the supplier order, or say none was placed.
+
+Called by the walkthrough with the order's reading; it only lays out the assistant's answer and calls
+`Assistant.remember_supplier_ref` / `Assistant.confirm_no_supplier_order`. The reason shown (an app's
+location, its status tags) is the rules' own step reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+from pydantic import ValidationError
+
+from actions.assistant import Lookup
+from kb.hand_check import HAND_STATUS_WORDS, HandStatus
+from kb.state import SupplierOrderState, SupplierRef
+from kb.suppliers import SUPPLIER_TITLES, supplier_title
+from kb.walkthrough import ActionId
+from pages._ui import Context, Failure, escape_md, get_assistant, run_once, state_key, store_lookup
+
+__all__ = ["hand_check_panel", "supplier_panel"]
+
+
+def _kept(order: str, result_key: str) -> Any:
+    def keep(result: Any) -> None:
+        if isinstance(result, Failure):
+            st.session_state[result_key] = result
+        else:
+            store_lookup(order, result)
+    return keep
+
+
+def _remember_ref(ctx: Context, order: str, result_key: str) -> None:
+    ss = st.session_state
+    try:
+        ref = SupplierRef(supplier=ss[state_key("ref-supplier", order)],
+                          order_id=(ss.get(state_key("ref-id", order)) or "").strip(), source="entered")
+    except ValidationError:
+        ss[result_key] = Failure(message="A supplier order id is letters, digits, - and _ (up to 64).")
+        return
+    op = f"{order}|remember|{ref.supplier}|{ref.order_id}"
+    run_once(op, lambda: get_assistant().remember_supplier_ref(order, ref, ticket=ctx.ticket),
+             state_key("ref-result", order), _kept(order, result_key))
+
+
+def _confirm_none(ctx: Context, order: str, lookup: Lookup, result_key: str) -> None:
+    if not st.session_state.get(state_key("none-sure", order)):
+        st.session_state[result_key] = Failure(
+            message="Tick the box first: you checked in your dropshipping app that no supplier order was placed.")
+        return
+    op = f"{order}|no-supplier-order|{lookup.read_at.isoformat()}"
+    run_once(op, lambda: get_assistant().confirm_no_supplier_order(order, ticket=ctx.ticket),
+             state_key("none-result", order), _kept(order, result_key))
+
+
+def supplier_panel(ctx: Context, order: str, lookup: Lookup, result_key: str) -> None:
+    """No supplier order known: the question the walkthrough waits on, with both ways to answer it."""
+    state = lookup.state
+    if state.suppliers or state.shopify.is_cancelled:
+        return
+    asking = next((s for s in lookup.walkthrough.steps if s.action is ActionId.FIND_SUPPLIER_ORDER), None)
+    with st.container(border=True):
+        if asking is not None:
+            st.markdown("**Which supplier order is this?** No supplier order number was found on this order.")
+            st.caption(escape_md(asking.reason))
+        else:
+            st.markdown("**This order names no supplier order.** Enter it to check and cancel it here.")
+        left, right, button = st.columns([2, 3, 2], vertical_alignment="bottom")
+        left.selectbox("Supplier", list(SUPPLIER_TITLES), key=state_key("ref-supplier", order),
+                       format_func=supplier_title)
+        right.text_input("Supplier order id", key=state_key("ref-id", order), max_chars=64)
+        button.button("Remember it", key=state_key("ref-save", order), on_click=_remember_ref,
+                      args=(ctx, order, result_key))
+        if state.no_supplier_order is None:
+            st.checkbox("I checked in the dropshipping app: no supplier order was placed for this order",
+                        key=state_key("none-sure", order))
+            st.button("No supplier order was placed", key=state_key("none-save", order), on_click=_confirm_none,
+                      args=(ctx, order, lookup, result_key))
+        else:
+            ruled = state.no_supplier_order
+            ticket = f" for ticket {ruled.ticket}" if ruled.ticket else ""
+            st.caption(escape_md(f"Confirmed at {ruled.at:%Y-%m-%d %H:%M} UTC{ticket}: no supplier order was placed."))
+
+
+def _record_check(ctx: Context, order: str, lookup: Lookup, so: SupplierOrderState, result_key: str) -> None:
+    status = st.session_state.get(state_key("hand-status", order, so.order_id))
+    if status is None:
+        st.session_state[result_key] = Failure(message="Choose what the supplier's order page shows first.")
+        return
+    op = f"{order}|check-by-hand|{so.supplier}|{so.order_id}|{status}|{lookup.read_at.isoformat()}"
+    run_once(op, lambda: get_assistant().record_supplier_check(order, so.order_id, status, supplier=so.supplier,
+                                                               ticket=ctx.ticket),
+             state_key("hand-result", order, so.order_id), _kept(order, result_key))
+
+
+def hand_check_panel(ctx: Context, order: str, lookup: Lookup, result_key: str) -> None:
+    """Supplier orders that cannot be read (or were checked by hand): the link, and what the site shows."""
+    for so in lookup.state.suppliers:
+        if so.read_error is None and so.source != "manual":
+            continue
+        title = supplier_title(so.supplier)
+        with st.container(border=True):
+            st.markdown(f"**Check {escape_md(title)} order {escape_md(so.order_id)} by hand**")
+            if so.source == "manual" and so.checked_at is not None:
+                st.caption(escape_md(f"Checked by hand at {so.checked_at:%H:%M} UTC: {so.raw_status or ''}. "
+                                     "Say again what it shows once it changes (after you cancel it there, say so)."))
+            else:
+                st.caption(escape_md(f"It could not be read ({so.read_error}). Open it on {title} and say what "
+                                     "its order page shows; the walkthrough then follows your answer."))
+            if so.order_url:
+                st.link_button(f"Open it on {title}", so.order_url, icon="↗️")
+            st.radio("What the order page shows", list(HandStatus), index=None,
+                     key=state_key("hand-status", order, so.order_id), format_func=HAND_STATUS_WORDS.get)
+            st.button("Record what it shows", key=state_key("hand-save", order, so.order_id), on_click=_record_check,
+                      args=(ctx, order, lookup, so, result_key))
