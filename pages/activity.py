@@ -70,6 +70,8 @@ def _show() -> None:
     st.download_button(
         "Export CSV", data=lambda: activity.export_csv(order=wanted.order, ticket=wanted.ticket),
         file_name="cancel-assist-activity.csv", mime="text/csv", key=ACTIVITY_EXPORT, icon="⬇️",
+        # No rerun on click: a rerun registers the file anew and can drop the one the click asked for.
+        on_click="ignore",
         help=f"All {total:,} records that match the filters, not only this page.",
     )
 
