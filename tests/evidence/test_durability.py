@@ -229,6 +229,7 @@ class StallAfterTheWrite(httpx.BaseTransport):
 
 assistant = build_assistant(AppSettings(data_dir=data), sandbox=sandbox,
                             http=httpx.Client(transport=StallAfterTheWrite()), sleep=lambda _s: None)
+assistant.confirm_no_supplier_order("#1011", ticket="ZD-7")  # #1011: no supplier order was placed
 assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1011", ticket="ZD-7", options=CancelOptions()))
 """
 
