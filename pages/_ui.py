@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 from pydantic import BaseModel, ConfigDict, ValidationError
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException, StopException
 
 from actions.errors import ActionError, InputError
 from actions.links import link_order_value, validate_ticket
@@ -262,27 +263,62 @@ def mode_banner(assistant: Assistant) -> None:
 # --- the one run-once helper ---------------------------------------------------------------------
 
 
-def _op_key(op: str) -> str:
-    return state_key("op", op)
+_OPS = state_key("ops")  # op -> its result, or _IN_FLIGHT while the call is out
+
+
+class _InFlight:
+    """The mark of an op whose call has started and not yet returned."""
+
+
+_IN_FLIGHT = _InFlight()
+
+
+def _ops() -> dict[str, Any]:
+    """This session's run-once ledger: a plain dict, so reading and writing it is never a yield point."""
+    return st.session_state.setdefault(_OPS, {})
 
 
 def is_done(op: str) -> bool:
     """True once `op` has been started in this session (its button then stays disabled)."""
-    return _op_key(op) in st.session_state
+    return op in _ops()
+
+
+def _uninterrupted(step: Callable[[], None]) -> ScriptControlException | None:
+    """Run `step` to its end even if a rerun request arrives meanwhile; return that request.
+
+    Every access to `st.session_state` is a yield point where Streamlit raises a pending rerun
+    (a second click, a checkbox) before the access takes effect. `step` is re-run from its start,
+    so it must be safe to repeat; a stop (the session is going away) is raised at once.
+    """
+    pending: ScriptControlException | None = None
+    while True:
+        try:
+            step()
+            return pending
+        except StopException:
+            raise
+        except ScriptControlException as exc:  # a rerun: it was handed over once, keep it for the end
+            pending = exc
 
 
 def run_once(op: str, fn: Callable[[], Any], result_key: str, after: Callable[[Any], None] | None = None) -> None:
     """Run `fn` at most once for `op`; use as a button's `on_click` (with `args=`).
 
-    The in-flight flag is set before the call, so a second click or a rerun that reaches this
+    The in-flight mark is set before the call, so a second click or a rerun that reaches this
     callback again does nothing; the result (or a `Failure`) is stored under `result_key`, and
     `after(result)` lets the page keep the fresh reading. The assistant's idempotency claim is
     the second guard, for other tabs, sessions and processes.
+
+    A second click arrives as a rerun request raised at the callback's next session-state access.
+    `fn` reads session state only before its one assistant call (the assistant never touches
+    Streamlit), so an interruption inside `fn` means nothing was sent: the mark is taken back and
+    the rerun goes on. Once `fn` has returned, the result is kept in the ledger and published in
+    full before the rerun is let through, so a write that landed is never shown as nothing.
     """
-    flag = _op_key(op)
-    if flag in st.session_state:
+    ops = _ops()
+    if op in ops:
         return
-    st.session_state[flag] = "in-flight"
+    ops[op] = _IN_FLIGHT
     try:
         result: Any = fn()
     except ActionError as exc:
@@ -290,7 +326,16 @@ def run_once(op: str, fn: Callable[[], Any], result_key: str, after: Callable[[A
     except ValidationError as exc:  # options that cannot be sent (e.g. a staff note over 255 characters)
         problems = "; ".join(err["msg"] for err in exc.errors(include_input=False, include_url=False))
         result = Failure(message=f"Those options cannot be sent: {problems}")
-    st.session_state[flag] = "done"
-    st.session_state[result_key] = result
-    if after is not None:
-        after(result)
+    except ScriptControlException:
+        del ops[op]
+        raise
+    ops[op] = result
+
+    def publish() -> None:
+        st.session_state[result_key] = result
+        if after is not None:
+            after(result)
+
+    pending = _uninterrupted(publish)
+    if pending is not None:
+        raise pending
