@@ -552,15 +552,16 @@ class ActivityStore:
         """Copy this whole record into an empty `target` in one transaction (all or nothing).
 
         Records keep their order, times, agents and idempotency keys (a claim held here is held
-        there); ids are the target's own. A target that already has records is refused, so a copy
-        run twice never doubles the record.
+        there); ids are the target's own, and the follow-ups and authorisations that name a record
+        name its new id. Leases are not copied: they belong to running check runs. A target that
+        already has records is refused, so a copy run twice never doubles the record.
         """
         columns = (
             "at, order_id, order_name, ticket, action, options, outcome, message, request_id, idempotency_key, agent,"
             " owner"
         )
         with self.db.connect() as conn:
-            activity = conn.execute(f"SELECT {columns} FROM activity ORDER BY id").fetchall()
+            activity = conn.execute(f"SELECT id, {columns} FROM activity ORDER BY id").fetchall()
             progress = conn.execute("SELECT order_id, step_key, done, at FROM progress").fetchall()
             refs = conn.execute(
                 "SELECT order_id, supplier, supplier_order_id, at FROM supplier_refs ORDER BY id"
@@ -569,6 +570,8 @@ class ActivityStore:
             checks = conn.execute(
                 "SELECT order_id, supplier, supplier_order_id, status, at, ticket FROM supplier_checks ORDER BY at"
             ).fetchall()
+            followups = conn.execute(f"SELECT {_FOLLOW_UP_COLUMNS} FROM followups ORDER BY order_id").fetchall()
+            authorisations = conn.execute(f"SELECT {_AUTH_COLUMNS} FROM authorisations ORDER BY id").fetchall()
         with target.db.connect(write=True) as conn:
             if conn.execute("SELECT count(*) FROM activity").fetchone()[0]:
                 raise StoreError(
@@ -576,8 +579,10 @@ class ActivityStore:
                     system="activity",
                 )
             marks = ", ".join("?" * len(columns.split(",")))
+            new_ids: dict[int, int] = {}
             for row in activity:
-                conn.execute(f"INSERT INTO activity ({columns}) VALUES ({marks})", tuple(row))
+                cursor = conn.execute(f"INSERT INTO activity ({columns}) VALUES ({marks}) RETURNING id", tuple(row[1:]))
+                new_ids[int(row[0])] = int(cursor.fetchone()[0])
             for row in progress:
                 conn.execute(
                     "INSERT INTO progress (order_id, step_key, done, at) VALUES (?, ?, ?, ?)"
@@ -598,8 +603,18 @@ class ActivityStore:
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     tuple(row),
                 )
+            follow_marks = ", ".join("?" * len(_FOLLOW_UP_COLUMNS.split(",")))
+            for row in followups:
+                values = (*row[:-1], _moved(row[-1], new_ids))
+                conn.execute(f"INSERT INTO followups ({_FOLLOW_UP_COLUMNS}) VALUES ({follow_marks})", values)
+            auth_columns = _AUTH_COLUMNS.removeprefix("id, ")
+            auth_marks = ", ".join("?" * len(auth_columns.split(",")))
+            for row in authorisations:
+                values = (*row[1:-1], _moved(row[-1], new_ids))
+                conn.execute(f"INSERT INTO authorisations ({auth_columns}) VALUES ({auth_marks})", values)
         return {"activity": len(activity), "progress": len(progress), "supplier_refs": len(refs),
-                "no_supplier_orders": len(none_placed), "supplier_checks": len(checks)}
+                "no_supplier_orders": len(none_placed), "supplier_checks": len(checks),
+                "followups": len(followups), "authorisations": len(authorisations)}
 
     # --- checklist progress ------------------------------------------------------------------
 
@@ -860,6 +875,11 @@ class ActivityStore:
         """Give the lease up (only if still ours)."""
         with self.db.connect(write=True) as conn:
             conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
+
+
+def _moved(record_id: int | None, new_ids: dict[int, int]) -> int | None:
+    """A record id as the copy's target numbers it (None stays None; a dangling id is dropped)."""
+    return None if record_id is None else new_ids.get(int(record_id))
 
 
 def _where(order: str | None, ticket: str | None) -> tuple[str, list[Any]]:

@@ -328,8 +328,10 @@ def _db_copy(args: argparse.Namespace, env: Mapping[str, str], out: TextIO) -> i
     finally:
         source.close()
     out.write(
-        f"Copied {counts['activity']} activity records, {counts['progress']} ticked steps and "
-        f"{counts['supplier_refs']} entered supplier orders to {target.db.label}.\n"
+        f"Copied {counts['activity']} activity records, {counts['progress']} ticked steps, "
+        f"{counts['supplier_refs']} entered supplier orders, "
+        f"{counts['no_supplier_orders'] + counts['supplier_checks']} checks by hand, "
+        f"{counts['followups']} follow-ups and {counts['authorisations']} authorisations to {target.db.label}.\n"
     )
     return EXIT_OK
 

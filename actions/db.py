@@ -32,6 +32,8 @@ __all__ = [
     "SQLiteDatabase",
     "Step",
     "UniqueViolation",
+    "engine_error",
+    "newer_schema_error",
     "open_database",
     "split_statements",
 ]
@@ -80,6 +82,18 @@ def split_statements(step: Step, dialect: str) -> list[str]:
     """The statements of a migration step for one engine (`;`-separated; no `;` inside literals)."""
     script = step if isinstance(step, str) else step[dialect]
     return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def engine_error(label: str, exc: BaseException, secrets: Iterable[str], known: str | None = None) -> StoreError:
+    """An engine's error as the store's one error: the cause in plain words when known, else the
+    engine's own text, redacted before it is cut (each engine only says which causes it knows)."""
+    what = known or f"{label} could not be used ({redact(str(exc), secrets, limit=200)})"
+    return StoreError(what, system="activity")
+
+
+def newer_schema_error(label: str, version: int) -> StoreError:
+    """A database a newer release migrated past what this one knows: refused, never written."""
+    return StoreError(f"{label} was written by a newer Cancel Assist (schema {version})", system="activity")
 
 
 def open_database(location: Path | str, *, secrets: Iterable[str] = (), namespace: str | None = None) -> Database:
@@ -223,21 +237,19 @@ class SQLiteDatabase:
                 with suppress(sqlite3.Error):
                     conn.close()
 
-
     def _store_error(self, exc: sqlite3.Error) -> StoreError:
         text = str(exc).lower()
         where = self.label
+        known: str | None = None
         if "not a database" in text or "malformed" in text or "corrupt" in text:
-            what = f"{where} is corrupt; move the file aside (the app starts a new one) or restore a backup"
+            known = f"{where} is corrupt; move the file aside (the app starts a new one) or restore a backup"
         elif "locked" in text or "busy" in text:
-            what = f"{where} is locked by another program; try again in a moment"
+            known = f"{where} is locked by another program; try again in a moment"
         elif "readonly" in text or "read-only" in text:
-            what = f"{where} is read-only; check the file and folder permissions"
+            known = f"{where} is read-only; check the file and folder permissions"
         elif "unable to open" in text or "disk i/o" in text or "full" in text:
-            what = f"{where} cannot be written (missing folder, permissions or a full disk)"
-        else:
-            what = f"{where} could not be used ({redact(str(exc), self._secrets, limit=200)})"
-        return StoreError(what, system="activity")
+            known = f"{where} cannot be written (missing folder, permissions or a full disk)"
+        return engine_error(where, exc, self._secrets, known)
 
     def migrate(self, steps: Sequence[Step]) -> None:
         target = len(steps)
@@ -267,7 +279,7 @@ class SQLiteDatabase:
 
     def _check_not_newer(self, version: int, target: int) -> None:
         if version > target:
-            raise StoreError(f"{self.label} was written by a newer Cancel Assist (schema {version})", system="activity")
+            raise newer_schema_error(self.label, version)
 
     def _switch_to_wal(self, conn: sqlite3.Connection) -> str:
         """Turn on WAL, waiting out another process doing the same on a brand-new file.

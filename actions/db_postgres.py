@@ -23,8 +23,8 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from actions.db import Cursor, Step, UniqueViolation, split_statements
-from actions.errors import StoreError, redact
+from actions.db import Cursor, Step, UniqueViolation, engine_error, newer_schema_error, split_statements
+from actions.errors import StoreError
 
 __all__ = ["PostgresDatabase", "public_url", "translate"]
 
@@ -162,17 +162,16 @@ class PostgresDatabase:
     def _store_error(self, exc: BaseException) -> StoreError:
         text = str(exc).lower()
         where = self.label
+        known: str | None = None
         if isinstance(exc, pg_errors.InsufficientPrivilege) or "permission denied" in text:
-            what = f"{where} refused this user (permission denied); grant it rights on the database"
+            known = f"{where} refused this user (permission denied); grant it rights on the database"
         elif "password authentication failed" in text or "authentication" in text:
-            what = f"{where} refused the user name or password"
+            known = f"{where} refused the user name or password"
         elif isinstance(exc, psycopg.OperationalError):
-            what = f"{where} cannot be reached; check that the server runs and the URL is right"
+            known = f"{where} cannot be reached; check that the server runs and the URL is right"
         elif isinstance(exc, pg_errors.ReadOnlySqlTransaction) or "read-only" in text:
-            what = f"{where} is read-only (a standby?); point the URL at the primary"
-        else:
-            what = f"{where} could not be used ({redact(str(exc), self._secrets)[:200]})"
-        return StoreError(what, system="activity")
+            known = f"{where} is read-only (a standby?); point the URL at the primary"
+        return engine_error(where, exc, self._secrets, known)
 
     def migrate(self, steps: Sequence[Step]) -> None:
         target = len(steps)
@@ -184,7 +183,7 @@ class PostgresDatabase:
             row = conn.execute("SELECT max(version) FROM cancel_assist_schema").fetchone()
             version = int(row[0]) if row and row[0] is not None else 0
             if version > target:
-                raise StoreError(f"{self.label} was written by a newer Cancel Assist (schema {version})", system="activity")
+                raise newer_schema_error(self.label, version)
             for step in steps[version:]:
                 for statement in split_statements(step, self.dialect):
                     conn.execute(statement)

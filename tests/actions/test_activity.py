@@ -23,14 +23,6 @@ from kb.state import SupplierRef
 _ORDER = "gid://shopify/Order/5500000001001"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where the store under test lives: the store's contract holds on both engines."""
-    if request.param == "sqlite":
-        return str(tmp_path / "log.sqlite3")
-    return str(request.getfixturevalue("pg_url"))
-
-
 def _claim(store: ActivityStore, key: str, ticket: str | None = "ZD-42") -> int | None:
     return store.claim(
         key, order_id=_ORDER, order_name="#1001", ticket=ticket, action="cancel_order", options={"refund": "now"}
@@ -425,7 +417,7 @@ def test_a_whole_record_is_copied_into_an_empty_postgresql_once(tmp_path: Path, 
 
     target = ActivityStore(pg_url)
     assert source.copy_to(target) == {"activity": 2, "progress": 1, "supplier_refs": 2, "no_supplier_orders": 1,
-                                      "supplier_checks": 1}
+                                      "supplier_checks": 1, "followups": 0, "authorisations": 0}
     assert target.no_supplier_order("gid://shopify/Order/2").ticket == "ZD-2"
     assert [(c.order_id, c.status, c.ticket) for c in target.supplier_checks(_ORDER)] == [("81", "cancelled", "ZD-1")]
     copied = target.list()
@@ -523,3 +515,13 @@ def test_settling_a_record_applies_only_while_it_still_has_the_outcome_that_was_
     rec = store.get(rid)
     assert rec is not None and (rec.outcome, rec.message) == ("error", "its own result came in first")
     assert store.open_claims(_ORDER) == ()
+
+
+def test_an_unknown_engine_error_is_redacted_before_it_is_cut_on_both_engines() -> None:
+    from actions.db import engine_error
+
+    secret = "s3cret-password-of-the-store"
+    failure = engine_error("the activity database at db:5432/x", RuntimeError("x" * 190 + secret), [secret])
+    assert str(failure).startswith("the activity database at db:5432/x could not be used (")
+    assert "s3" not in str(failure) and str(failure).endswith("x" * 190 + "[redacted])")  # masked, then cut at 200
+    assert engine_error("the log", RuntimeError("boom"), (), known="the log is locked").message == "the log is locked"

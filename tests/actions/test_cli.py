@@ -216,11 +216,14 @@ def test_db_copy_moves_a_sqlite_record_to_postgresql(tmp_path, capsys, pg_url) -
     assert main(["supplier", "1011", "--none"], env=env) == 0  # #1011 names no supplier order: rule it out
     assert main(["cancel", "1011", "--reason", "customer", "--refund", "now", "--yes", "--agent", "ana@x.com"],
                 env=env) == 0
+    assert main(["status", "1036"], env=env) == 0  # a walkthrough seen waiting is followed
     log = tmp_path / "cancel-assist-sandbox.sqlite3"
     capsys.readouterr()
     assert main(["db", "copy", "--from", f"sqlite:{log}", "--to", pg_url], env=env) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Copied ") and "activity records" in out
+    assert out.startswith("Copied ") and "activity records" in out and "1 checks by hand, 1 follow-ups" in out
+    [follow_up] = ActivityStore(pg_url).follow_ups()
+    assert follow_up.order_name == "#1036" and follow_up == ActivityStore(log).follow_up(follow_up.order_id)
     copied = ActivityStore(pg_url).list(order="#1011")
     assert copied and copied == tuple(
         r.model_copy(update={"id": c.id}) for r, c in zip(ActivityStore(log).list(order="#1011"), copied)

@@ -29,9 +29,9 @@ AUTHORISED = CancelOptions(reason=CancelReason.INVENTORY, refund=RefundTiming.NO
                            notify_customer=True, staff_note="Seller approved; finished by the check run")
 
 
-def _assistant(data_dir: Path, sandbox: Sandbox | None = None) -> Assistant:
+def _assistant(data_dir: Path, sandbox: Sandbox | None = None, database_url: str | None = None) -> Assistant:
     sandbox = sandbox or Sandbox(service_reply_delay=0.0, seller_reply_delay=0.0)
-    return build_assistant(AppSettings(data_dir=data_dir), sandbox=sandbox)
+    return build_assistant(AppSettings(data_dir=data_dir, database_url=database_url), sandbox=sandbox)
 
 
 def _later() -> datetime:
@@ -237,10 +237,12 @@ def test_an_authorisation_is_taken_by_one_check_run_only(tmp_path):
     assert not assistant.activity.take_authorisation(auth.id, run="run-b", now=now)
 
 
-def test_two_check_runs_at_once_send_one_write(tmp_path):
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_two_check_runs_at_once_send_one_write(tmp_path, engine, request):
     shared = tmp_path / "sandbox.json"
-    first = _assistant(tmp_path, Sandbox(persist_path=shared, seller_reply_delay=0.0))
-    second = _assistant(tmp_path, Sandbox(persist_path=shared, seller_reply_delay=0.0))
+    url = request.getfixturevalue("pg_url") if engine == "postgresql" else None
+    first = _assistant(tmp_path, Sandbox(persist_path=shared, seller_reply_delay=0.0), url)
+    second = _assistant(tmp_path, Sandbox(persist_path=shared, seller_reply_delay=0.0), url)
     _follow(first, "#1030")
     first.authorise_cancel(order_gid(1030), AUTHORISED, agent="Ana Ruiz")
     barrier = threading.Barrier(2)
@@ -258,6 +260,7 @@ def test_two_check_runs_at_once_send_one_write(tmp_path):
     writes = [w for w in first.sandbox.snapshot()["write_log"] if w["operation"] == "OrderCancel"]
     assert len(writes) == 1
     assert sum(1 for r in reports for c in r.checked if c.cancelled) == 1
+    assert first.activity.db.dialect == engine
 
 
 # --- the command line -----------------------------------------------------------------------------
