@@ -1,0 +1,265 @@
+"""How the things an order is made of are named in a sentence: statuses, orders, fulfillment orders,
+what is odd, money. Every other wording module builds on these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import timedelta
+from types import MappingProxyType
+from typing import TypeVar
+
+from kb.facts import Facts, Odd, Oddity
+from kb.refunds import open_chargebacks, refundable, refundable_presentment, unpaid_manual_payment
+from kb.revert import SERVICE_SILENCE
+from kb.state import (
+    DisplayFulfillmentStatus,
+    FulfillmentOrderAction,
+    FulfillmentOrderRequestStatus,
+    FulfillmentOrderState,
+    FulfillmentOrderStatus,
+    ShopifyOrderState,
+    SupplierOrderState,
+    SupplierRef,
+    SupplierStatus,
+)
+from kb.suppliers import SUPPLIER_TITLES
+
+__all__ = [
+    "DISPLAY_WORDS",
+    "ODDITY_WORDS",
+    "REVERT_WORDS",
+    "SUPPLIER_STATUS_WORDS",
+    "actions_words",
+    "amount_words",
+    "describe",
+    "fo_of",
+    "fo_state_words",
+    "fo_words",
+    "hours",
+    "listing",
+    "no_supplier_words",
+    "on_date",
+    "order_words",
+    "raw",
+    "ref_of",
+    "refund_choice_words",
+    "request_words",
+    "so_of",
+    "supplier_oddity",
+    "unknown_words",
+]
+
+_S = SupplierStatus
+_D = DisplayFulfillmentStatus
+_FOS = FulfillmentOrderStatus
+_FOR = FulfillmentOrderRequestStatus
+
+SUPPLIER_STATUS_WORDS: Mapping[SupplierStatus, str] = MappingProxyType({
+    _S.PLACED_UNPAID: "placed, not paid yet",
+    _S.AWAITING_SHIPMENT: "paid, waiting for the seller to ship",
+    _S.HELD: "on hold at the supplier (risk control, a missing address or a group buy)",
+    _S.CANCEL_REQUESTED: "cancellation requested, waiting for the seller",
+    _S.PARTIALLY_SHIPPED: "partly shipped",
+    _S.SHIPPED: "shipped",
+    _S.COMPLETED: "delivered or completed",
+    _S.CANCELLED: "cancelled",
+    _S.IN_DISPUTE: "in a dispute or refund case",
+    _S.UNKNOWN: "in a status we do not know",
+})
+
+DISPLAY_WORDS: Mapping[DisplayFulfillmentStatus, str] = MappingProxyType({
+    _D.UNFULFILLED: "Unfulfilled",
+    _D.PARTIALLY_FULFILLED: "Partially fulfilled",
+    _D.FULFILLED: "Fulfilled",
+    _D.IN_PROGRESS: "In progress",
+    _D.ON_HOLD: "On hold",
+    _D.SCHEDULED: "Scheduled",
+    _D.REQUEST_DECLINED: "Request declined",
+    _D.RESTOCKED: "Restocked",
+    _D.PENDING_FULFILLMENT: "Pending fulfillment",
+    _D.OPEN: "Open",
+    _D.UNKNOWN: "an unknown fulfillment status",
+})
+
+REVERT_WORDS: Mapping[FulfillmentOrderAction, str] = MappingProxyType({  # completed by "for <the fulfillment ...>"
+    FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER: (
+        "cancel the fulfillment request (Shopify does it at once, but does not tell the fulfillment service: "
+        "stop the order in the app, such as DSers or Zopi, too)"),
+    FulfillmentOrderAction.REQUEST_CANCELLATION: "ask the fulfillment service to cancel the request it accepted",
+    FulfillmentOrderAction.MARK_AS_OPEN: "mark it as open again",
+})
+
+
+def order_words(so: SupplierOrderState) -> str:
+    return f"{SUPPLIER_TITLES[so.supplier]} order {so.order_id}"
+
+
+def describe(so: SupplierOrderState) -> str:
+    return f"{order_words(so)} ({SUPPLIER_STATUS_WORDS[so.status]})"
+
+
+def raw(so: SupplierOrderState) -> str:
+    if so.raw_status is None:
+        return "no status"
+    return so.raw_status + (f", {so.end_reason}" if so.end_reason else "")
+
+
+def fo_words(fo: FulfillmentOrderState) -> str:
+    where = f" at {fo.location_name}" if fo.location_name else ""
+    return f"the fulfillment{where} ({fo.id.rsplit('/', 1)[-1]})"
+
+
+def request_words(fo: FulfillmentOrderState) -> str:
+    return f"status {fo.status.value}, request {fo.request_status.value}"
+
+
+def fo_state_words(fo: FulfillmentOrderState) -> str:
+    """Where a fulfillment order stands, as a verb phrase a merchant understands."""
+    if fo.request_status is _FOR.SUBMITTED:
+        return "has a fulfillment request the service has not accepted yet"
+    if fo.request_status is _FOR.ACCEPTED:
+        return "has a fulfillment request the service has accepted"
+    if fo.request_status is _FOR.CANCELLATION_REQUESTED:
+        return ("has a cancellation request the fulfillment service has not answered for more than "
+                f"{hours(SERVICE_SILENCE)}")
+    if fo.status is _FOS.ON_HOLD or fo.hold_ids:
+        why = f" ({', '.join(fo.hold_reasons)})" if fo.hold_reasons else ""
+        return f"is on hold{why}"
+    if fo.status is _FOS.IN_PROGRESS:
+        return "is marked in progress"
+    return f"is in {request_words(fo)}"
+
+
+def actions_words(fo: FulfillmentOrderState) -> str:
+    return ", ".join(a.value for a in fo.supported_actions) or "none"
+
+
+def hours(delta: timedelta) -> str:
+    count = int(delta.total_seconds() // 3600)
+    return "an hour" if count == 1 else f"{count} hours"
+
+
+def listing(items: Iterable[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def supplier_oddity(so: SupplierOrderState) -> str:
+    name = order_words(so)
+    if so.read_error is not None:
+        return f"{name} could not be read ({so.read_error}); check it on the supplier's site"
+    if so.status is _S.HELD:
+        return f"{name} is on hold at the supplier ({raw(so)}); look at it on the supplier's site before anything else"
+    if so.status is _S.IN_DISPUTE:
+        return f"{name} has a dispute or refund case open ({raw(so)}); follow it on the supplier's site"
+    return f"{name} is in a status we do not know ({raw(so)}), so we cannot tell whether it can be cancelled"
+
+
+_T = TypeVar("_T")
+
+
+def _of(kind: type[_T], subject: object) -> _T:
+    """What a sentence speaks of, checked to be the kind the sentence is written for."""
+    assert isinstance(subject, kind), f"{kind.__name__} expected, got {subject!r}"
+    return subject
+
+
+def fo_of(subject: object) -> FulfillmentOrderState:
+    return _of(FulfillmentOrderState, subject)
+
+
+def so_of(subject: object) -> SupplierOrderState:
+    return _of(SupplierOrderState, subject)
+
+
+def ref_of(subject: object) -> SupplierRef:
+    return _of(SupplierRef, subject)
+
+
+def _return_open(f: Facts, oddity: Oddity) -> str:
+    return (f"a return is open on Shopify (return status {f.shopify.return_status}), and Shopify "
+            "cannot cancel an order with a return in progress; close or finish the return first")
+
+
+def _fulfilled_not_shipped(f: Facts, oddity: Oddity) -> str:
+    return (f"Shopify shows the order {DISPLAY_WORDS[f.shopify.fulfillment_status]}, yet none of its "
+            f"supplier orders has shipped ({listing(describe(so) for so in f.suppliers)}): "
+            "a tracking number may have been added by mistake")
+
+
+def _in_progress_no_revert(f: Facts, oddity: Oddity) -> str:
+    return (f"Shopify shows the order {DISPLAY_WORDS[f.shopify.fulfillment_status]}, but no fulfillment order shows "
+            "a request we could revert, so no revert is currently allowed (the app may lack access to the "
+            "fulfillment orders); look at the order in Shopify admin")
+
+
+ODDITY_WORDS: Mapping[Odd, Callable[[Facts, Oddity], str]] = MappingProxyType({
+    Odd.PAYMENT_PENDING: lambda f, o: (
+        "the payment is still pending authorization, and Shopify cannot cancel an order "
+        "while a payment authorization is pending; wait until the payment goes through or fails"),
+    Odd.RETURN_OPEN: _return_open,
+    Odd.FULFILLMENT_STATUS_UNKNOWN: lambda f, o: (
+        "Shopify reports a fulfillment status we do not know, so we cannot tell whether anything shipped"),
+    Odd.REQUEST_DECLINED: lambda f, o: (
+        "the fulfillment service declined the fulfillment request (Request declined): look at the order "
+        "in Shopify admin and decide whether to fulfill it another way or cancel it"),
+    Odd.FO_STATUS_UNKNOWN: lambda f, o: f"{fo_words(fo_of(o.subject))} has a status we do not know",
+    Odd.FO_REJECTED: lambda f, o: f"{fo_words(fo_of(o.subject))}: the fulfillment service rejected the fulfillment request",
+    Odd.FO_CANCELLATION_REJECTED: lambda f, o: (
+        f"{fo_words(fo_of(o.subject))}: the fulfillment service refused to cancel the fulfillment, so it may still "
+        "ship; contact the service"),
+    Odd.FO_REQUEST_UNKNOWN: lambda f, o: f"{fo_words(fo_of(o.subject))} has a request status we do not know",
+    Odd.REF_NOT_READ: lambda f, o: (
+        f"{SUPPLIER_TITLES[ref_of(o.subject).supplier]} order {ref_of(o.subject).order_id} is linked to this order but was not "
+        "checked, so we cannot tell whether it can still be cancelled"),
+    Odd.FULFILLED_NOT_SHIPPED: _fulfilled_not_shipped,
+    Odd.IN_PROGRESS_NO_REVERT: _in_progress_no_revert,
+    Odd.REVERT_NOT_ALLOWED: lambda f, o: (
+        f"{fo_words(fo_of(o.subject))} {fo_state_words(fo_of(o.subject))}, and Shopify currently allows no revert on it "
+        f"(allowed actions: {actions_words(fo_of(o.subject))}); contact the fulfillment service"),
+})
+
+
+def unknown_words(f: Facts) -> str:
+    """Why the supplier side is not clear when no supplier order was found, and how to clear it."""
+    signs = (f" A supplier order was probably placed: {listing(f.app_signs)}." if f.app_signs else "")
+    return ("no supplier order number was found on it (metafield, note attributes, note and tags were read)."
+            f"{signs} Enter the supplier order number(s), or confirm that no supplier order was placed, before "
+            "cancelling on Shopify: otherwise the supplier may still ship, and charge you for, a cancelled order.")
+
+
+def no_supplier_words(f: Facts) -> str:
+    ruled_out = f.no_supplier_order
+    if ruled_out is None:
+        return "No supplier order is linked to this order."
+    ticket = f" (ticket {ruled_out.ticket})" if ruled_out.ticket else ""
+    return f"You confirmed at {ruled_out.at:%Y-%m-%d %H:%M} UTC{ticket} that no supplier order was placed."
+
+
+def amount_words(shopify: ShopifyOrderState) -> str:
+    """The refundable amount, with the customer's own currency beside it when it differs."""
+    amount = refundable(shopify)
+    customer = refundable_presentment(shopify)
+    return f"{customer} ({amount} in the shop's currency)" if customer is not None else str(amount)
+
+
+def refund_choice_words(shopify: ShopifyOrderState) -> str:
+    if unpaid_manual_payment(shopify):
+        return ("Nothing was paid yet (cash on delivery or another manual payment), so there is nothing to refund "
+                "and the cancel sends no refund.")
+    if refundable(shopify).amount <= 0:
+        return "Nothing is left to refund (it was already refunded), so cancel with refund later."
+    if open_chargebacks(shopify):
+        return (f"A chargeback is open, so do not refund {amount_words(shopify)} now: the dispute returns the "
+                "money to the customer if the bank decides for them (refund later).")
+    return (f"Choose refund now ({amount_words(shopify)} back to the original payment method, or as store credit) "
+            "or later.")
+
+
+def on_date(f: Facts) -> str:
+    """` on 2026-03-02` when Shopify shows the order cancelled, else nothing."""
+    cancelled_at = f.shopify.cancelled_at
+    return f" on {cancelled_at:%Y-%m-%d}" if cancelled_at else ""

@@ -1,0 +1,63 @@
+"""The rules are tables a reader can check at a glance, and every entry of them has its words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import kb
+from kb.facts import SUPPLIER_GROUPS, Odd, SupplierGroup
+from kb.guards import always
+from kb.precedence import CANCELLED_RULES, GROUP_PATHS, OPEN_RULES
+from kb.revert import REVERT_RULES
+from kb.state import FulfillmentOrderAction, SupplierStatus
+from kb.steps import RETURN_STEP, SUPPLIER_STEP_IDS, SUPPLIER_STEPS, Reason, SupplierSituation
+from kb.walkthrough import PathId
+from kb.wording.common import ODDITY_WORDS, REVERT_WORDS, SUPPLIER_STATUS_WORDS
+from kb.wording.paths import PATH_TITLES, _CITES, _EXPLANATIONS
+from kb.wording.steps import STEP_REASONS
+
+
+def test_each_precedence_table_ends_in_a_rule_that_always_holds_so_every_order_has_a_path():
+    for rules in (OPEN_RULES, CANCELLED_RULES):
+        assert rules[-1][1] is always
+        assert [guard for _, guard in rules].count(always) == 1
+
+
+def test_every_path_is_reachable_from_a_precedence_table_and_has_a_title_a_citation_and_an_explanation():
+    reachable = {path for path, _ in (*OPEN_RULES, *CANCELLED_RULES)}
+    assert reachable == set(PathId)
+    assert set(PATH_TITLES) == set(PathId)
+    assert set(_EXPLANATIONS) == set(PathId)
+    assert set(_CITES) | {PathId.CANCELLABLE, PathId.CANCELLATION_PENDING} == set(PathId)
+
+
+def test_every_supplier_status_has_one_group_and_words_and_every_group_its_paths_and_return_step():
+    assert set(SUPPLIER_GROUPS) == set(SupplierStatus)
+    assert set(SUPPLIER_STATUS_WORDS) == set(SupplierStatus)
+    assert set(GROUP_PATHS) == set(SupplierGroup)
+    assert set(RETURN_STEP) == set(SupplierGroup)
+
+
+def test_the_supplier_step_table_has_a_row_of_three_steps_for_every_situation():
+    assert set(SUPPLIER_STEPS) == set(SupplierSituation)
+    assert all(len(cells) == len(SUPPLIER_STEP_IDS) == 3 for cells in SUPPLIER_STEPS.values())
+    # Only an active order's cancel is urgent; only a cancelled order is done at every step.
+    urgent = {s for s, cells in SUPPLIER_STEPS.items() if any(c.todo.name == "URGENT" for c in cells)}
+    assert urgent == {SupplierSituation.ACTIVE_BY_API, SupplierSituation.ACTIVE_BY_HAND}
+
+
+def test_every_step_reason_and_every_oddity_has_its_sentence():
+    assert set(STEP_REASONS) == set(Reason)
+    assert set(ODDITY_WORDS) == set(Odd)
+
+
+def test_the_revert_choice_never_releases_a_hold_and_every_choice_has_its_words():
+    actions = {action for _, action in REVERT_RULES}
+    assert FulfillmentOrderAction.RELEASE_HOLD not in actions
+    assert actions == set(REVERT_WORDS)
+
+
+def test_no_module_of_the_rules_is_longer_than_about_400_lines():
+    root = Path(kb.__file__).parent
+    long = {str(p.relative_to(root)): n for p in root.rglob("*.py") if (n := len(p.read_text().splitlines())) > 420}
+    assert long == {}
