@@ -49,7 +49,7 @@ _AE_ID = r"\d{12,20}"
 _AE_LIST = rf"{_AE_ID}(?:\s*[,;/&]\s*{_AE_ID})*"
 _LABEL_TAIL = r"[\s_-]*(?:id|number|no\.?|num|nr)?\s*(?:[:#=\-]\s*)*"
 _SOURCES: Mapping[Place, SupplierRefSource] = {"note_attribute": "note_attribute", "note": "note", "tag": "tag"}
-_ALIASES = {"aliexpress": "aliexpress", "cjdropshipping": "cjdropshipping", "cj": "cjdropshipping"}
+_ALIASES: dict[str, SupplierName] = {"aliexpress": "aliexpress", "cjdropshipping": "cjdropshipping", "cj": "cjdropshipping"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +175,7 @@ def parse_supplier_patterns(raw: Any) -> tuple[SupplierPattern, ...]:
         if text.startswith("["):
             try:
                 raw = json.loads(text)
-            except ValueError as exc:
+            except json.JSONDecodeError as exc:
                 raise ValueError(f"supplier_patterns is not a valid JSON list ({exc.msg})") from None
         else:
             raw = [line for line in text.splitlines() if line.strip()]
@@ -235,7 +235,7 @@ def _metafield_refs(value: Any) -> tuple[SupplierRef, ...]:
         if supplier is None:
             continue
         try:
-            ref = SupplierRef(supplier=supplier, order_id=order_id, source="metafield")  # type: ignore[arg-type]
+            ref = SupplierRef(supplier=supplier, order_id=order_id, source="metafield")
         except ValueError:
             continue
         if ref not in refs:

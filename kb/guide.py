@@ -20,7 +20,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -118,7 +118,7 @@ class Guide(_Frozen):
 class _Part:
     """A section or step being built: text chunks and callouts, before freezing."""
 
-    def __init__(self, id_: str, title: str, line: int, kind: str | None = None) -> None:
+    def __init__(self, id_: str, title: str, line: int, kind: StepKind | None = None) -> None:
         self.id, self.title, self.line, self.kind = id_, title, line, kind
         self.chunks: list[str] = []
         self.notes: list[str] = []
@@ -128,6 +128,12 @@ class _Part:
     @property
     def body(self) -> str:
         return "\n\n".join(self.chunks)
+
+    @property
+    def step_kind(self) -> StepKind:
+        """A step's kind (the parser refuses a step without one)."""
+        assert self.kind is not None, f"step {self.id!r} has no kind"
+        return self.kind
 
 
 class _Parser:
@@ -197,7 +203,7 @@ class _Parser:
             raise self.fail(f"step {id_!r} has no kind; add one of {_kinds()}", line)
         self.sections[-1].steps.append(_Part(id_, title, line, kind))
 
-    def _attrs(self, content: str, line: int, what: str) -> tuple[str, str, str | None]:
+    def _attrs(self, content: str, line: int, what: str) -> tuple[str, str, StepKind | None]:
         match = _ATTRS.match(content)
         if match is None:
             example = "{#some-id}" if what == "section" else "{#some-id .action}"
@@ -220,7 +226,7 @@ class _Parser:
         if len(kinds) > 1:
             raise self.fail(f"{what} {id_!r} has {len(kinds)} kinds; give one of {_kinds()}", line)
         kind = kinds[0] if kinds else None
-        if kind is not None and kind not in STEP_KINDS:
+        if kind is not None and not _is_step_kind(kind):
             raise self.fail(f"unknown step kind '.{kind}' for {id_!r}; use one of {_kinds()}", line)
         if not title:
             raise self.fail(f"{what} {id_!r} has an empty title", line)
@@ -240,6 +246,7 @@ class _Parser:
         if not self.sections:
             raise self.fail("notes and warnings belong in a section, not before the first '##' heading", line)
         target = self._target()
+        assert isinstance(target, _Part)  # there is a section (checked above), so the target is a part
         (target.warnings if match["kind"].lower() == "warning" else target.notes).append(text)
 
     def _check_inline(self, block: list[Token]) -> None:
@@ -274,7 +281,7 @@ class _Parser:
                     Step(
                         id=step.id,
                         title=step.title,
-                        kind=step.kind,  # type: ignore[arg-type]  # checked in _attrs
+                        kind=step.step_kind,
                         body=step.body,
                         section_id=section.id,
                         line=step.line,
@@ -295,6 +302,10 @@ class _IntroSink:
 
     def __init__(self, chunks: list[str]) -> None:
         self.chunks = chunks
+
+
+def _is_step_kind(kind: str) -> TypeGuard[StepKind]:
+    return kind in STEP_KINDS
 
 
 def _top_level_blocks(tokens: Sequence[Token]) -> Iterator[list[Token]]:
