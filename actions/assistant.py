@@ -53,11 +53,12 @@ from kb.state import (
     SupplierRefSource,
     SupplierStatus,
 )
-from kb.suppliers import supplier_title
+from kb.suppliers import SUPPLIERS, supplier_of_id, supplier_title
 from kb.walkthrough import ActionId, StepStatus, Walkthrough, WalkthroughStep
 
 if TYPE_CHECKING:  # the sandbox is imported only when it is used (never in live mode)
     from actions.sandbox import Sandbox
+    from actions.supplier_registry import SupplierAdapter
 
 __all__ = [
     "ActionRequest",
@@ -98,12 +99,11 @@ def _check(where: str) -> str:
 
 def _supplier_of(order_id: str) -> SupplierName:
     """The supplier an order id can only belong to (AliExpress ids are digits); InputError when unclear."""
-    if order_id.isdigit():
-        return "aliexpress"
-    if order_id[:2].upper() == "CJ":
-        return "cjdropshipping"
-    raise InputError(f"Say which supplier order {order_id[:40]!r} is (--supplier aliexpress|cjdropshipping).",
-                     system="order")
+    supplier = supplier_of_id(order_id)
+    if supplier is None:
+        raise InputError(f"Say which supplier order {order_id[:40]!r} is (--supplier {'|'.join(SUPPLIERS)}).",
+                         system="order")
+    return supplier
 
 
 class _Frozen(BaseModel):
@@ -848,8 +848,7 @@ def build_assistant(
     `sleep` is what every client waits with (retries, throttling, job polls): tests and benchmarks
     pass a no-op so faults cost no time, and still get the product's own wiring.
     """
-    from actions.aliexpress import AliExpressClient
-    from actions.cjdropshipping import CJClient
+    from actions.supplier_registry import SUPPLIER_ADAPTERS  # the clients: imported when first needed
 
     if settings.mode == "live" and sandbox is None:
         wired, client, secrets = settings, http or _live_http(), settings.secrets()
@@ -876,16 +875,18 @@ def build_assistant(
     return Assistant(
         settings=wired,
         shopify=ShopifyClient(client, wired.shopify, sleep=sleep),
-        suppliers={
-            "aliexpress": AliExpressClient(client, wired.aliexpress, sleep=sleep) if wired.aliexpress
-            else UnconfiguredSupplier("aliexpress"),
-            "cjdropshipping": CJClient(client, wired.cjdropshipping, sleep=sleep) if wired.cjdropshipping
-            else UnconfiguredSupplier("cjdropshipping"),
-        },
+        suppliers={name: _supplier_client(adapter, client, getattr(wired, name), sleep)
+                   for name, adapter in SUPPLIER_ADAPTERS.items()},
         activity=ActivityStore(wired.activity_location, secrets=secrets, namespace=wired.activity_namespace),
         sandbox=sandbox,
         clock=clock,
     )
+
+
+def _supplier_client(adapter: SupplierAdapter, http: httpx.Client, settings: object | None,
+                     sleep: Callable[[float], None]) -> SupplierClient:
+    """The supplier's client, or, without its credentials, one that sends the merchant to check by hand."""
+    return adapter.client(http, settings, sleep) if settings is not None else UnconfiguredSupplier(adapter.name)
 
 
 def sandbox_path(settings: AppSettings) -> Path:

@@ -89,6 +89,7 @@ from actions.settings import AppSettings, load_settings
 from kb.hand_check import HandStatus
 from kb.refunds import default_refund, refundable, refundable_presentment
 from kb.state import CancelOptions, CancelReason, Money, RefundDestination, RefundTiming
+from kb.suppliers import SUPPLIERS
 from kb.walkthrough import ActionId
 
 __all__ = ["EXIT_BUSY", "EXIT_ERROR", "EXIT_NEEDS_PERSON", "EXIT_OK", "EXIT_REFUSED", "lookup_json", "main"]
@@ -156,7 +157,7 @@ def _parser() -> argparse.ArgumentParser:
     which = supplier.add_mutually_exclusive_group(required=True)
     which.add_argument("--order-id", help="the supplier order checked by hand on the supplier's site")
     which.add_argument("--none", action="store_true", help="confirm that no supplier order was placed for this order")
-    supplier.add_argument("--supplier", choices=["aliexpress", "cjdropshipping"], default=None,
+    supplier.add_argument("--supplier", choices=list(SUPPLIERS), default=None,
                           help="whose order it is (default: the order's supplier order with that id)")
     supplier.add_argument("--status", type=str.lower, choices=[h.value for h in HandStatus],
                           help="what the supplier's order page shows")

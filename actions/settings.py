@@ -236,29 +236,23 @@ _ENV = {
         "api_base_url": "SHOPIFY_API_BASE_URL",
         "supplier_patterns": "SHOPIFY_SUPPLIER_PATTERNS",
     },
-    "aliexpress": {
-        "app_key": "ALIEXPRESS_APP_KEY",
-        "app_secret": "ALIEXPRESS_APP_SECRET",
-        "access_token": "ALIEXPRESS_ACCESS_TOKEN",
-        "api_base_url": "ALIEXPRESS_API_BASE_URL",
-    },
-    "cjdropshipping": {"api_key": "CJ_API_KEY", "api_base_url": "CJ_API_BASE_URL"},
-}
+}  # each supplier's variables are in its registry entry (actions.supplier_registry)
 _TRUE = {"1", "true", "yes", "on"}
 
 
-def _section(secrets: Mapping[str, Any], env: Mapping[str, str], name: str) -> dict[str, Any]:
+def _section(secrets: Mapping[str, Any], env: Mapping[str, str], name: str,
+             variables: Mapping[str, str] | None = None) -> dict[str, Any]:
     raw = secrets.get(name) or {}
     if not isinstance(raw, Mapping):
         raise ConfigError(f"[{name}] in secrets.toml must be a section (a table)", system="settings")
     values = {k: v for k, v in raw.items() if v not in (None, "")}
-    for field, var in _ENV[name].items():
+    for field, var in (variables if variables is not None else _ENV[name]).items():
         if env.get(var):
             values[field] = env[var]
     return values
 
 
-def _build(model: type[_Frozen], name: str, values: dict[str, Any], required: tuple[str, ...]) -> Any:
+def _build(model: type[BaseModel], name: str, values: dict[str, Any], required: tuple[str, ...]) -> Any:
     if not any(values.get(k) for k in required):
         return None  # not configured at all
     try:
@@ -293,6 +287,15 @@ def _toml_type(value: object) -> str:
     if isinstance(value, int | float):
         return "number"
     return type(value).__name__
+
+
+def _suppliers(secrets: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
+    """Each registered supplier's settings, from its `[section]` and its environment variables."""
+    # Imported here: the registry imports the supplier clients, which import these settings models.
+    from actions.supplier_registry import SUPPLIER_ADAPTERS
+
+    return {name: _build(adapter.settings_model, name, _section(secrets, env, name, adapter.env), adapter.required)
+            for name, adapter in SUPPLIER_ADAPTERS.items()}
 
 
 def load_settings(secrets: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> AppSettings:
@@ -333,10 +336,7 @@ def load_settings(secrets: Mapping[str, Any] | None = None, env: Mapping[str, st
         auth_configured=isinstance(secrets.get("auth"), Mapping) and bool(secrets.get("auth")),
         allowed_users=allowed,
         shopify=_build(ShopifySettings, "shopify", shopify_values, ("shop", "access_token")),
-        aliexpress=_build(
-            AliExpressSettings, "aliexpress", _section(secrets, env, "aliexpress"), ("app_key", "app_secret")
-        ),
-        cjdropshipping=_build(CJSettings, "cjdropshipping", _section(secrets, env, "cjdropshipping"), ("api_key",)),
+        **_suppliers(secrets, env),
         data_dir=Path(str(data_dir)),
         force_sandbox=force,
         sandbox_persist=persist,

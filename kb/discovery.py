@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kb.state import ShopifyOrderState, SupplierName, SupplierRef, SupplierRefSource
-from kb.suppliers import check_order_id
+from kb.suppliers import SUPPLIER_ALIASES, check_order_id
 
 __all__ = [
     "APP_SIGNS",
@@ -49,7 +49,7 @@ _AE_ID = r"\d{12,20}"
 _AE_LIST = rf"{_AE_ID}(?:\s*[,;/&]\s*{_AE_ID})*"
 _LABEL_TAIL = r"[\s_-]*(?:id|number|no\.?|num|nr)?\s*(?:[:#=\-]\s*)*"
 _SOURCES: Mapping[Place, SupplierRefSource] = {"note_attribute": "note_attribute", "note": "note", "tag": "tag"}
-_ALIASES: dict[str, SupplierName] = {"aliexpress": "aliexpress", "cjdropshipping": "cjdropshipping", "cj": "cjdropshipping"}
+_ALIASES = SUPPLIER_ALIASES  # every name a supplier is written with
 
 
 @dataclass(frozen=True, slots=True)

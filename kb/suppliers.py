@@ -11,7 +11,9 @@ Facts: AliExpress DS doc `aliexpress.trade.ds.order.get`, CJ API 2.0 shopping do
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 from types import MappingProxyType
 
 from kb.state import CancelChannel, SupplierName, SupplierStatus
@@ -21,23 +23,21 @@ __all__ = [
     "ALIEXPRESS_LOGISTICS_SHIPPED",
     "ALIEXPRESS_STATUSES",
     "CJ_STATUSES",
+    "SUPPLIERS",
+    "SUPPLIER_ALIASES",
     "SUPPLIER_TITLES",
+    "SupplierRules",
     "supplier_title",
     "cancel_channel",
     "check_order_id",
     "normalize_aliexpress",
     "normalize_cj",
+    "supplier_of_id",
     "supplier_order_url",
 ]
 
 _S = SupplierStatus
 
-SUPPLIER_TITLES: Mapping[str, str] = MappingProxyType({"aliexpress": "AliExpress", "cjdropshipping": "CJ Dropshipping"})
-
-
-def supplier_title(supplier: str | None) -> str:
-    """The supplier's name as a merchant writes it."""
-    return SUPPLIER_TITLES.get(supplier or "", supplier or "the supplier")
 
 ALIEXPRESS_STATUSES: Mapping[str, SupplierStatus] = MappingProxyType({
     # Placed, payment not taken yet: AliExpress cancels it at once from the order page.
@@ -159,56 +159,134 @@ _NOT_CANCELLABLE: Mapping[SupplierStatus, str] = MappingProxyType({
 })
 
 
-def cancel_channel(supplier: SupplierName, status: SupplierStatus) -> tuple[CancelChannel, str]:
-    """How this supplier order can be cancelled now (API, by hand on the site, not at all), and why."""
-    if supplier == "aliexpress":
-        if status is _S.PLACED_UNPAID:
-            return CancelChannel.MANUAL, (
+@dataclass(frozen=True, slots=True)
+class SupplierRules:
+    """Everything the rules know about one supplier: one entry of `SUPPLIERS`.
+
+    `channels`: how an order in each status can be cancelled now, and why (a status not listed is
+    not cancellable: `_NOT_CANCELLABLE` says why). `closes_unanswered_after`: a marketplace that
+    closes an order and refunds when the seller leaves a cancellation request unanswered that long.
+    """
+
+    name: SupplierName
+    title: str
+    aliases: tuple[str, ...]  # other names apps and merchants write for it (lower case)
+    id_pattern: re.Pattern[str]
+    id_shape: str  # the pattern in words, for an error message
+    signature: re.Pattern[str]  # an id only this supplier's can be (matched at its start)
+    order_url: str  # the order's page on the supplier's site, with `{order_id}`
+    normalize: Callable[..., SupplierStatus]  # raw status (and its hints) -> our vocabulary
+    channels: Mapping[SupplierStatus, tuple[CancelChannel, str]]
+    seller_approves: bool  # a cancellation is a request a seller answers (not the supplier itself)
+    closes_unanswered_after: timedelta | None = None
+
+    def owns(self, order_id: str) -> bool:
+        """The order id can be this supplier's."""
+        return bool(self.id_pattern.fullmatch(order_id))
+
+
+_C = CancelChannel
+_ENTRIES: dict[SupplierName, SupplierRules] = {
+    "aliexpress": SupplierRules(
+        name="aliexpress",
+        title="AliExpress",
+        aliases=(),
+        id_pattern=_ALIEXPRESS_ID,
+        id_shape="numbers of at most 20 digits",
+        signature=re.compile(r"[0-9]+$"),
+        # The commonly used order-detail deep link (DSers and others link there); not officially documented.
+        order_url="https://www.aliexpress.com/p/order/detail.html?orderId={order_id}",
+        normalize=normalize_aliexpress,
+        channels=MappingProxyType({
+            _S.PLACED_UNPAID: (_C.MANUAL, (
                 "It is not paid yet: cancel it on AliExpress (order details, \u201cCancel order\u201d); "
-                "AliExpress has no cancel API, and an unpaid order is cancelled at once.")
-        if status is _S.AWAITING_SHIPMENT:
-            return CancelChannel.MANUAL, (
+                "AliExpress has no cancel API, and an unpaid order is cancelled at once.")),
+            _S.AWAITING_SHIPMENT: (_C.MANUAL, (
                 "It is paid but not shipped: request the cancellation on AliExpress (order details, "
                 "\u201cCancel order\u201d). The seller must approve it; if they do not answer within 72 hours, "
-                "AliExpress closes the order and refunds you.")
-        if status is _S.CANCEL_REQUESTED:
-            return CancelChannel.NONE, (
+                "AliExpress closes the order and refunds you.")),
+            _S.CANCEL_REQUESTED: (_C.NONE, (
                 "A cancellation is already requested and waits for the seller's approval; do not ask twice. "
                 "If the seller does not answer within 72 hours, AliExpress closes the order and refunds you: "
-                "check again later.")
-    elif supplier == "cjdropshipping":
-        if status is _S.PLACED_UNPAID:
-            return CancelChannel.API, "It is not paid yet, so it can be cancelled here (CJ deletes the order)."
-        if status is _S.AWAITING_SHIPMENT:
-            return CancelChannel.MANUAL, (
+                "check again later.")),
+        }),
+        seller_approves=True,
+        closes_unanswered_after=timedelta(hours=72),
+    ),
+    "cjdropshipping": SupplierRules(
+        name="cjdropshipping",
+        title="CJ Dropshipping",
+        aliases=("cj",),
+        id_pattern=_CJ_ID,
+        id_shape="letters, digits and dashes (at most 64)",
+        signature=re.compile(r"(?i:cj)"),
+        # UNVERIFIED: CJ's order-detail route in the merchant dashboard, as seen in public links; CJ documents none.
+        order_url="https://cjdropshipping.com/my.html#/order-detail?orderId={order_id}",
+        normalize=normalize_cj,
+        channels=MappingProxyType({
+            _S.PLACED_UNPAID: (_C.API, "It is not paid yet, so it can be cancelled here (CJ deletes the order)."),
+            _S.AWAITING_SHIPMENT: (_C.MANUAL, (
                 "It is paid and waiting to ship: CJ only cancels paid orders through its support or a dispute, "
-                "so open the order on CJ and contact them.")
-    else:
+                "so open the order on CJ and contact them.")),
+        }),
+        seller_approves=False,
+    ),
+}
+SUPPLIERS: Mapping[SupplierName, SupplierRules] = MappingProxyType(_ENTRIES)
+
+
+class _Titles(Mapping[str, str]):
+    """Each supplier's title, read from its entry."""
+
+    def __getitem__(self, name: str) -> str:
+        return SUPPLIERS[name].title  # type: ignore[index]  # a str that is no SupplierName is a KeyError, as wanted
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SUPPLIERS)
+
+    def __len__(self) -> int:
+        return len(SUPPLIERS)
+
+
+SUPPLIER_TITLES: Mapping[str, str] = _Titles()
+# Every name a supplier is written with (settings, metafields, the CLI) -> its registry name.
+SUPPLIER_ALIASES: Mapping[str, SupplierName] = MappingProxyType(
+    {alias: name for name, rules in SUPPLIERS.items() for alias in (name, *rules.aliases)})
+
+
+def supplier_of_id(order_id: str) -> SupplierName | None:
+    """The one supplier an order id can belong to, by its shape (AliExpress ids are digits); None if unclear."""
+    found = [name for name, rules in SUPPLIERS.items() if rules.signature.match(order_id)]
+    return found[0] if len(found) == 1 else None
+
+
+def supplier_title(supplier: str | None) -> str:
+    """The supplier's name as a merchant writes it."""
+    return SUPPLIER_TITLES.get(supplier or "", supplier or "the supplier")
+
+
+def cancel_channel(supplier: SupplierName, status: SupplierStatus) -> tuple[CancelChannel, str]:
+    """How this supplier order can be cancelled now (API, by hand on the site, not at all), and why."""
+    rules = SUPPLIERS.get(supplier)
+    if rules is None:
         return CancelChannel.NONE, "This supplier is not supported: check the order on the supplier's site."
-    return CancelChannel.NONE, _NOT_CANCELLABLE.get(status, _NOT_CANCELLABLE[_S.UNKNOWN])
+    return rules.channels.get(status) or (CancelChannel.NONE, _NOT_CANCELLABLE.get(status, _NOT_CANCELLABLE[_S.UNKNOWN]))
 
 
 def check_order_id(supplier: SupplierName, order_id: str) -> str:
     """The order id, stripped, if it can be one of this supplier's (ValueError otherwise).
 
-    AliExpress order ids are numbers; CJ's are letters, digits, dashes and underscores.
     The message never echoes more than 40 characters of the input.
     """
     value = (order_id or "").strip()
-    pattern = _ALIEXPRESS_ID if supplier == "aliexpress" else _CJ_ID if supplier == "cjdropshipping" else None
-    if pattern is None:
+    rules = SUPPLIERS.get(supplier)
+    if rules is None:
         raise ValueError(f"unknown supplier {str(supplier)[:40]!r}")
-    if not pattern.fullmatch(value):
-        shape = "numbers of at most 20 digits" if supplier == "aliexpress" else "letters, digits and dashes (at most 64)"
-        raise ValueError(f"{SUPPLIER_TITLES[supplier]} order ids are {shape}, not {value[:40]!r}")
+    if not rules.owns(value):
+        raise ValueError(f"{rules.title} order ids are {rules.id_shape}, not {value[:40]!r}")
     return value
 
 
 def supplier_order_url(supplier: SupplierName, order_id: str) -> str:
     """The page of this order on the supplier's site, where the merchant cancels by hand."""
-    value = check_order_id(supplier, order_id)
-    if supplier == "aliexpress":
-        # The commonly used order-detail deep link (DSers and others link there); not officially documented.
-        return f"https://www.aliexpress.com/p/order/detail.html?orderId={value}"
-    # UNVERIFIED: CJ's order-detail route in the merchant dashboard, as seen in public links; CJ documents none.
-    return f"https://cjdropshipping.com/my.html#/order-detail?orderId={value}"
+    return SUPPLIERS[supplier].order_url.format(order_id=check_order_id(supplier, order_id))

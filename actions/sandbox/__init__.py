@@ -34,6 +34,8 @@ from actions.sandbox.shopify import SANDBOX_API_VERSION, SANDBOX_SHOP, SANDBOX_T
 from actions.sandbox.transport import HOSTS, SandboxRequest, SandboxTransport, SystemName
 from actions.sandbox.world import World, WorldError
 from actions.settings import AliExpressSettings, AppSettings, CJSettings, ShopifySettings
+from actions.supplier_registry import SUPPLIER_ADAPTERS
+from kb.suppliers import SUPPLIER_ALIASES
 
 __all__ = [
     "DEMO_ORDERS",
@@ -53,7 +55,8 @@ __all__ = [
 ]
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_SUPPLIERS = {"aliexpress": "aliexpress", "cjdropshipping": "cj", "cj": "cj"}
+# Every name a supplier is written with -> the simulated system that answers for it (its registry entry).
+_SUPPLIERS = {alias: SUPPLIER_ADAPTERS[name].sandbox_system for alias, name in SUPPLIER_ALIASES.items()}
 
 
 def sandbox_settings(base: AppSettings | None = None, *, faults: str = "") -> AppSettings:
@@ -155,10 +158,8 @@ class Sandbox:
 
     def simulate_manual_supplier_cancel(self, supplier: str, order_id: str) -> None:
         """The merchant cancels on the supplier's site (ValueError when the supplier would refuse)."""
-        if _supplier(supplier) == "aliexpress":
-            self._world.aliexpress_manual_cancel(order_id)
-        else:
-            self._world.cj_manual_cancel(order_id)
+        manual_cancels = {"aliexpress": self._world.aliexpress_manual_cancel, "cj": self._world.cj_manual_cancel}
+        manual_cancels[_supplier(supplier)](order_id)
 
     def simulate_fulfillment_service_reply(self, fulfillment_order_id: str | None = None, *, accept: bool = True) -> None:
         """The fulfillment service answers a cancellation request (one FO by GID, or every pending one)."""
@@ -224,5 +225,5 @@ class _Shared:
 def _supplier(name: str) -> str:
     key = _SUPPLIERS.get(name.strip().lower())
     if key is None:
-        raise ValueError(f"unknown supplier {name[:40]!r}: aliexpress or cjdropshipping")
+        raise ValueError(f"unknown supplier {name[:40]!r}: {' or '.join(SUPPLIER_ADAPTERS)}")
     return key

@@ -10,6 +10,7 @@ from kb.precedence import PathVerdict
 from kb.refunds import open_chargebacks
 from kb.steps import recheck, refund_owed
 from kb.state import SupplierOrderState
+from kb.suppliers import SUPPLIERS
 from kb.walkthrough import PathId
 from kb.wording.common import (
     DISPLAY_WORDS,
@@ -158,8 +159,9 @@ def _cancellation_pending(f: Facts, verdict: PathVerdict) -> str:
     waits += [f"the fulfillment service has not accepted the cancellation of {fo_words(fo)} yet"
               for fo in f.waiting_fos]
     also = f" Meanwhile cancel {_active(f)} at the supplier: it has not shipped." if f.active else ""
-    note = (" AliExpress closes an order and refunds you if the seller does not answer a cancellation within "
-            "72 hours." if any(so.supplier == "aliexpress" for so in f.pending) else "")
+    closing = [SUPPLIERS[name] for name in dict.fromkeys(so.supplier for so in f.pending)]
+    note = "".join(f" {rules.title} closes an order and refunds you if the seller does not answer a cancellation "
+                   f"within {hours(rules.closes_unanswered_after)}." for rules in closing if rules.closes_unanswered_after)
     then = "" if f.cancelled else f" Once every cancellation is confirmed, cancel {f.shopify.name} on Shopify."
     return (f"A cancellation was asked for and the other side has not answered: {listing(waits)}. There is "
             f"nothing to click until they do; check again in about {hours(recheck(f))}.{note}{also}{then}")

@@ -11,7 +11,7 @@ from kb.precedence import PathVerdict
 from kb.revert import SERVICE_SILENCE
 from kb.state import FulfillmentOrderRequestStatus, SupplierStatus
 from kb.steps import Reason, StepRow
-from kb.suppliers import SUPPLIER_TITLES
+from kb.suppliers import SUPPLIER_TITLES, SUPPLIERS
 from kb.walkthrough import ActionId, PathId
 from kb.wording.common import (
     DISPLAY_WORDS,
@@ -90,11 +90,12 @@ def _cancel_active(f: Facts, v: PathVerdict, row: StepRow) -> str:
 def _confirm_wait(f: Facts, v: PathVerdict, row: StepRow) -> str:
     so = so_of(row.subject)
     name = order_words(so)
-    if so.supplier == "aliexpress":
-        return (f"Waiting for the seller to approve the cancellation of {name}. Check again in about 24 hours; "
-                "if the seller does not answer within 72 hours, AliExpress closes the order and refunds you.")
-    return (f"Waiting for {SUPPLIER_TITLES[so.supplier]} to confirm the cancellation of {name}. "
-            "Check again in about 24 hours.")
+    rules = SUPPLIERS[so.supplier]
+    if rules.seller_approves:
+        closes = (f"; if the seller does not answer within {hours(rules.closes_unanswered_after)}, {rules.title} "
+                  "closes the order and refunds you" if rules.closes_unanswered_after else "")
+        return f"Waiting for the seller to approve the cancellation of {name}. Check again in about 24 hours{closes}."
+    return f"Waiting for {rules.title} to confirm the cancellation of {name}. Check again in about 24 hours."
 
 
 def _revert_held(f: Facts, v: PathVerdict, row: StepRow) -> str:
