@@ -55,6 +55,7 @@ from kb.state import (
 )
 from kb.suppliers import SUPPLIERS, supplier_of_id, supplier_title
 from kb.walkthrough import ActionId, StepStatus, Walkthrough, WalkthroughStep
+from kb.wording.options import FO_ACTIONS
 
 if TYPE_CHECKING:  # the sandbox is imported only when it is used (never in live mode)
     from actions.sandbox import Sandbox
@@ -679,14 +680,8 @@ class Assistant:
             if action is FulfillmentOrderAction.RELEASE_HOLD:  # never, whatever asked: an app may fulfil at once
                 raise Refused("Cancel Assist never releases a hold; cancel the held order as it is.", system="shopify")
             revert = self.shopify.revert_fulfillment(fo, action, message=request.message, order_id=state.shopify.id)
-            words = {
-                "CANCEL_FULFILLMENT_ORDER": (
-                    "The fulfillment request was cancelled on Shopify. Shopify does not tell the fulfillment "
-                    "service: stop the order in the app (DSers, Zopi...) too"),
-                "REQUEST_CANCELLATION": "A cancellation request was sent to the fulfillment service; wait for its answer",
-                "MARK_AS_OPEN": "The fulfillment order was marked as open again",
-                "RELEASE_HOLD": "The hold on the fulfillment order was released",
-            }.get(revert.action.value, "The fulfillment request was reverted")
+            done = FO_ACTIONS.get(revert.action)
+            words = done.done if done is not None else "The fulfillment request was reverted"
             return f"{words} (now {revert.status.lower().replace('_', ' ')}).", revert.request_id
         supplier_name = step.supplier or ""
         client = self.suppliers.get(supplier_name)

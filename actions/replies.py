@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict
 from kb.refunds import effective_options, open_chargebacks, refundable, refundable_presentment, unpaid_manual_payment
 from kb.state import (
     CancelOptions,
-    CancelReason,
     DisplayFinancialStatus,
     DisplayFulfillmentStatus,
     Money,
@@ -23,17 +22,10 @@ from kb.state import (
     SupplierStatus,
 )
 from kb.walkthrough import PathId, Walkthrough
+from kb.wording.options import CANCEL_REASONS
 
 __all__ = ["CancelPreview", "customer_reply", "preview_cancel", "refund_destination"]
 
-_REASONS = {
-    CancelReason.CUSTOMER: "the customer changed or cancelled the order",
-    CancelReason.DECLINED: "the payment was declined",
-    CancelReason.FRAUD: "fraudulent order",
-    CancelReason.INVENTORY: "items unavailable",
-    CancelReason.STAFF: "staff error",
-    CancelReason.OTHER: "other",
-}
 _BANK_TIMING = (
     "Refunds usually show up within 5 to 10 business days, depending on your bank or card issuer. "
     "A refund can only go back to the original payment method; if you no longer use that card or "
@@ -127,7 +119,7 @@ def preview_cancel(state: OrderState, options: CancelOptions) -> CancelPreview:
         for item in shop.line_items
         if options.restock and item.restockable and (item.current_quantity is None or item.current_quantity > 0)
     )
-    summary = [f"Cancel order {shop.name} on Shopify (reason: {_REASONS[options.reason]})."]
+    summary = [f"Cancel order {shop.name} on Shopify (reason: {CANCEL_REASONS[options.reason].phrase})."]
     if refund is not None:
         summary.append(f"Refund {_with_shop_amount(state)} now to {refund_method}.")
     else:

@@ -47,6 +47,7 @@ from actions.shopify_documents import (
 from actions.wire import read_back, reread
 from kb.discovery import SupplierPattern, find_supplier_refs
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
+from kb.wording.options import FO_ACTIONS
 from kb.state import (
     CancelOptions,
     DisplayFinancialStatus,
@@ -127,12 +128,6 @@ _REVERT_ERRORS: Mapping[str, str] = {
     "INVALID_ACCESS": "This app may not change this fulfillment order (it belongs to another app or location).",
 }
 
-_REVERT_VERBS: Mapping[FulfillmentOrderAction, str] = {
-    FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER: "cancel the fulfillment request",
-    FulfillmentOrderAction.REQUEST_CANCELLATION: "ask the fulfillment service to cancel",
-    FulfillmentOrderAction.MARK_AS_OPEN: "mark the fulfillment order as open",
-    FulfillmentOrderAction.RELEASE_HOLD: "release the hold",
-}
 
 
 class _Frozen(BaseModel):
@@ -364,7 +359,7 @@ class ShopifyClient:
         if action not in fo.supported_actions:
             allowed = ", ".join(a.value for a in fo.supported_actions) or "none"
             raise Refused(
-                f"Shopify does not allow us to {_REVERT_VERBS[action]} on this fulfillment order right now "
+                f"Shopify does not allow us to {FO_ACTIONS[action].verb} on this fulfillment order right now "
                 f"(it allows: {allowed}). Refresh the order and follow the step it shows.",
                 system=_SYSTEM,
             )
@@ -382,7 +377,7 @@ class ShopifyClient:
             return self._revert_after_ambiguity(fo, action, order_id or self._fo_orders.get(fo.id), ambiguous)
         errors = _user_errors(payload.get("userErrors"))
         if errors:
-            raise self._user_error(f"Shopify did not {_REVERT_VERBS[action]}", errors, _REVERT_ERRORS, request_id)
+            raise self._user_error(f"Shopify did not {FO_ACTIONS[action].verb}", errors, _REVERT_ERRORS, request_id)
         after = payload.get("fulfillmentOrder") if isinstance(payload.get("fulfillmentOrder"), dict) else {}
         replacement = payload.get("replacementFulfillmentOrder")
         return RevertOutcome(
@@ -403,7 +398,7 @@ class ShopifyClient:
     ) -> RevertOutcome:
         if order_id is None:
             raise OutcomeUnknown(
-                f"We could not tell whether Shopify managed to {_REVERT_VERBS[action]}: "
+                f"We could not tell whether Shopify managed to {FO_ACTIONS[action].verb}: "
                 f"{ambiguous.message.rstrip('.')}. It was not sent again; refresh the order to see where it stands.",
                 system=_SYSTEM,
                 request_id=ambiguous.request_id,
@@ -424,7 +419,7 @@ class ShopifyClient:
                 confirmed_by_reread=True,
             )
         raise OutcomeUnknown(
-            f"We could not tell whether Shopify managed to {_REVERT_VERBS[action]}: "
+            f"We could not tell whether Shopify managed to {FO_ACTIONS[action].verb}: "
             f"{ambiguous.message.rstrip('.')}. {seen} It was not sent again; refresh the order before retrying.",
             system=_SYSTEM,
             request_id=ambiguous.request_id,

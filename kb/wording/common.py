@@ -23,6 +23,7 @@ from kb.state import (
     SupplierStatus,
 )
 from kb.suppliers import SUPPLIER_TITLES
+from kb.wording.options import FO_ACTIONS
 
 __all__ = [
     "DISPLAY_WORDS",
@@ -81,13 +82,9 @@ DISPLAY_WORDS: Mapping[DisplayFulfillmentStatus, str] = MappingProxyType({
     _D.UNKNOWN: "an unknown fulfillment status",
 })
 
-REVERT_WORDS: Mapping[FulfillmentOrderAction, str] = MappingProxyType({  # completed by "for <the fulfillment ...>"
-    FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER: (
-        "cancel the fulfillment request (Shopify does it at once, but does not tell the fulfillment service: "
-        "stop the order in the app, such as DSers or Zopi, too)"),
-    FulfillmentOrderAction.REQUEST_CANCELLATION: "ask the fulfillment service to cancel the request it accepted",
-    FulfillmentOrderAction.MARK_AS_OPEN: "mark it as open again",
-})
+# What a revert does, completed by "for <the fulfillment ...>": the reverts the rules offer.
+REVERT_WORDS: Mapping[FulfillmentOrderAction, str] = MappingProxyType(
+    {action: words.does for action, words in FO_ACTIONS.items() if words.does})
 
 
 def order_words(so: SupplierOrderState) -> str:

@@ -1,22 +1,78 @@
-"""Words for the cancel dialog's options, one map per concept, shared by every page that shows them."""
+"""Words for the cancel's options and the fulfillment-order actions: one map per concept, used by every caller.
+
+Each map gives every way a merchant reads the value (a label on a button or a choice, a phrase inside
+a sentence), so no page, reply or adapter keeps words of its own for it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import NamedTuple
 
-from kb.state import CancelReason, RefundTiming
+from kb.state import CancelReason, FulfillmentOrderAction, RefundTiming
 
-__all__ = ["CANCEL_REASON_WORDS", "REFUND_WORDS"]
+__all__ = [
+    "CANCEL_REASONS",
+    "CANCEL_REASON_WORDS",
+    "CancelReasonWords",
+    "FO_ACTIONS",
+    "FoActionWords",
+    "REFUND_WORDS",
+]
 
 REFUND_WORDS: Mapping[RefundTiming, str] = MappingProxyType(
     {RefundTiming.NOW: "Refund now", RefundTiming.LATER: "Refund later"}
 )
-CANCEL_REASON_WORDS: Mapping[CancelReason, str] = MappingProxyType({
-    CancelReason.CUSTOMER: "Customer changed or cancelled order",
-    CancelReason.DECLINED: "Payment declined",
-    CancelReason.FRAUD: "Fraudulent order",
-    CancelReason.INVENTORY: "Items unavailable",
-    CancelReason.STAFF: "Staff error",
-    CancelReason.OTHER: "Other",
+
+
+class CancelReasonWords(NamedTuple):
+    label: str  # a choice in the cancel dialog, as Shopify admin names it
+    phrase: str  # inside a sentence: "reason: <phrase>"
+
+
+CANCEL_REASONS: Mapping[CancelReason, CancelReasonWords] = MappingProxyType({
+    CancelReason.CUSTOMER: CancelReasonWords("Customer changed or cancelled order",
+                                             "the customer changed or cancelled the order"),
+    CancelReason.DECLINED: CancelReasonWords("Payment declined", "the payment was declined"),
+    CancelReason.FRAUD: CancelReasonWords("Fraudulent order", "fraudulent order"),
+    CancelReason.INVENTORY: CancelReasonWords("Items unavailable", "items unavailable"),
+    CancelReason.STAFF: CancelReasonWords("Staff error", "staff error"),
+    CancelReason.OTHER: CancelReasonWords("Other", "other"),
+})
+# The labels alone, for a choice's `format_func` (read from CANCEL_REASONS, not kept twice).
+CANCEL_REASON_WORDS: Mapping[CancelReason, str] = MappingProxyType(
+    {reason: words.label for reason, words in CANCEL_REASONS.items()})
+
+
+class FoActionWords(NamedTuple):
+    label: str  # the button
+    verb: str  # "Shopify did not <verb>"
+    does: str  # what it does, completed by "for <the fulfillment ...>" ("" for one the rules never offer)
+    done: str  # what happened, once Shopify did it
+
+
+FO_ACTIONS: Mapping[FulfillmentOrderAction, FoActionWords] = MappingProxyType({
+    FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER: FoActionWords(
+        "Cancel the fulfillment request",
+        "cancel the fulfillment request",
+        "cancel the fulfillment request (Shopify does it at once, but does not tell the fulfillment service: "
+        "stop the order in the app, such as DSers or Zopi, too)",
+        "The fulfillment request was cancelled on Shopify. Shopify does not tell the fulfillment "
+        "service: stop the order in the app (DSers, Zopi...) too"),
+    FulfillmentOrderAction.REQUEST_CANCELLATION: FoActionWords(
+        "Ask the fulfillment service to cancel",
+        "ask the fulfillment service to cancel",
+        "ask the fulfillment service to cancel the request it accepted",
+        "A cancellation request was sent to the fulfillment service; wait for its answer"),
+    FulfillmentOrderAction.MARK_AS_OPEN: FoActionWords(
+        "Mark the items as open again",
+        "mark the fulfillment order as open",
+        "mark it as open again",
+        "The fulfillment order was marked as open again"),
+    FulfillmentOrderAction.RELEASE_HOLD: FoActionWords(  # never offered (a hold is never released to cancel)
+        "Release the hold",
+        "release the hold",
+        "",
+        "The hold on the fulfillment order was released"),
 })

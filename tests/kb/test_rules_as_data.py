@@ -61,3 +61,19 @@ def test_no_module_of_the_rules_is_longer_than_about_400_lines():
     root = Path(kb.__file__).parent
     long = {str(p.relative_to(root)): n for p in root.rglob("*.py") if (n := len(p.read_text().splitlines())) > 420}
     assert long == {}
+
+
+def test_every_cancel_reason_and_fulfillment_order_action_is_worded_once_in_the_wording_package():
+    """One map per concept: no other module keeps its own words for these values."""
+    from kb.state import CancelReason
+    from kb.wording.options import CANCEL_REASONS, FO_ACTIONS
+
+    assert set(CANCEL_REASONS) == set(CancelReason)
+    assert set(REVERT_WORDS) | {FulfillmentOrderAction.RELEASE_HOLD} == set(FO_ACTIONS)  # every action we name
+    phrases = {w for words in (*CANCEL_REASONS.values(), *FO_ACTIONS.values()) for w in words if len(w) > 12}
+    root = Path(kb.__file__).parent.parent
+    sources = [p for folder in ("kb", "actions") for p in (root / folder).rglob("*.py")
+               if p != root / "kb" / "wording" / "options.py"]
+    again = {f"{p.relative_to(root)}: {phrase!r}" for p in sources for phrase in phrases
+             if f'"{phrase}"' in p.read_text()}
+    assert again == set()
