@@ -28,9 +28,10 @@ from actions.errors import (
     PermissionDenied,
     RateLimited,
     ServerError,
+    SupplierRefused,
 )
 from actions.settings import AliExpressSettings
-from actions.suppliers import SupplierRefused, malformed, validate_order_id
+from actions.suppliers import malformed, validate_order_id
 from actions.wire import RequestCounter, json_object, retry_read, safe_text, send, text_or_none
 from kb.state import Money, SupplierName, SupplierOrderState
 from kb.suppliers import cancel_channel, normalize_aliexpress, supplier_order_url

@@ -35,7 +35,6 @@ from actions.replies import CancelPreview, customer_reply, preview_cancel
 from actions.settings import AppSettings
 from actions.shopify import ShopifyClient, reverted
 from actions.suppliers import SupplierClient, UnconfiguredSupplier, read_supplier_orders, validate_order_id
-from actions.wire import NotSent
 from kb.hand_check import HAND_STATUS_WORDS, HandStatus, checked_words, hand_checked_state, is_stale, stale_words
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
 from kb.paths import decide, revert_action_for
@@ -632,8 +631,9 @@ class Assistant:
         except (OutcomeUnknown, ServerError, TransportError) as exc:
             request_id = exc.request_id
             # Nothing reached the remote: the connection was never made (even by a connect timeout, which
-            # actions.wire reports as NotSent), or a read before the write failed without a timeout.
-            if isinstance(exc, NotSent) or (isinstance(exc, TransportError) and not exc.timeout):
+            # actions.wire reports as NotSent), or a read before the write failed without a timeout (the
+            # clients turn a failed write into AmbiguousWrite or OutcomeUnknown, so this one was a read).
+            if not exc.may_have_left or (isinstance(exc, TransportError) and not exc.timeout):
                 outcome, message, release = "error", self._safe(str(exc)), True
             else:
                 outcome, message, release = self._resolve(before, request, step, exc)

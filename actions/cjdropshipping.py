@@ -25,18 +25,16 @@ from actions.errors import (
     ActionError,
     ApiError,
     AuthenticationError,
-    MalformedResponse,
     NotFoundError,
     OutcomeUnknown,
     PermissionDenied,
     RateLimited,
     ServerError,
-    TransportError,
+    SupplierRefused,
 )
 from actions.settings import CJSettings
-from actions.suppliers import SupplierRefused, malformed, validate_order_id
+from actions.suppliers import malformed, validate_order_id
 from actions.wire import (
-    NotSent,
     RequestCounter,
     json_object,
     read_back,
@@ -128,9 +126,10 @@ class CJClient:
             )
         try:
             self._authorized("DELETE", "/shopping/order/deleteOrder", order_id=order_id)
-        except NotSent:
-            raise  # the connection was never made: CJ saw nothing, and the merchant may simply try again
-        except (TransportError, ServerError, MalformedResponse) as exc:  # it may have been applied: look, never resend
+        except ActionError as exc:
+            if not exc.may_have_left:
+                raise  # never sent, or clearly refused: CJ did nothing, and the merchant may simply try again
+            # It may have been applied: look, never resend.
             _log.warning("CJ deleteOrder outcome unclear (%s); re-reading the order", type(exc).__name__)
             return self._settle_unclear_delete(order_id, exc)
         return self._read_back_delete(order_id, self.last_request_id)

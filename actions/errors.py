@@ -1,5 +1,33 @@
 """One error hierarchy for every adapter: Shopify, the suppliers, the activity store.
 
+    ActionError                  everything raised on purpose; `str()` is a merchant's sentence
+    ├── ConfigError              settings missing or invalid
+    ├── InputError               what was typed cannot be an order, ticket or supplier reference
+    ├── TransportError           the remote could not be reached or did not answer in time
+    │   └── NotSent              the connection was never made: nothing left this machine
+    ├── ApiError                 the remote answered with an error (status, code, request id)
+    │   ├── AuthenticationError  401, a wrong or revoked token
+    │   ├── PaymentRequiredError 402, a frozen shop
+    │   ├── PermissionDenied     403, a missing scope or staff permission
+    │   ├── NotFoundError        no such order for these credentials
+    │   ├── LockedError          423, a locked shop
+    │   ├── RateLimited          throttled longer than we wait
+    │   ├── ServerError          5xx after the retries allowed
+    │   ├── MalformedResponse    not what the API documents
+    │   ├── GraphQLError         top-level GraphQL errors
+    │   └── UserError            a mutation's user errors
+    ├── AmbiguousWrite           a write may or may not have run (its `cause` says why)
+    ├── AlreadyDone              what was asked for is already done
+    ├── Refused                  the order's path does not allow it
+    │   └── SupplierRefused      not from here: cancel it on the supplier's site (`url`)
+    ├── OutcomeUnknown           a write's result is not known, even after re-reading
+    └── StoreError               the activity store cannot be opened or written
+
+Whether a write this failure interrupted may have reached the remote is one property,
+`may_have_left` (True for a transport failure once connected, a 5xx, a garbled answer, an
+ambiguous write or an unknown outcome; False for `NotSent` and a clear refusal): the adapters
+turn such a failure of a write into `AmbiguousWrite` and re-read, never sending it again.
+
 The UI and the CLI catch only `ActionError` and show `str(error)`: a sentence a merchant
 understands, with the remote request id when there is one, and never a secret. Remote text is
 masked once, where it enters (`actions.wire.send` masks every answer's headers and body, request
@@ -18,6 +46,7 @@ __all__ = [
     "MASK",
     "ActionError",
     "AlreadyDone",
+    "AmbiguousWrite",
     "ApiError",
     "AuthenticationError",
     "ConfigError",
@@ -25,6 +54,7 @@ __all__ = [
     "InputError",
     "LockedError",
     "MalformedResponse",
+    "NotSent",
     "NotFoundError",
     "OutcomeUnknown",
     "PaymentRequiredError",
@@ -33,6 +63,7 @@ __all__ = [
     "Refused",
     "ServerError",
     "StoreError",
+    "SupplierRefused",
     "TransportError",
     "UserError",
     "redact",
@@ -47,6 +78,11 @@ class ActionError(Exception):
         self.system = system
         self.request_id = request_id
         super().__init__(message)
+
+    @property
+    def may_have_left(self) -> bool:
+        """A write this failure interrupted may have reached the remote: re-read, never send it again."""
+        return False
 
     def __str__(self) -> str:
         if self.request_id:
@@ -68,6 +104,18 @@ class TransportError(ActionError):
     def __init__(self, message: str, *, system: str = "", timeout: bool = False, request_id: str | None = None) -> None:
         super().__init__(message, system=system, request_id=request_id)
         self.timeout = timeout
+
+    @property
+    def may_have_left(self) -> bool:
+        return True  # the connection was made: it may have failed after the request left
+
+
+class NotSent(TransportError):
+    """Raised when the connection was never made: the request did not leave this machine."""
+
+    @property
+    def may_have_left(self) -> bool:
+        return False
 
 
 class ApiError(ActionError):
@@ -118,9 +166,17 @@ class RateLimited(ApiError):
 class ServerError(ApiError):
     """Raised on a 5xx or a remote 'service unavailable' after the retries allowed."""
 
+    @property
+    def may_have_left(self) -> bool:
+        return True  # the server may have acted before it failed
+
 
 class MalformedResponse(ApiError):
     """Raised when a response is not what the API documents (bad JSON, missing fields)."""
+
+    @property
+    def may_have_left(self) -> bool:
+        return True  # something answered: the request arrived
 
 
 class GraphQLError(ApiError):
@@ -135,6 +191,19 @@ class UserError(ApiError):
         self.errors = errors  # (code, message) pairs
 
 
+class AmbiguousWrite(ActionError):
+    """Raised when a mutation may or may not have run (timeout, 5xx, dropped connection, bad body)."""
+
+    def __init__(self, message: str, *, cause: ActionError, system: str = "shopify",
+                 request_id: str | None = None) -> None:
+        super().__init__(message, system=system, request_id=request_id)
+        self.cause = cause
+
+    @property
+    def may_have_left(self) -> bool:
+        return True
+
+
 class AlreadyDone(ActionError):
     """Raised when the thing asked for is already done (cancelled order, claimed action)."""
 
@@ -143,8 +212,20 @@ class Refused(ActionError):
     """Raised when the order's path does not allow the action asked for."""
 
 
+class SupplierRefused(Refused):
+    """Raised when a supplier order cannot be cancelled from here; `url` opens it on the supplier's site."""
+
+    def __init__(self, message: str, *, system: str = "", url: str | None = None, request_id: str | None = None) -> None:
+        super().__init__(message, system=system, request_id=request_id)
+        self.url = url
+
+
 class OutcomeUnknown(ActionError):
     """Raised when a write's result could not be established, even after re-reading."""
+
+    @property
+    def may_have_left(self) -> bool:
+        return True
 
 
 class StoreError(ActionError):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from actions.errors import (
     ActionError,
+    AmbiguousWrite,
     ApiError,
     AuthenticationError,
     GraphQLError,
@@ -33,7 +34,7 @@ from actions.errors import (
 )
 from actions.settings import ShopifySettings
 from actions.shopify_documents import Document, is_registered
-from actions.wire import NotSent, json_object, retry_read, send
+from actions.wire import json_object, retry_read, send
 
 __all__ = ["AmbiguousWrite", "GraphQLResult", "GraphQLTransport", "QueryCost"]
 
@@ -64,14 +65,6 @@ class GraphQLResult(BaseModel):
     data: dict[str, Any]
     request_id: str | None = None
     cost: QueryCost | None = None
-
-
-class AmbiguousWrite(ActionError):
-    """Raised when a mutation may or may not have run (timeout, 5xx, dropped connection, bad body)."""
-
-    def __init__(self, message: str, *, cause: ActionError, request_id: str | None = None) -> None:
-        super().__init__(message, system=_SYSTEM, request_id=request_id)
-        self.cause = cause
 
 
 class _ThrottleBudget:
@@ -127,9 +120,9 @@ class GraphQLTransport:
                               retryable=_worth_reading_again, jitter=self._jitter)
         try:
             return attempt()
-        except NotSent:
-            raise
-        except (ServerError, TransportError, MalformedResponse) as error:
+        except ActionError as error:
+            if not error.may_have_left:
+                raise
             raise AmbiguousWrite(error.message, cause=error, request_id=error.request_id) from None
 
     # --- one attempt -------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from actions.errors import (
     ActionError,
     AlreadyDone,
+    AmbiguousWrite,
     ApiError,
     InputError,
     MalformedResponse,
@@ -29,7 +30,7 @@ from actions.errors import (
     UserError,
     redact,
 )
-from actions.graphql_transport import AmbiguousWrite, GraphQLResult, GraphQLTransport
+from actions.graphql_transport import GraphQLResult, GraphQLTransport
 from actions.settings import ShopifySettings
 from actions.shopify_documents import (
     CANCEL_FULFILLMENT_ORDER,

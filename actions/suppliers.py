@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, runtime_checkable
 
-from actions.errors import ActionError, InputError, MalformedResponse, Refused
+from actions.errors import ActionError, InputError, MalformedResponse, Refused, SupplierRefused
 from kb.state import CancelChannel, SupplierName, SupplierOrderState, SupplierRef, SupplierStatus
 from kb.suppliers import cancel_channel, check_order_id, supplier_order_url, supplier_title
 
@@ -46,14 +46,6 @@ class SupplierClient(Protocol):
     def order_url(self, order_id: str) -> str: ...
 
     def cancel(self, order_id: str) -> SupplierOrderState: ...
-
-
-class SupplierRefused(Refused):
-    """Raised when a supplier order cannot be cancelled from here; `url` opens it on the supplier's site."""
-
-    def __init__(self, message: str, *, system: str = "", url: str | None = None, request_id: str | None = None) -> None:
-        super().__init__(message, system=system, request_id=request_id)
-        self.url = url
 
 
 def validate_order_id(supplier: SupplierName, order_id: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from actions.errors import ActionError, RateLimited, ServerError, TransportError, redact
+from actions.errors import ActionError, NotSent, RateLimited, ServerError, TransportError, redact
 
 __all__ = [
     "READ_ATTEMPTS",
@@ -41,10 +41,6 @@ REREAD_ATTEMPTS = 3  # reads back after an ambiguous write, 1 s then 2 s apart
 _REREAD_WAIT = 1.0
 
 T = TypeVar("T")
-
-
-class NotSent(TransportError):
-    """Raised when the connection was never made: the request did not leave this machine."""
 
 
 class RequestCounter:
