@@ -815,7 +815,7 @@ class ActivityStore:
                 " AND withdrawn_at IS NULL AND used_by_run IS NULL",
                 (_now(), self._clean(agent), auth_id),
             )
-            return cursor.rowcount == 1
+            return bool(cursor.rowcount == 1)
 
     def take_authorisation(self, auth_id: int, *, run: str, now: datetime) -> bool:
         """A check run takes an authorisation for its one write: True for exactly one taker, never after expiry."""
@@ -825,7 +825,7 @@ class ActivityStore:
                 " AND used_by_run IS NULL AND expires_at > ?",
                 (self._clean(run), _iso(now), auth_id, _iso(now)),
             )
-            return cursor.rowcount == 1
+            return bool(cursor.rowcount == 1)
 
     def settle_authorisation(self, auth_id: int, *, record_id: int | None, give_back: bool) -> None:
         """After the write: keep it used (with the record of the write), or give it back when nothing was sent."""

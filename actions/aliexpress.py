@@ -173,7 +173,7 @@ class AliExpressClient:
         detail = safe_text(error.get("sub_msg") or error.get("msg") or error.get("message") or code, secrets, limit=160)
         keys = {sub_code.lower(), code.lower()}
         label = safe_text(sub_code or code, secrets, limit=80) or None
-        common = {"system": _SYSTEM, "code": label, "status": status, "request_id": request_id}
+        common: dict[str, Any] = {"system": _SYSTEM, "code": label, "status": status, "request_id": request_id}
         self.last_request_id = request_id
         if keys & _PERMISSION or code == "403":
             return PermissionDenied(

@@ -582,7 +582,7 @@ class Assistant:
         key = self._key(before, request, step)
         shop = before.state.shopify
         options = self._options(request, step)
-        claim = dict(order_id=shop.id, order_name=shop.name, ticket=request.ticket, action=request.action.value,
+        claim: dict[str, Any] = dict(order_id=shop.id, order_name=shop.name, ticket=request.ticket, action=request.action.value,
                      options=options)
         rid = self.activity.claim(key, agent=self.agent, **claim)
         if rid is None:
@@ -618,7 +618,8 @@ class Assistant:
                 else:
                     return self._not_offered(fresh, request)
                 return self._finish_unclaimed(fresh, request, "already_done", message, ok=False, already_done=True)
-            before, step = fresh, again  # type: ignore[assignment]
+            assert again is not None  # the key was taken over only for a step offered again
+            before, step = fresh, again
 
         outcome: Outcome
         request_id: str | None = None
@@ -687,10 +688,10 @@ class Assistant:
         client = self.suppliers.get(supplier_name)
         if client is None:
             raise Refused(f"{supplier_title(supplier_name)} is not connected; cancel it on its website.")
-        result = client.cancel(step.target or "")
-        status = result.status.value.replace("_", " ")
+        cancelled = client.cancel(step.target or "")
+        status = cancelled.status.value.replace("_", " ")
         return (
-            f"Supplier order {result.order_id} at {supplier_title(supplier_name)}: cancellation sent (now {status}).",
+            f"Supplier order {cancelled.order_id} at {supplier_title(supplier_name)}: cancellation sent (now {status}).",
             None,
         )
 
@@ -852,11 +853,11 @@ def build_assistant(
 
         if sandbox is None:
             persist = sandbox_path(settings) if settings.sandbox_persist else None
-            delays: dict[str, float] = {}
+            delays: dict[str, Any] = {}
             if settings.sandbox_reply_delay is not None:
                 delays = {"service_reply_delay": settings.sandbox_reply_delay,
                           "seller_reply_delay": settings.sandbox_reply_delay}
-            sandbox = Sandbox(faults=settings.sandbox_faults, persist_path=persist, **delays)  # type: ignore[arg-type]
+            sandbox = Sandbox(faults=settings.sandbox_faults, persist_path=persist, **delays)
         client = http or httpx.Client(transport=sandbox.transport, timeout=httpx.Timeout(20.0, connect=5.0))
         # The sandbox's own credentials, our data dir; mode stays "sandbox", so the log is the sandbox's file.
         wired = sandbox.settings.model_copy(

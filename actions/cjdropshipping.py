@@ -319,8 +319,8 @@ class CJClient:
         return ApiError(f"CJ Dropshipping refused the request: {message or 'no reason given'}", **common)
 
 
-def _is_cancelled(state: SupplierOrderState) -> bool:
-    return state.status is SupplierStatus.CANCELLED
+def _is_cancelled(state: SupplierOrderState | None) -> bool:
+    return state is not None and state.status is SupplierStatus.CANCELLED
 
 
 def _money(value: object) -> Money | None:

@@ -80,7 +80,7 @@ import sys
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from pydantic import ValidationError
 
@@ -102,7 +102,7 @@ _DEFAULT_BASE_URL = "http://localhost:8501"
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error with our exit status for refusals."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_REFUSED, f"cancel-assist: {message}\n")
 
@@ -308,7 +308,7 @@ class _Terminal:
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def _db_copy(args: argparse.Namespace, env: Mapping[str, str], out: TextIO) -> int:
+def _db_copy(args: argparse.Namespace, env: Mapping[str, str], out: TextIO | _Terminal) -> int:
     """`db copy --from sqlite:PATH --to postgresql://...`: the whole record, in one transaction."""
     from actions.activity import ActivityStore
 
@@ -496,7 +496,7 @@ def _follow_up_line(item: Any) -> str:
             f"    {item.detail}\n")
 
 
-def _follow_ups(args: argparse.Namespace, assistant: Any, out: TextIO) -> int:
+def _follow_ups(args: argparse.Namespace, assistant: Any, out: TextIO | _Terminal) -> int:
     if not args.check:
         items = assistant.follow_ups(include_closed=args.closed)
         if args.json:

@@ -46,7 +46,8 @@ class UniqueViolation(Exception):
 
 
 class Cursor(Protocol):
-    rowcount: int
+    @property
+    def rowcount(self) -> int: ...
 
     def fetchone(self) -> Sequence[Any] | None: ...
     def fetchall(self) -> list[Sequence[Any]]: ...

@@ -76,7 +76,7 @@ class _PgConnection:
 
     def execute(self, sql: str, args: Sequence[Any] = ()) -> Cursor:
         try:
-            return self._conn.execute(translate(sql), tuple(args) or None)  # type: ignore[arg-type]
+            return self._conn.execute(translate(sql), tuple(args) or None)
         except pg_errors.UniqueViolation as exc:
             raise UniqueViolation(str(exc)) from None
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 __all__ = [
@@ -158,8 +159,8 @@ class LockedError(ApiError):
 class RateLimited(ApiError):
     """Raised when throttling outlasted our patience; `retry_after` says how long to wait."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
         self.retry_after = retry_after
 
 
@@ -186,8 +187,8 @@ class GraphQLError(ApiError):
 class UserError(ApiError):
     """Raised when a mutation answers with user errors; `errors` keeps their codes."""
 
-    def __init__(self, message: str, *, errors: tuple[tuple[str | None, str], ...] = (), **kwargs: object) -> None:
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, message: str, *, errors: tuple[tuple[str | None, str], ...] = (), **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
         self.errors = errors  # (code, message) pairs
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import os
 import re
 import secrets as _secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -223,7 +224,7 @@ class FollowUps:
         else:
             due = now  # a person's turn: due at once
         closed = now if settled.status is FollowUpStatus.DONE else None
-        values = dict(
+        values: dict[str, Any] = dict(
             order_id=shop.id, order_name=shop.name, ticket=ticket or (row.ticket if row else None),
             agent=agent or (row.agent if row else None), status=settled.status.value,
             waiting_for=settled.waiting_for.value if settled.waiting_for else None, detail=settled.detail,
@@ -233,7 +234,7 @@ class FollowUps:
         )
         if row is not None and not checked and record_id is None and _unchanged(row, values):
             return self._view(row, now)
-        self._a.activity.save_follow_up(**values)  # type: ignore[arg-type]
+        self._a.activity.save_follow_up(**values)
         return self.get(shop.id, now=now)
 
     # --- authorising the last step ---------------------------------------------------------------
@@ -312,7 +313,7 @@ class FollowUps:
         before = _status(row.status)
         ticket = row.ticket
         try:
-            lookup = self._a.look_up(row.order_id)
+            fresh = self._a.look_up(row.order_id)
         except ActionError as exc:
             message = f"Follow-up check {run}: order {row.order_name} could not be read: {self._a._safe(str(exc))}"
             rid = store.record(order_id=row.order_id, order_name=row.order_name, ticket=ticket,
@@ -324,13 +325,14 @@ class FollowUps:
                                 status=before, waiting_for=_waiting(row.waiting_for), message=message, changed=False,
                                 needs_person=True, error=True, record_id=rid)
 
-        settled = settle(lookup.state, lookup.walkthrough)
+        lookup: Lookup | None = fresh  # None once a cancel could not read the order back
+        settled = settle(fresh.state, fresh.walkthrough)
         auth = store.authorisation(row.order_id)
         notes: list[str] = []
         cancelled, reply, record_id, authorised_by = False, None, None, None
         if settled.status is FollowUpStatus.READY and auth is not None:
             if auth.active(now) and store.take_authorisation(auth.id, run=run, now=now):
-                lookup, cancelled, record_id, note = self._finish(lookup, auth, run=run, ticket=ticket)
+                lookup, cancelled, record_id, note = self._finish(fresh, auth, run=run, ticket=ticket)
                 notes.append(note)
                 authorised_by = auth.agent
                 if cancelled and lookup is not None:
@@ -416,7 +418,7 @@ def _status_sentence(status: FollowUpStatus, waiting: WaitingFor | None) -> str:
     return FOLLOW_UP_STATUS_WORDS[status]
 
 
-def _unchanged(row: FollowUpRow, values: dict[str, object]) -> bool:
+def _unchanged(row: FollowUpRow, values: Mapping[str, object]) -> bool:
     current = row.model_dump()
     return all(current.get(k) == v for k, v in values.items() if k != "last_record_id")
 

@@ -34,7 +34,7 @@ from actions.errors import (
 )
 from actions.settings import ShopifySettings
 from actions.shopify_documents import Document, is_registered
-from actions.wire import json_object, retry_read, send
+from actions.wire import json_object, object_or_empty, retry_read, send
 
 __all__ = ["AmbiguousWrite", "GraphQLResult", "GraphQLTransport", "QueryCost"]
 
@@ -288,7 +288,7 @@ def _cost(payload: dict[str, Any]) -> QueryCost | None:
     cost = extensions.get("cost") if isinstance(extensions, dict) else None
     if not isinstance(cost, dict):
         return None
-    throttle = cost.get("throttleStatus") if isinstance(cost.get("throttleStatus"), dict) else {}
+    throttle = object_or_empty(cost.get("throttleStatus"))
 
     def number(value: Any) -> float | None:
         return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None

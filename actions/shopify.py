@@ -12,10 +12,11 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from actions.errors import (
     ActionError,
@@ -45,7 +46,7 @@ from actions.shopify_documents import (
     REQUEST_FULFILLMENT_CANCELLATION,
     Document,
 )
-from actions.wire import read_back, reread
+from actions.wire import object_or_empty, read_back, reread
 from kb.discovery import SupplierPattern, find_supplier_refs
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
 from kb.wording.options import FO_ACTIONS
@@ -333,7 +334,7 @@ class ShopifyClient:
 
     def _cancel_after_ambiguity(self, order_id: str, ambiguous: AmbiguousWrite) -> CancelOutcome:
         seen, order = reread(lambda: self.read_order(OrderRef(kind="id", value=order_id)),
-                             lambda o: o.is_cancelled, sleep=self._sleep)
+                             lambda o: o is not None and o.is_cancelled, sleep=self._sleep)
         if order is not None and order.is_cancelled:
             return CancelOutcome(order=order, job_id=None, request_id=ambiguous.request_id, confirmed=True)
         raise OutcomeUnknown(
@@ -379,7 +380,7 @@ class ShopifyClient:
         errors = _user_errors(payload.get("userErrors"))
         if errors:
             raise self._user_error(f"Shopify did not {FO_ACTIONS[action].verb}", errors, _REVERT_ERRORS, request_id)
-        after = payload.get("fulfillmentOrder") if isinstance(payload.get("fulfillmentOrder"), dict) else {}
+        after = object_or_empty(payload.get("fulfillmentOrder"))
         replacement = payload.get("replacementFulfillmentOrder")
         return RevertOutcome(
             action=action,
@@ -522,7 +523,7 @@ def order_state_from_node(
 ) -> ShopifyOrderState:
     """Translate one `OrderStateFields` node into kb's vocabulary (KeyError/ValueError if broken)."""
     financial = node.get("displayFinancialStatus")
-    customer = node.get("customer") if isinstance(node.get("customer"), dict) else {}
+    customer = object_or_empty(node.get("customer"))
     fos = (node.get("fulfillmentOrders") or {}).get("nodes") or []
     return ShopifyOrderState(
         id=node["id"],
@@ -621,16 +622,16 @@ def _presentment(bag: Any) -> Money | None:
     money = bag.get("presentmentMoney") if isinstance(bag, Mapping) else None
     if not isinstance(money, Mapping):
         return None
-    return Money(amount=str(money["amount"]), currency=money["currencyCode"])  # type: ignore[arg-type]
+    return Money.model_validate({"amount": str(money["amount"]), "currency": money["currencyCode"]})
 
 
 def _money(bag: Mapping[str, Any]) -> Money:
     shop_money = bag["shopMoney"]
-    return Money(amount=str(shop_money["amount"]), currency=shop_money["currencyCode"])  # type: ignore[arg-type]
+    return Money.model_validate({"amount": str(shop_money["amount"]), "currency": shop_money["currencyCode"]})
 
 
 def _fulfillment_order(node: Mapping[str, Any]) -> FulfillmentOrderState:
-    location = node.get("assignedLocation") if isinstance(node.get("assignedLocation"), dict) else {}
+    location = object_or_empty(node.get("assignedLocation"))
     holds = [h for h in node.get("fulfillmentHolds") or () if isinstance(h, dict)]
     return FulfillmentOrderState(
         id=node["id"],
@@ -646,11 +647,14 @@ def _fulfillment_order(node: Mapping[str, Any]) -> FulfillmentOrderState:
     )
 
 
-def _last_cancellation_request(node: Mapping[str, Any]) -> str | None:
+def _last_cancellation_request(node: Mapping[str, Any]) -> datetime | None:
     """When the latest cancellation request went to the fulfillment service (for the 48-hour rule)."""
-    requests = node.get("merchantRequests") if isinstance(node.get("merchantRequests"), dict) else {}
-    sent = [r.get("sentAt") for r in requests.get("nodes") or () if isinstance(r, dict) and r.get("sentAt")]
-    return max(sent) if sent else None
+    requests = object_or_empty(node.get("merchantRequests"))
+    sent = [str(r["sentAt"]) for r in requests.get("nodes") or () if isinstance(r, dict) and r.get("sentAt")]
+    return _DATETIME.validate_python(max(sent)) if sent else None  # as the model's own field would read it
+
+
+_DATETIME = TypeAdapter(datetime)
 
 
 def _fulfillment(node: Mapping[str, Any]) -> FulfillmentState:

@@ -38,8 +38,11 @@ MAX_READ_WORKERS = 8
 class SupplierClient(Protocol):
     """What the assistant needs from a supplier: read an order, link to it, cancel it where an API allows."""
 
-    supplier: SupplierName
-    request_count: int
+    @property
+    def supplier(self) -> SupplierName: ...
+
+    @property
+    def request_count(self) -> int: ...
 
     def read_order(self, order_id: str) -> SupplierOrderState: ...
 

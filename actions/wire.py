@@ -25,6 +25,7 @@ __all__ = [
     "RequestCounter",
     "is_retryable",
     "json_object",
+    "object_or_empty",
     "read_back",
     "reread",
     "retry_read",
@@ -204,6 +205,11 @@ def read_back(read: Callable[[], T], *, sleep: Callable[[float], None]) -> T:
 def safe_text(text: object, secrets: Iterable[str | None], *, limit: int = 300) -> str:
     """Remote text for a message: secrets masked first, then cut to a readable length."""
     return redact(str(text), secrets, limit=limit)
+
+
+def object_or_empty(value: object) -> dict[str, Any]:
+    """A nested JSON object of an answer, or an empty one for anything else (missing, null, a list)."""
+    return value if isinstance(value, dict) else {}
 
 
 def text_or_none(value: object) -> str | None:

@@ -21,7 +21,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 from pydantic import SecretStr
@@ -117,12 +117,12 @@ class Sandbox:
         self.settings: AppSettings = sandbox_settings(faults=faults)
 
     @classmethod
-    def from_settings(cls, settings: AppSettings, *, session_id: str = "default", **kwargs: object) -> Sandbox:
+    def from_settings(cls, settings: AppSettings, *, session_id: str = "default", **kwargs: Any) -> Sandbox:
         """The sandbox for one app session: faults from settings; persisted under data_dir if asked."""
         if not _SESSION_ID.fullmatch(session_id):
             raise ValueError("a sandbox session id is 1-64 letters, digits, '-' or '_'")
         path = settings.data_dir / "sandbox" / f"{session_id}.json" if settings.sandbox_persist else None
-        sandbox = cls(faults=settings.sandbox_faults, persist_path=path, **kwargs)  # type: ignore[arg-type]
+        sandbox = cls(faults=settings.sandbox_faults, persist_path=path, **kwargs)
         sandbox.settings = sandbox_settings(settings, faults=settings.sandbox_faults)
         return sandbox
 
@@ -137,9 +137,9 @@ class Sandbox:
     def faults(self) -> str:
         return self._faults.spec
 
-    def client(self, **kwargs: object) -> httpx.Client:
+    def client(self, **kwargs: Any) -> httpx.Client:
         """An httpx client wired to this sandbox (what the real clients are given)."""
-        return httpx.Client(transport=self.transport, **kwargs)  # type: ignore[arg-type]
+        return httpx.Client(transport=self.transport, **kwargs)
 
     def now(self) -> datetime:
         """The sandbox's time (its injected clock), which the time-based rules must read too."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -81,9 +81,10 @@ def parse_faults(spec: str) -> tuple[FaultRule, ...]:
             continue
         rules.append(
             FaultRule(
-                system=_SYSTEMS[match["system"]],  # type: ignore[arg-type]
-                only=match["kind"],  # type: ignore[arg-type]
-                fault=match["fault"],  # type: ignore[arg-type]
+                # The pattern and the checks above admit only these values.
+                system=cast(System, _SYSTEMS[match["system"]]),
+                only=cast(Literal["read", "write"] | None, match["kind"]),
+                fault=cast(FaultKind, match["fault"]),
                 count=count,
                 delay_ms=int(match["ms"]) if match["ms"] else 2000,
             )
@@ -110,7 +111,7 @@ class FaultPlan:
     @property
     def rules(self) -> tuple[FaultRule, ...]:
         with self._lock:
-            return tuple(r[0] for r in self._rules)  # type: ignore[misc]
+            return tuple(cast(FaultRule, r[0]) for r in self._rules)  # each entry is [rule, count left]
 
     def take(self, system: str, is_write: bool) -> FaultRule | None:
         """The first rule that hits this request (consuming one of its uses), or None."""

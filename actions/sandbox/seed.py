@@ -632,7 +632,7 @@ def _edge_orders() -> list[dict[str, Any]]:
 
 
 def _edge_aliexpress() -> list[dict[str, Any]]:
-    cancelled = {"end_reason": "CANCELED"}
+    cancelled: dict[str, Any] = {"end_reason": "CANCELED"}
     return [
         _ae("3041872215631020", "PLACE_ORDER_SUCCESS", "DEFAULT", amount="12.10", created="2026-04-24 16:12:00",
             paid=None, product=(1005006123451020, "Rattan storage basket", "12.10")),

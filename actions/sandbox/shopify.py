@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 from graphql import (
+    ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -223,7 +224,7 @@ class ShopifySimulator:
         assert parsed.document is not None
         schema, problems = validated(parsed.query)
         if problems:
-            body = {"errors": [_error(e, "GRAPHQL_VALIDATION_FAILED") for e in problems],
+            body: dict[str, Any] = {"errors": [_error(e, "GRAPHQL_VALIDATION_FAILED") for e in problems],
                     "extensions": {"cost": _cost(0, 0, self._world.bucket_level(), self._world)}}
             return _json(200, body, request_id)
         requested = _estimate_cost(schema, parsed.document, parsed.operation, parsed.variables)
@@ -255,10 +256,11 @@ class ShopifySimulator:
             )
             if parsed.is_write:
                 self._world.save()
+        assert isinstance(result, ExecutionResult)  # every resolver is synchronous
         actual = min(requested, _actual_cost(result.data) + (_MUTATION_COST * len(parsed.root_fields)
                                                               if parsed.is_write else 0))
         available = self._world.bucket_refund(requested - actual)
-        body: dict[str, Any] = {}
+        body = {}
         if result.errors:
             body["errors"] = [_error(e, None) for e in result.errors]
         body["data"] = result.data
@@ -286,8 +288,11 @@ class ShopifySimulator:
             if first is None and last is None:
                 raise GraphQLError("you must provide one of first or last")
             matches = world.search_orders(query)
-            size = first if first is not None else last
-            page = matches[:size] if first is not None else matches[-size:]  # type: ignore[index]
+            if first is not None:
+                page = matches[:first]
+            else:
+                assert last is not None  # checked above
+                page = matches[-last:]
             return _connection([self._order_view(o) for o in page], has_next=len(matches) > len(page))
 
         def fulfillment_order(id: str) -> dict[str, Any] | None:

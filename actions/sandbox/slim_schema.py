@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from graphql import (
     DirectiveDefinitionNode,
@@ -29,11 +30,13 @@ from graphql import (
     InputValueDefinitionNode,
     InterfaceTypeDefinitionNode,
     ListTypeNode,
+    NamedTypeNode,
     NonNullTypeNode,
     ObjectTypeDefinitionNode,
     ScalarTypeDefinitionNode,
     SchemaDefinitionNode,
     TypeInfo,
+    TypeDefinitionNode,
     TypeInfoVisitor,
     TypeNode,
     UnionTypeDefinitionNode,
@@ -73,7 +76,8 @@ def _selected_fields(schema: GraphQLSchema, documents: Iterable[str]) -> dict[st
 def _named(type_node: TypeNode) -> str:
     while isinstance(type_node, (NonNullTypeNode, ListTypeNode)):
         type_node = type_node.type
-    return type_node.name.value  # type: ignore[attr-defined]
+    assert isinstance(type_node, NamedTypeNode)  # what is left once lists and non-nulls are unwrapped
+    return type_node.name.value
 
 
 def slim_sdl(full_sdl: str, documents: Iterable[str]) -> str:
@@ -83,7 +87,8 @@ def slim_sdl(full_sdl: str, documents: Iterable[str]) -> str:
     full_ast = parse(full_sdl, no_location=True)
     schema = build_ast_schema(full_ast, assume_valid=True)
     used = _selected_fields(schema, documents)
-    definitions = {getattr(d, "name", None) and d.name.value: d for d in full_ast.definitions}
+    definitions: dict[str, Any] = {d.name.value: d for d in full_ast.definitions
+                                   if isinstance(d, TypeDefinitionNode)}
 
     keep: dict[str, object] = {}  # type name -> its (cut) definition, in discovery order
     pending = list(used)
@@ -96,9 +101,9 @@ def slim_sdl(full_sdl: str, documents: Iterable[str]) -> str:
         for argument in arguments:
             need(_named(argument.type))
 
-    for node in full_ast.definitions:  # directives are kept whole: a document may use them
-        if isinstance(node, DirectiveDefinitionNode):
-            need_arguments(node.arguments or ())
+    for definition in full_ast.definitions:  # directives are kept whole: a document may use them
+        if isinstance(definition, DirectiveDefinitionNode):
+            need_arguments(definition.arguments or ())
     while pending:
         name = pending.pop(0)
         node = definitions.get(name)
@@ -122,12 +127,13 @@ def slim_sdl(full_sdl: str, documents: Iterable[str]) -> str:
             keep[name] = node
         else:
             raise ValueError(f"unexpected definition for {name}: {type(node).__name__}")
-    out = []
+    out: list[Any] = []
     for node in full_ast.definitions:
+        named = getattr(node, "name", None)
         if isinstance(node, (SchemaDefinitionNode, DirectiveDefinitionNode)):
             out.append(node)
-        elif getattr(node, "name", None) is not None and keep.get(node.name.value) is not None:
-            out.append(keep[node.name.value])
+        elif named is not None and keep.get(named.value) is not None:
+            out.append(keep[named.value])
     return _HEADER + print_ast(DocumentNode(definitions=tuple(out))) + "\n"
 
 

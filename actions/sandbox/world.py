@@ -31,7 +31,7 @@ from actions.sandbox.seed import build_seed
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: threads are still serialized, processes are not
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # no fcntl off POSIX: the module is None there, and checked before use
 
 __all__ = ["World", "WorldError", "cj_time", "display_fulfillment_status", "supported_actions"]
 
