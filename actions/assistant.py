@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import httpx
 from pydantic import BaseModel, ConfigDict
@@ -104,6 +104,20 @@ def _supplier_of(order_id: str) -> SupplierName:
         raise InputError(f"Say which supplier order {order_id[:40]!r} is (--supplier {'|'.join(SUPPLIERS)}).",
                          system="order")
     return supplier
+
+
+class _Acted(NamedTuple):
+    """What one write did: done, refused before anything was sent, or sent with no clear answer yet."""
+
+    outcome: Literal["ok", "refused", "unknown"]
+    message: str
+    request_id: str | None = None
+    system: str = ""
+
+    @property
+    def said(self) -> str:
+        """The message as an error would say it (with the remote's request id)."""
+        return f"{self.message} (request id {self.request_id})" if self.request_id else self.message
 
 
 class _Frozen(BaseModel):
@@ -625,8 +639,7 @@ class Assistant:
         request_id: str | None = None
         release = False
         try:
-            message, request_id = self._act(before, request, step)
-            outcome = "ok"
+            acted = self._act(before, request, step)
         except AlreadyDone as exc:
             outcome, message, request_id = "already_done", self._safe(str(exc)), exc.request_id
         except (OutcomeUnknown, ServerError, TransportError) as exc:
@@ -637,7 +650,7 @@ class Assistant:
             if not exc.may_have_left or (isinstance(exc, TransportError) and not exc.timeout):
                 outcome, message, release = "error", self._safe(str(exc)), True
             else:
-                outcome, message, release = self._resolve(before, request, step, exc)
+                outcome, message, release = self._resolve(before, request, step, system=exc.system, said=str(exc))
         except Refused as exc:
             outcome, message, request_id, release = "refused", self._safe(str(exc)), exc.request_id, True
         except ActionError as exc:
@@ -646,6 +659,14 @@ class Assistant:
             self.activity.finish(rid, outcome="unknown", message=self._safe(
                 f"Stopped by an unexpected {type(exc).__name__}; check the order before trying again."))
             raise
+        else:
+            request_id = acted.request_id
+            if acted.outcome == "ok":
+                outcome, message = "ok", acted.message
+            elif acted.outcome == "refused":
+                outcome, message, release = "refused", self._safe(acted.said), True
+            else:  # sent, and the answer does not say it is done: read again and say what happened
+                outcome, message, release = self._resolve(before, request, step, system=acted.system, said=acted.said)
         after = self._after(before)
         if after is None and outcome != "unknown":  # an unknown outcome already says to look again
             message += " (The order could not be read again afterwards; refresh to see where it stands.)"
@@ -655,8 +676,8 @@ class Assistant:
             already_done=outcome == "already_done", outcome=outcome,
         )
 
-    def _act(self, lookup: Lookup, request: ActionRequest, step: WalkthroughStep) -> tuple[str, str | None]:
-        """Send the one write; return the merchant's message and the remote request id."""
+    def _act(self, lookup: Lookup, request: ActionRequest, step: WalkthroughStep) -> _Acted:
+        """Send the one write (or refuse it before sending); what it did, as a value. Failures raise."""
         state = lookup.state
         if request.action is ActionId.CANCEL_ORDER:
             # Nothing left to refund (cash on delivery, already refunded): the cancel asks for no refund.
@@ -666,52 +687,54 @@ class Assistant:
             refund = f"Refund: {preview.refund} to {preview.refund_method}." if preview.refund \
                 else preview.refund_method[:1].upper() + preview.refund_method[1:] + "."
             if result.confirmed or result.order.is_cancelled:
-                return f"Order {state.shopify.name} is cancelled on Shopify. {refund}", result.request_id
-            raise OutcomeUnknown(
-                "Shopify accepted the cancellation and is still processing it.", system="shopify",
-                request_id=result.request_id,
-            )
+                return _Acted("ok", f"Order {state.shopify.name} is cancelled on Shopify. {refund}", result.request_id)
+            return _Acted("unknown", "Shopify accepted the cancellation and is still processing it.",
+                          result.request_id, system="shopify")
         if request.action is ActionId.REVERT_FULFILLMENT:
             fo = self._fulfillment_order(state, step.target)
             if fo is None:
-                raise Refused("That fulfillment request is no longer on the order.", system="shopify")
+                return _Acted("refused", "That fulfillment request is no longer on the order.", system="shopify")
             action = step.revert or revert_action_for(fo, now=state.checked_at)
             if action is None:
-                raise Refused("Shopify offers no way to revert this fulfillment request now.", system="shopify")
+                return _Acted("refused", "Shopify offers no way to revert this fulfillment request now.",
+                              system="shopify")
             if action is FulfillmentOrderAction.RELEASE_HOLD:  # never, whatever asked: an app may fulfil at once
-                raise Refused("Cancel Assist never releases a hold; cancel the held order as it is.", system="shopify")
+                return _Acted("refused", "Cancel Assist never releases a hold; cancel the held order as it is.",
+                              system="shopify")
             revert = self.shopify.revert_fulfillment(fo, action, message=request.message, order_id=state.shopify.id)
             done = FO_ACTIONS.get(revert.action)
             words = done.done if done is not None else "The fulfillment request was reverted"
-            return f"{words} (now {revert.status.lower().replace('_', ' ')}).", revert.request_id
+            return _Acted("ok", f"{words} (now {revert.status.lower().replace('_', ' ')}).", revert.request_id)
         supplier_name = step.supplier or ""
         client = self.suppliers.get(supplier_name)
         if client is None:
-            raise Refused(f"{supplier_title(supplier_name)} is not connected; cancel it on its website.")
+            return _Acted("refused", f"{supplier_title(supplier_name)} is not connected; cancel it on its website.")
         cancelled = client.cancel(step.target or "")
         status = cancelled.status.value.replace("_", " ")
-        return (
-            f"Supplier order {cancelled.order_id} at {supplier_title(supplier_name)}: cancellation sent (now {status}).",
-            None,
-        )
+        return _Acted("ok", f"Supplier order {cancelled.order_id} at {supplier_title(supplier_name)}: "
+                            f"cancellation sent (now {status}).")
 
     def _resolve(
-        self, before: Lookup, request: ActionRequest, step: WalkthroughStep, exc: ActionError
+        self, before: Lookup, request: ActionRequest, step: WalkthroughStep, *, system: str, said: str
     ) -> tuple[Outcome, str, bool]:
-        """A write whose result is unknown: read again and say what actually happened."""
-        system = {"shopify": "Shopify"}.get(exc.system, supplier_title(exc.system) if exc.system else "The remote")
+        """A write whose result is unknown: read again and say what actually happened.
+
+        `system` is the remote that gave no clear answer, `said` what it (or our client) said.
+        """
+        remote = system
+        system = {"shopify": "Shopify"}.get(remote, supplier_title(remote) if remote else "The remote")
         # Whatever fails from here on, the key stays held: the write may still land. A retry is allowed
         # only once the claim goes stale, never by sending it again now.
-        check = _check(system if exc.system and exc.system != "shopify" else "the Shopify admin")
+        check = _check(system if remote and remote != "shopify" else "the Shopify admin")
         try:
             fresh = self.look_up(request.order)
         except ActionError:
-            return ("unknown", f"{self._safe(str(exc))} Reading the order again failed too, so it is not known yet "
+            return ("unknown", f"{self._safe(said)} Reading the order again failed too, so it is not known yet "
                     f"whether it took effect. It was sent once and not again: {check}", False)
         happened = self._happened(before, fresh, request, step)
         if happened:
             return "ok", f"{system} gave no clear answer, but reading the order again shows it worked: {happened}", False
-        return ("unknown", f"{self._safe(str(exc))} Reading the order again shows no change yet. It was sent once "
+        return ("unknown", f"{self._safe(said)} Reading the order again shows no change yet. It was sent once "
                 f"and not again: {check}", False)
 
     def _happened(self, before: Lookup, fresh: Lookup, request: ActionRequest, step: WalkthroughStep) -> str | None:
