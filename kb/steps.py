@@ -178,13 +178,21 @@ SERVICE_RECHECK = timedelta(hours=1)
 _REVERT_PATHS = frozenset({PathId.FULFILLMENT_IN_PROGRESS, PathId.CANCELLATION_PENDING})
 
 
+_SAME_SITUATION: Mapping[SupplierGroup, SupplierSituation] = MappingProxyType({
+    SupplierGroup.PENDING: SupplierSituation.PENDING,
+    SupplierGroup.SHIPPED: SupplierSituation.SHIPPED,
+    SupplierGroup.CANCELLED: SupplierSituation.CANCELLED,
+})
+
+
 def supplier_situation(so: SupplierOrderState, group: SupplierGroup) -> SupplierSituation:
+    """The group, split by how an active order is cancelled and whether an odd one could be read."""
     if group is SupplierGroup.ACTIVE:
         api = so.cancel_channel is CancelChannel.API
         return SupplierSituation.ACTIVE_BY_API if api else SupplierSituation.ACTIVE_BY_HAND
     if group is SupplierGroup.ODD:
         return SupplierSituation.UNREAD if so.read_error is not None else SupplierSituation.ODD
-    return SupplierSituation(group.value)
+    return _SAME_SITUATION[group]
 
 
 def refund_owed(f: Facts) -> bool:
