@@ -188,10 +188,16 @@ class Assistant:
         activity: ActivityStore,
         sandbox: Sandbox | None = None,
         clock: Callable[[], datetime] = _now,
+        read_clock: Callable[[], datetime] = _now,
+        supplier_site: Callable[[str, str], None] | None = None,
     ) -> None:
+        """`read_clock` stamps each reading (the remote's time: the sandbox's own clock on the sandbox);
+        `supplier_site` is the merchant's click on a supplier's site when a world simulates it (the sandbox)."""
         self.settings = settings
         self._clock = clock
-        self.mode: Literal["sandbox", "live"] = "sandbox" if sandbox is not None else "live"
+        self._read_clock = read_clock
+        self._supplier_site = supplier_site
+        self.mode: Literal["sandbox", "live"] = settings.mode
         self.shop = settings.shopify.shop if settings.shopify else ""
         self.shopify = shopify
         self.suppliers = dict(suppliers)
@@ -246,8 +252,8 @@ class Assistant:
         return Lookup(state=state, walkthrough=decide(state), read_at=now)
 
     def _now(self) -> datetime:
-        """Now, on the sandbox's clock in the sandbox (its requests and answers are stamped with it)."""
-        return self.sandbox.now() if self.sandbox is not None else _now()
+        """When a reading is taken, on the remote's clock (the sandbox stamps its answers with its own)."""
+        return self._read_clock()
 
     def _customer_notified(self, shop_state: ShopifyOrderState) -> bool | None:
         """Whether our cancel of this order asked Shopify to email the customer (None: not cancelled by us)."""
@@ -567,9 +573,9 @@ class Assistant:
             client.order_url(target) if client else None
         )
         message = f"Open supplier order {target} on {supplier_title(supplier_name)} and click \u201cCancel order\u201d there."
-        if self.sandbox is not None and supplier is not None and supplier.cancel_channel is CancelChannel.MANUAL:
+        if self._supplier_site is not None and supplier is not None and supplier.cancel_channel is CancelChannel.MANUAL:
             try:
-                self.sandbox.simulate_manual_supplier_cancel(supplier_name, target)
+                self._supplier_site(supplier_name, target)
             except Exception as exc:  # the simulated website refusing is an answer, not a crash
                 message += f" (Sandbox: the simulated website did not cancel it: {self._safe(str(exc))})"
             else:
@@ -899,6 +905,8 @@ def build_assistant(
         activity=ActivityStore(wired.activity_location, secrets=secrets, namespace=wired.activity_namespace),
         sandbox=sandbox,
         clock=clock,
+        read_clock=sandbox.now if sandbox is not None else _now,
+        supplier_site=sandbox.simulate_manual_supplier_cancel if sandbox is not None else None,
     )
 
 
