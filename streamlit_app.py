@@ -3,11 +3,12 @@
 On every run it first decides who may see a live shop (`actions.access`): with `[auth]` in
 secrets.toml a visitor who is not signed in (Streamlit's OpenID Connect, `st.login`) or not on
 `[cancel_assist] allowed_users` gets only the sign-in page; without `[auth]` a live shop is served
-to this computer only. Once per session it loads the settings, builds the one `Assistant` (the
-sandbox is per session) acting for the signed-in agent, and reads the deep link
-(`?order=1001&ticket=ZD-42`) into a validated `Context`; on every run it shows the mode banner and
-routes. `CANCEL_ASSIST_SANDBOX_REPLY_DELAY` (seconds, read by `actions.settings`) sets how long the
-simulated fulfillment service and sellers take to answer, for demos and browser tests.
+to this computer only. Once per session it loads the settings, gets the `Assistant` (one sandbox per
+server process, shared by every session, so a reload or a second tab shows what the Activity page
+records) acting for the signed-in agent, and reads the deep link (`?order=1001&ticket=ZD-42`) into a
+validated `Context`; on every run it shows the mode banner and routes. `CANCEL_ASSIST_SANDBOX_REPLY_DELAY`
+(seconds, read by `actions.settings`) sets how long the simulated fulfillment service and sellers take to
+answer, for demos and browser tests.
 """
 
 from __future__ import annotations
@@ -54,15 +55,30 @@ def _live_assistant(fingerprint: str, _settings: Any) -> Any:
     return build_assistant(_settings)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _shared_sandbox_assistant(fingerprint: str, _settings: Any) -> Any:
+    """One sandbox assistant per configuration, shared by every session of this server process.
+
+    A reload (a new session) or a second tab then sees what the first tab did, and so does the
+    Activity page (which reads the same log): the demo never contradicts its own record.
+    "Reset demo" in the sandbox controls puts the demo orders back for every session.
+    """
+    from actions.assistant import build_assistant
+
+    return build_assistant(_settings)
+
+
 def _build_assistant() -> Any:
-    """The session's assistant: live when Shopify is configured, else a fresh sandbox per session."""
+    """The session's assistant: live when Shopify is configured, else the server's one sandbox."""
     from actions.assistant import build_assistant
     from actions.settings import load_settings
 
     settings = load_settings(_secrets(), os.environ)
     if settings.mode == "live":
         return _live_assistant(settings.fingerprint(), settings)
-    return build_assistant(settings)
+    if settings.sandbox_persist:  # kept in a file that every session and the CLI share
+        return build_assistant(settings)
+    return _shared_sandbox_assistant(settings.fingerprint(), settings)
 
 
 def _os_user() -> str | None:

@@ -35,6 +35,7 @@ from actions.replies import CancelPreview, customer_reply, preview_cancel
 from actions.settings import AppSettings
 from actions.shopify import ShopifyClient, reverted
 from actions.suppliers import SupplierClient, UnconfiguredSupplier, read_supplier_orders, validate_order_id
+from kb.card import Card, first_screen
 from kb.hand_check import HAND_STATUS_WORDS, HandStatus, checked_words, hand_checked_state, is_stale, stale_words
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
 from kb.paths import decide, revert_action_for
@@ -383,9 +384,14 @@ class Assistant:
         """The cancel dialog's starting choice: no refund when nothing is left or a chargeback is open."""
         return CancelOptions(refund=default_refund(lookup.state.shopify))
 
-    def customer_reply(self, lookup: Lookup) -> str:
-        """The Markdown reply for the customer's ticket, from the order's outcome."""
-        return customer_reply(lookup.state, lookup.walkthrough)
+    def customer_reply(self, lookup: Lookup, *, markdown: bool = True) -> str:
+        """The reply for the customer's ticket, from the order's outcome (Markdown, or plain text)."""
+        return customer_reply(lookup.state, lookup.walkthrough, markdown=markdown)
+
+    def first_screen(self, lookup: Lookup) -> Card:
+        """What the walkthrough's first screen says; on the sandbox, that its simulated answers come in seconds."""
+        reply = self.sandbox.reply_delay if self.sandbox is not None else None
+        return first_screen(lookup.walkthrough, reply_seconds=reply)
 
     def link(self, base_url: str, order: str, ticket: str | None = None) -> str:
         """The deep link for this order (and ticket)."""

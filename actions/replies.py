@@ -271,8 +271,21 @@ def _attention_reply(state: OrderState) -> list[str]:
     ]
 
 
-def customer_reply(state: OrderState, walkthrough: Walkthrough) -> str:
-    """A copyable Markdown reply for the ticket: what was cancelled, the refund, and what happens next."""
+_MARKUP = re.compile(r"\\(.)|\*\*")
+
+
+def as_plain_text(reply: str) -> str:
+    """A reply without its Markdown: bold markers dropped, escaped characters as typed (for helpdesks that show raw text)."""
+    return _MARKUP.sub(lambda m: m.group(1) or "", reply)
+
+
+def customer_reply(state: OrderState, walkthrough: Walkthrough, *, markdown: bool = True) -> str:
+    """A copyable reply for the ticket: what was cancelled, the refund, and what happens next (Markdown or plain)."""
+    text = _customer_reply(state, walkthrough)
+    return text if markdown else as_plain_text(text)
+
+
+def _customer_reply(state: OrderState, walkthrough: Walkthrough) -> str:
     path = walkthrough.path
     if path is PathId.ALREADY_CANCELLED or state.shopify.is_cancelled:
         body = _cancelled_reply(state)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import gc
 import re
+from dataclasses import dataclass
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,11 @@ __all__ = [
     "cached_lookup",
     "current_context",
     "escape_md",
+    "plain",
+    "busy",
+    "finish_queued",
+    "has_lookup",
+    "start_once",
     "forget_lookups",
     "get_assistant",
     "is_done",
@@ -116,18 +122,37 @@ def progress_key(order_id: str, step: WalkthroughStep) -> str:
     """The widget key of a manual step's checkbox (namespaced by the order's id)."""
     return state_key("progress", order_id, step_key(step))
 
-# Markdown (and the HTML Markdown allows) is escaped in anything that comes from outside.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
+# Every ASCII punctuation character: each may start Markdown, HTML, an autolink (`www.`, `http:`, `a@b`),
+# a directive (`:red[...]`), maths (`$`) or an entity (`&`).
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 
 
-def escape_md(text: object) -> str:
-    """Make remote or knowledge-base text safe to show inside st.markdown (no markup, no HTML)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text).replace("\r", " ").replace("\n", " "))
+def plain(text: object) -> str:
+    """`text` as plain words inside anything Streamlit renders as Markdown (alerts, captions, labels, cells).
+
+    The one helper for every string a person typed or a remote system sent: each punctuation character
+    becomes a numeric character reference, which Markdown shows as that character and never reads as
+    syntax. So no emphasis, link, image, autolink, HTML or maths, and no visible backslash (a
+    backslash escape leaves one when a renderer does not take it, and does not stop `http://` autolinks).
+    The text reads the same; only an invisible word joiner stands before each `.`, `:` and `@`.
+    Line breaks become spaces: an echo is one line.
+    """
+    return _PUNCTUATION.sub(_reference, " ".join(str(text).splitlines()))
+
+
+def _reference(match: re.Match[str]) -> str:
+    char = match.group()
+    # Streamlit's Markdown also finds links in the decoded text (`www.x.y`, `http://`, `a@b.c`): an
+    # invisible word joiner before `.`, `:` and `@` keeps those from ever reading as one.
+    return ("\u2060" if char in ".:@" else "") + f"&#{ord(char)};"
+
+
+escape_md = plain  # the earlier name, kept for the pages and helpers that import it
 
 
 def table(rows: list[dict[str, object]]) -> None:
-    """Show rows with st.table, every cell escaped: st.table renders each cell as Markdown (links, images)."""
-    st.table([{name: escape_md(value) for name, value in row.items()} for row in rows])
+    """Show rows with st.table, every cell plain: st.table renders each cell as Markdown (links, images)."""
+    st.table([{name: plain(value) for name, value in row.items()} for row in rows])
 
 
 # --- the deep-link context --------------------------------------------------------------------
@@ -252,8 +277,7 @@ def mode_banner(assistant: Assistant) -> None:
     """Say loudly whether this session talks to a live shop or to the sandbox."""
     if assistant.mode == "sandbox":
         st.warning(
-            "**Sandbox**: a simulated shop and simulated suppliers. Nothing real is changed; "
-            "add Shopify credentials to work on a live shop.",
+            "**Sandbox**: a simulated shop and suppliers; nothing real changes.",
             icon="🧪",
         )
     else:
@@ -339,3 +363,86 @@ def run_once(op: str, fn: Callable[[], Any], result_key: str, after: Callable[[A
     pending = _uninterrupted(publish)
     if pending is not None:
         raise pending
+
+
+# --- an action with visible progress ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Queued:
+    """A pressed button's action, waiting for the script body to run it inside a progress box."""
+
+    op: str
+    fn: Callable[[], Any]
+    result_key: str
+    after: Callable[[Any], None] | None
+    progress: str  # what is happening, in words ("Cancelling… on Shopify")
+
+
+_QUEUES = state_key("queued")  # slot -> the action queued there (one at a time)
+
+
+def _queues() -> dict[str, _Queued]:
+    """This session's queued actions by slot: a plain dict, like the run-once ledger (no yield points)."""
+    return st.session_state.setdefault(_QUEUES, {})
+
+
+def start_once(op: str, fn: Callable[[], Any], result_key: str, after: Callable[[Any], None] | None,
+               progress: str, slot: str) -> None:
+    """A button's `on_click`: claim `op` (as `run_once` does) and leave the call for `finish_queued(slot)`.
+
+    The callback itself sends nothing, so the run it starts can first draw the page with every button
+    of `slot` disabled (`busy(slot)`) and a progress box saying what happens, then send. The mark and
+    the queue entry are set together with no session-state access between them, so a rerun request
+    (a second click) can never leave one without the other.
+    """
+    ops, queues = _ops(), _queues()
+    if op in ops or slot in queues:
+        return
+    ops[op] = _IN_FLIGHT
+    queues[slot] = _Queued(op=op, fn=fn, result_key=result_key, after=after, progress=progress)
+
+
+def busy(slot: str) -> bool:
+    """True while an action of `slot` is queued or running: its buttons are drawn disabled."""
+    return slot in _queues()
+
+
+def finish_queued(slot: str) -> None:
+    """Run the action queued for `slot` inside `st.status` (its words), keep its result, then rerun.
+
+    A rerun request that interrupts the page before the call returns sent nothing (`fn` reads session
+    state only before its one assistant call): the action stays queued and the next run sends it. Once
+    the call has returned, it leaves the queue and its result is published in full before any rerun is
+    let through, so what the remote system answered is never lost and never asked for twice.
+    """
+    ops, queues = _ops(), _queues()
+    queued = queues.get(slot)
+    if queued is None:
+        return
+    with st.status(queued.progress, state="running") as status:
+        try:
+            result: Any = queued.fn()
+        except ActionError as exc:
+            result = Failure(message=str(exc))
+        except ValidationError as exc:
+            problems = "; ".join(err["msg"] for err in exc.errors(include_input=False, include_url=False))
+            result = Failure(message=f"Those options cannot be sent: {problems}")
+        del queues[slot]
+        ops[queued.op] = result
+
+        def publish() -> None:
+            st.session_state[queued.result_key] = result
+            if queued.after is not None:
+                queued.after(result)
+
+        pending = _uninterrupted(publish)
+        if pending is not None:
+            raise pending
+        status.update(state="complete")
+    st.rerun()
+
+
+def has_lookup(order: str) -> bool:
+    """True when the order has a reading in this session (showing it sends nothing)."""
+    return st.session_state.get(_lookup_key(order)) is not None

@@ -6,10 +6,12 @@ page is left), so progress survives page switches for the whole session.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from kb.guide import Guide, GuideError, Step, guide_names, link_guides, load_guide
-from pages._ui import ensure_frame, escape_md, state_key
+from pages._ui import ensure_frame, escape_md, page_query, state_key
 
 ensure_frame()
 
@@ -59,8 +61,9 @@ def _selected_name(names: tuple[str, ...]) -> str:
 
 
 def _app_links(markdown: str) -> str:
-    """Point links to sibling guides at this page (`?guide=<name>#<section>`)."""
-    return link_guides(markdown, lambda name, anchor: f"?guide={name}" + (f"#{anchor}" if anchor else ""))
+    """Point links to sibling guides at this page (`?guide=<name>&order=..&ticket=..#<section>`), keeping the order and ticket."""
+    return link_guides(markdown, lambda name, anchor: "?" + urlencode({"guide": name, **page_query()})
+                       + (f"#{anchor}" if anchor else ""))
 
 
 def _callouts(warnings: tuple[str, ...], notes: tuple[str, ...]) -> None:

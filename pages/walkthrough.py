@@ -1,22 +1,28 @@
 """The walkthrough (default page): one order, the path it is on, and the guide's checklist with its buttons.
 
-Thin by design: statuses, paths, previews and replies all come from the assistant and `kb`; this file
-only lays them out. The order is read once per look-up and kept in session state, so a checkbox click
-sends nothing; it is read again on Refresh, after an action, or for a new order.
+Thin by design: statuses, paths, card words, previews and replies all come from the assistant and `kb`;
+this file only lays them out. The first screen is one card under the order heading (the path, why, and
+the next action's button, or what we wait for and "Check now"); the quiet checklist, the supplier
+orders, the ticket panel and the sandbox controls come below it. The order is read once per look-up
+and kept in session state, so a checkbox click sends nothing (and reruns only the checklist); it is
+read again on Refresh / Check now, after an action, or for a new order. Every remote call runs inside
+a progress box with its buttons disabled, then the page reruns on the fresh reading.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 from pydantic import ValidationError
 
 from actions.assistant import ActionRequest, ActionResult, Assistant, Lookup
 from actions.errors import ActionError, InputError
+from kb.card import READING, REFUND_METHOD_NOTE, Card, first_sentence, progress_words, step_line
 from kb.guide import Step as GuideStep
-from kb.guide import load_guide
-from kb.state import CancelOptions, CancelReason, FulfillmentOrderAction, RefundDestination, RefundTiming
+from kb.guide import link_guides, load_guide
+from kb.state import CancelOptions, CancelReason, RefundDestination, RefundTiming
 from kb.suppliers import supplier_title
 from kb.walkthrough import ActionId, StepStatus, WalkthroughStep
 from pages._authorise import authorise_panel
@@ -30,38 +36,35 @@ from pages._ui import (
     Context,
     Failure,
     action_key,
+    busy,
     cancel_option_key,
     cached_lookup,
     current_context,
-    escape_md,
+    finish_queued,
     forget_lookups,
     get_assistant,
+    has_lookup,
     is_done,
     page_query,
+    plain,
     progress_key,
     run_once,
     set_context,
+    start_once,
     state_key,
     step_key,
     store_lookup,
-    table,
 )
 
 ensure_frame()
 
-_BADGES = {
-    StepStatus.DONE: "✅ done",
-    StepStatus.NEXT: "➡️ next",
-    StepStatus.BLOCKED: "⛔ blocked",
-    StepStatus.NOT_NEEDED: "➖ not needed",
+_ICONS = {
+    StepStatus.DONE: "✅",
+    StepStatus.NEXT: "➡️",
+    StepStatus.BLOCKED: "⛔",
+    StepStatus.NOT_NEEDED: "➖",
 }
 _OPEN = (StepStatus.NEXT, StepStatus.BLOCKED)  # manual steps the merchant can tick off
-_REVERT_LABELS = {
-    FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER: "Cancel the fulfillment request",
-    FulfillmentOrderAction.REQUEST_CANCELLATION: "Ask the fulfillment service to cancel",
-    FulfillmentOrderAction.MARK_AS_OPEN: "Mark the items as open again",
-    FulfillmentOrderAction.RELEASE_HOLD: "Release the hold",
-}
 _REFUND_WORDS = {RefundTiming.NOW: "Refund now", RefundTiming.LATER: "Refund later"}
 _REFUND_TO_WORDS = {RefundDestination.ORIGINAL: "Original payment method", RefundDestination.STORE_CREDIT: "Store credit"}
 _REASON_WORDS = {
@@ -72,7 +75,8 @@ _REASON_WORDS = {
     CancelReason.STAFF: "Staff error",
     CancelReason.OTHER: "Other",
 }
-
+CARD_KEY = "ca-first-screen"  # the card's container key (CSS class st-key-ca-first-screen)
+_DIALOG_SLOT = "dialog"
 
 
 # --- keys per order -------------------------------------------------------------------------------
@@ -89,6 +93,16 @@ def _dialog_key(order: str) -> str:
 def _op(order: str, lookup: Lookup, action: ActionId, target: str | None) -> str:
     """The run-once id: one action, on one target, from one reading of the order."""
     return f"{order}|{action.value}|{target or '-'}|{lookup.read_at.isoformat()}"
+
+
+def _slot(order: str) -> str:
+    """The progress slot of an order's page actions (its buttons are disabled while one runs)."""
+    return f"page|{order}"
+
+
+def _guide_url(name: str, anchor: str | None = None) -> str:
+    """The Guide page on guide `name` (and section `anchor`), keeping this order and ticket in the link."""
+    return "guide?" + urlencode({"guide": name, **page_query()}) + (f"#{anchor}" if anchor else "")
 
 
 # --- the order box ----------------------------------------------------------------------------------
@@ -111,81 +125,44 @@ def _submit_order() -> None:
     st.session_state.pop(_result_key(ctx.order), None)
 
 
-def _order_box(ctx: Context) -> None:
+def _order_form(ctx: Context) -> None:
     st.session_state.setdefault(ORDER_BOX, ctx.query_params().get("order", ""))
     st.session_state.setdefault(TICKET_BOX, ctx.ticket or "")
     with st.form(state_key("order-form"), border=False):
         left, right, button = st.columns([3, 2, 1], vertical_alignment="bottom")
-        left.text_input("Order", key=ORDER_BOX, placeholder="#1001, 1001, an order id or its admin URL",
-                        max_chars=200)
+        # No max_chars on the order box: a long paste must reach the parser, which says "too long".
+        left.text_input("Order", key=ORDER_BOX, placeholder="#1001, 1001, an order id or its admin URL")
         right.text_input("Ticket (optional)", key=TICKET_BOX, placeholder="ZD-42", max_chars=64)
         button.form_submit_button("Look up", key=LOOK_UP, type="primary", on_click=_submit_order)
     if st.session_state.get(INPUT_ERROR):
-        st.error(escape_md(st.session_state[INPUT_ERROR]))
+        st.error(plain(st.session_state[INPUT_ERROR]))
 
 
-# --- the order summary --------------------------------------------------------------------------------
+def _order_box(ctx: Context) -> None:
+    """With an order open, the box waits folded at the top (unless what was typed needs an answer)."""
+    if ctx.order is None:
+        _order_form(ctx)
+        return
+    with st.expander("Look up another order", expanded=bool(st.session_state.get(INPUT_ERROR))):
+        _order_form(ctx)
 
 
-def _summary(lookup: Lookup) -> None:
-    shop = lookup.state.shopify
-    st.subheader(f"Order {escape_md(shop.name)}")
-    cols = st.columns(4)
-    cols[0].caption("Customer")
-    cols[0].text(shop.customer_name or shop.customer_email or "—")
-    cols[1].caption("Total")
-    cols[1].text(str(shop.total))
-    cols[2].caption("Payment")
-    cols[2].text(_words(shop.financial_status.value if shop.financial_status else "unknown"))
-    cols[3].caption("Fulfillment")
-    cols[3].text(_words(shop.fulfillment_status.value))
-    if shop.is_cancelled:
-        st.caption(f"Cancelled on Shopify at {shop.cancelled_at:%Y-%m-%d %H:%M} UTC.")
-    if lookup.state.suppliers:
-        st.caption("Supplier orders (live status)")
-        table([
-            {
-                "Supplier": supplier_title(so.supplier),
-                "Order": so.order_id,
-                "Status": _words(so.status.value) + (f" ({so.raw_status})" if so.raw_status else ""),
-                "How to cancel": so.read_error or so.cancel_note or _words(so.cancel_channel.value),
-            }
-            for so in lookup.state.suppliers
-        ])
-    st.caption(f"Read at {lookup.read_at:%H:%M:%S} UTC.")
+# --- the order heading ----------------------------------------------------------------------------------
 
 
 def _words(value: str) -> str:
     return value.replace("_", " ").lower()
 
 
-# --- the path ---------------------------------------------------------------------------------------------
-
-
-def _cited(cites: str) -> str:
-    guide_name, _, section_id = cites.partition("#")
-    try:
-        guide = load_guide(guide_name)
-        return f"{guide.title} › {guide.section(section_id).title}"
-    except (KeyError, OSError, ValueError):
-        return cites
-
-
-def _path(lookup: Lookup) -> None:
-    wt = lookup.walkthrough
-    st.header(wt.title, anchor="path")
-    st.markdown(escape_md(wt.explanation))
-    st.caption(f"From the guide: {escape_md(_cited(wt.cites))}")
-    st.page_link("pages/guide.py", label="Open the guide", icon="📖",
-                 query_params={**page_query(), "guide": wt.cites.partition("#")[0]})
-    for warning in wt.warnings:
-        st.warning(escape_md(warning), icon="⚠️")
-    nxt = wt.next_step
-    if nxt is not None:
-        st.info(f"**Next step:** {escape_md(nxt.title)}", icon="➡️")
-    if wt.check_again_after is not None:
-        hours = max(1, int(wt.check_again_after.total_seconds() // 3600))
-        st.caption(f"Check again in about {hours} hour{'s' if hours != 1 else ''}.")
+def _heading(order: str, lookup: Lookup) -> None:
+    shop = lookup.state.shopify
+    st.header(f"Order {plain(shop.name)}", anchor=False)
+    facts = [shop.customer_name or shop.customer_email or "", str(shop.total),
+             _words(shop.financial_status.value if shop.financial_status else "unknown"),
+             _words(shop.fulfillment_status.value)]
+    if shop.is_cancelled and shop.cancelled_at is not None:
+        facts.append(f"cancelled {shop.cancelled_at:%Y-%m-%d %H:%M} UTC")
+    st.caption(plain(" · ".join(f for f in facts if f)) + f" · read at {lookup.read_at:%H:%M:%S} UTC")
 
 
 # --- actions ---------------------------------------------------------------------------------------------
@@ -210,17 +187,17 @@ def _request(ctx: Context, lookup: Lookup, step: WalkthroughStep, options: Cance
                          options=options)
 
 
-def _action_button(ctx: Context, order: str, lookup: Lookup, step: WalkthroughStep, label: str, *,
-                   primary: bool = False) -> None:
+def _action_button(ctx: Context, order: str, lookup: Lookup, step: WalkthroughStep, label: str) -> None:
     op = _op(order, lookup, step.action, step.target)
     st.button(
-        label, key=action_key(order, step), type="primary" if primary else "secondary", disabled=is_done(op),
-        on_click=run_once, args=(op, lambda: _run(_request(ctx, lookup, step)), _result_key(order),
-                                 _after_action(order)),
+        label, key=action_key(order, step), type="primary", disabled=is_done(op) or busy(_slot(order)),
+        on_click=start_once, args=(op, lambda: _run(_request(ctx, lookup, step)), _result_key(order),
+                                   _after_action(order), progress_words(step), _slot(order)),
     )
 
 
 def _open_dialog(order: str, which: str) -> None:
+    st.session_state.pop(_result_key(order), None)  # the dialog is the newest thing said
     st.session_state[_dialog_key(order)] = which
 
 
@@ -228,30 +205,130 @@ def _close_dialog(order: str) -> None:
     st.session_state[_dialog_key(order)] = None
 
 
-def _step_buttons(ctx: Context, order: str, lookup: Lookup, step: WalkthroughStep) -> None:
-    action = step.action
-    supplier = supplier_title(step.supplier)
-    if action is None or step.status is StepStatus.NOT_NEEDED:
-        return
-    if action is ActionId.CHECK_SUPPLIER:
-        _action_button(ctx, order, lookup, step, f"Re-check {supplier}", primary=step.status is StepStatus.NEXT)
-        return
-    if action is ActionId.OPEN_SUPPLIER:
-        if step.status is StepStatus.NEXT:
-            _action_button(ctx, order, lookup, step, f"Open the order at {supplier} to cancel it", primary=True)
-        return
-    if step.status is not StepStatus.NEXT:
-        return
-    if action is ActionId.REVERT_FULFILLMENT:
-        label = _REVERT_LABELS.get(step.revert, "Revert the fulfillment request") if step.revert else \
-            "Revert the fulfillment request"
-        _action_button(ctx, order, lookup, step, label, primary=True)
-    elif action is ActionId.CANCEL_SUPPLIER:
-        st.button(f"Cancel at {supplier}…", key=action_key(order, step), type="primary",
+def _next_button(ctx: Context, order: str, lookup: Lookup, step: WalkthroughStep, label: str) -> None:
+    """The card's one button: a confirmation dialog for the cancels, the action itself for the rest."""
+    if step.action is ActionId.CANCEL_SUPPLIER:
+        st.button(label, key=action_key(order, step), type="primary", disabled=busy(_slot(order)),
                   on_click=_open_dialog, args=(order, f"supplier:{step.target}"))
-    elif action is ActionId.CANCEL_ORDER:
-        st.button("Cancel on Shopify…", key=action_key(order, step), type="primary",
+    elif step.action is ActionId.CANCEL_ORDER:
+        st.button(label, key=action_key(order, step), type="primary", disabled=busy(_slot(order)),
                   on_click=_open_dialog, args=(order, "shopify"))
+    else:
+        _action_button(ctx, order, lookup, step, label)
+
+
+def _reread(order: str) -> Lookup | Failure:
+    try:
+        return get_assistant().look_up(order)
+    except ActionError as exc:
+        return Failure(message=str(exc))
+
+
+def _after_reread(order: str) -> Any:
+    def keep(reading: Lookup | Failure) -> None:
+        st.session_state[state_key("lookup", order)] = reading  # a failed read is kept too: no hammering
+    return keep
+
+
+def _refresh_button(where: Any, order: str, lookup: Lookup | None, label: str, key: str, *,
+                    primary: bool = False) -> None:
+    """Read the order again (Refresh, Check now): the old messages go, the new state is shown."""
+    stamp = lookup.read_at.isoformat() if lookup is not None else "failed"
+    op = f"{order}|read|{stamp}|{key}"
+
+    def start() -> None:
+        st.session_state.pop(_result_key(order), None)
+        start_once(op, lambda: _reread(order), state_key("reread", order), _after_reread(order), READING,
+                   _slot(order))
+
+    where.button(label, key=key, disabled=busy(_slot(order)), on_click=start,
+                 type="primary" if primary else "secondary", icon="🔄")
+
+
+# --- the first screen ------------------------------------------------------------------------------------
+
+
+def _card(ctx: Context, order: str, lookup: Lookup, card: Card) -> None:
+    with st.container(border=True, key=CARD_KEY):
+        st.subheader(card.title, anchor="path")
+        step = card.step
+        if card.kind == "wait":  # what we wait for is the why; then when to look again, and Check now
+            st.markdown(f"⏳ {plain(card.waiting_for)}")
+            st.caption(plain(card.look_again))
+            _refresh_button(st, order, lookup, "Check now", state_key("check-now", order), primary=True)
+        else:
+            st.markdown(plain(card.why))
+        if card.kind == "act" and step is not None and card.label:
+            _next_button(ctx, order, lookup, step, card.label)
+        elif card.kind == "by_hand" and step is not None:
+            form = _card_form(card)
+            if form is None:
+                st.markdown(f"**Next, by hand:** {plain(step.title)}. {plain(step_line(step))}")
+                _by_hand_controls(order, lookup, step)
+            elif form is ActionId.FIND_SUPPLIER_ORDER:  # the question the Shopify cancel waits on, answered here
+                supplier_panel(ctx, order, lookup, _result_key(order))
+            else:
+                hand_check_panel(ctx, order, lookup, _result_key(order))
+        if card.kind != "wait":
+            _refresh_button(st, order, lookup, "Refresh", state_key("refresh", order))
+        _last_result(order)
+        # A pressed button's call runs here, in a progress box under the buttons (drawn disabled above).
+        finish_queued(_slot(order))
+        cited = lookup.walkthrough.cites.partition("#")
+        st.markdown(f"📖 [Why: {_cited(lookup.walkthrough.cites)}]({_guide_url(cited[0], cited[2] or None)})")
+
+
+_FORMS = (ActionId.FIND_SUPPLIER_ORDER, ActionId.CHECK_BY_HAND)  # next steps answered in a form, not a button
+
+
+def _card_form(card: Card) -> ActionId | None:
+    """The supplier question the card asks itself (its next step is answered in a form), if any."""
+    step = card.step
+    if card.kind == "by_hand" and step is not None and step.action in _FORMS:
+        return step.action
+    return None
+
+
+def _by_hand_controls(order: str, lookup: Lookup, step: WalkthroughStep) -> None:
+    so = next((so for so in lookup.state.suppliers if so.order_id == step.target), None)
+    if so is not None and so.order_url:
+        st.link_button(f"Open the order at {supplier_title(so.supplier)}", so.order_url, icon="↗️")
+    if _tickable(step):
+        _progress_box(lookup.state.shopify.id, step, "Done")
+
+
+def _cited(cites: str) -> str:
+    guide_name, _, section_id = cites.partition("#")
+    try:
+        guide = load_guide(guide_name)
+        return f"{guide.title} › {guide.section(section_id).title}"
+    except (KeyError, OSError, ValueError):
+        return cites
+
+
+def _warnings(card: Card) -> None:
+    for warning in card.warnings:
+        st.warning(plain(warning), icon="⚠️")
+
+
+# --- the last result ------------------------------------------------------------------------------------------
+
+
+def _last_result(order: str) -> None:
+    result = st.session_state.get(_result_key(order))
+    if result is None:
+        return
+    if isinstance(result, Failure):
+        st.error(plain(result.message))
+        return
+    if result.ok:
+        st.success(plain(result.message), icon="✅")
+    elif result.already_done:
+        st.info(plain(result.message), icon="ℹ️")
+    else:
+        st.error(plain(result.message))
+    if result.url:
+        st.link_button("Open the supplier order", result.url, icon="↗️")
 
 
 # --- the checklist ----------------------------------------------------------------------------------------
@@ -264,68 +341,90 @@ def _toggle_progress(order_id: str, step_key: str, widget_key: str) -> None:
         st.session_state[state_key("progress-error", order_id)] = str(exc)
 
 
+@st.cache_resource(show_spinner=False)
 def _guide_steps() -> dict[str, GuideStep]:
-    """The cancel guide's steps by id (read once per run; an unreadable guide just shows no bodies)."""
+    """The cancel guide's steps by id (an unreadable guide just shows no bodies)."""
     try:
         return {step.id: step for step in load_guide("cancel-an-order").steps}
     except (OSError, ValueError):
         return {}
 
 
-def _checklist(ctx: Context, order: str, lookup: Lookup) -> None:
-    assistant = get_assistant()
-    order_id = lookup.state.shopify.id
+def _tickable(step: WalkthroughStep) -> bool:
     guide = _guide_steps()
-    st.subheader("Checklist")
-    manual = [s for s in lookup.walkthrough.steps
-              if s.status in _OPEN and s.step_id in guide and guide[s.step_id].kind == "manual"]
-    if any(progress_key(order_id, s) not in st.session_state for s in manual):
+    return step.status in _OPEN and step.step_id in guide and guide[step.step_id].kind == "manual"
+
+
+def _progress_box(order_id: str, step: WalkthroughStep, label: str) -> None:
+    key = progress_key(order_id, step)
+    if key not in st.session_state:
         try:
-            ticked = assistant.activity.progress(order_id)
+            ticked = get_assistant().activity.progress(order_id)
         except ActionError as exc:
-            st.error(escape_md(exc))
+            st.session_state[state_key("progress-error", order_id)] = str(exc)
             ticked = frozenset()
-        for s in manual:
-            st.session_state.setdefault(progress_key(order_id, s), step_key(s) in ticked)
-    for step in lookup.walkthrough.steps:
+        st.session_state[key] = step_key(step) in ticked
+    st.checkbox(label, key=key, on_change=_toggle_progress, args=(order_id, step_key(step), key))
+
+
+def _guide_text(step: WalkthroughStep) -> str | None:
+    text = _guide_steps().get(step.step_id)
+    if text is None or not text.body:
+        return None
+    return link_guides(text.body, _guide_url)  # our own guide: Markdown without HTML, links to the Guide page
+
+
+def _step_row(order_id: str, step: WalkthroughStep, card_step: WalkthroughStep | None) -> None:
+    line = f"{_ICONS[step.status]} **{plain(step.title)}** · {plain(step_line(step))}"
+    guide = _guide_steps().get(step.step_id)
+    if guide is not None:
+        line += f" [guide]({_guide_url('cancel-an-order', guide.section_id)})"
+    if step.status is StepStatus.NEXT:
         with st.container(border=True):
-            badge, body = st.columns([1, 5])
-            badge.markdown(f"**{_BADGES[step.status]}**")
-            body.markdown(f"**{escape_md(step.title)}**")
-            if step.reason:
-                body.caption(escape_md(step.reason))
-            text = guide[step.step_id].body if step.step_id in guide else None
+            st.markdown(line)
+            text = _guide_text(step)
             if text:
-                with body.expander("What the guide says"):
-                    st.markdown(text)  # our own guide, Markdown without HTML
-            with body:
-                _step_buttons(ctx, order, lookup, step)
-            if step in manual:
-                key = progress_key(order_id, step)
-                body.checkbox("Done by hand", key=key, on_change=_toggle_progress,
-                              args=(order_id, step_key(step), key))
-    if st.session_state.get(state_key("progress-error", order_id)):
-        st.error(escape_md(st.session_state.pop(state_key("progress-error", order_id))))
-
-
-# --- the last result ------------------------------------------------------------------------------------------
-
-
-def _last_result(order: str) -> None:
-    result = st.session_state.get(_result_key(order))
-    if result is None:
-        return
-    if isinstance(result, Failure):
-        st.error(escape_md(result.message))
-        return
-    if result.ok:
-        st.success(escape_md(result.message), icon="✅")
-    elif result.already_done:
-        st.info(escape_md(result.message), icon="ℹ️")
+                with st.expander("What the guide says"):
+                    st.markdown(text)
     else:
-        st.error(escape_md(result.message))
-    if result.url:
-        st.link_button("Open the supplier order", result.url, icon="↗️")
+        st.markdown(line)
+    if _tickable(step) and step != card_step:
+        _progress_box(order_id, step, f"Done by hand: {step.title}")
+
+
+@st.fragment
+def _checklist(order: str, lookup: Lookup, card_step: WalkthroughStep | None) -> None:
+    """The guide's steps, quiet: one line each, not-needed ones behind one toggle (reruns only itself)."""
+    order_id = lookup.state.shopify.id
+    steps = lookup.walkthrough.steps
+    hidden = sum(1 for s in steps if s.status is StepStatus.NOT_NEEDED)
+    top, toggle = st.columns([3, 2], vertical_alignment="bottom")
+    top.subheader("Checklist", anchor=False)
+    show_all = toggle.toggle(f"Show all steps ({hidden} not needed)", key=state_key("all-steps", order),
+                             disabled=hidden == 0)
+    for step in steps:
+        if step.status is StepStatus.NOT_NEEDED and not show_all:
+            continue
+        _step_row(order_id, step, card_step)
+    if st.session_state.get(state_key("progress-error", order_id)):
+        st.error(plain(st.session_state.pop(state_key("progress-error", order_id))))
+
+
+# --- the supplier orders ------------------------------------------------------------------------------------
+
+
+def _supplier_orders(lookup: Lookup) -> None:
+    if not lookup.state.suppliers:
+        return
+    lines = []
+    for so in lookup.state.suppliers:
+        status = _words(so.status.value) + (f" ({so.raw_status})" if so.raw_status else "")
+        text = f"{supplier_title(so.supplier)} order {so.order_id}: {status}"
+        if so.read_error:
+            text += f". Could not be read: {first_sentence(so.read_error)}"
+        lines.append(f"- {plain(text)}")
+    st.caption("Supplier orders (live status)")
+    st.markdown("\n".join(lines))
 
 
 # --- confirmations ------------------------------------------------------------------------------------------------
@@ -343,25 +442,27 @@ def _cancel_options(order: str) -> CancelOptions:
     )
 
 
-def _confirm_cancel_body(ctx: Context, order: str, lookup: Lookup, step: WalkthroughStep) -> None:
+def _confirm_cancel_body(ctx: Context, order: str, lookup: Lookup, step: WalkthroughStep, card: Card) -> None:
     ss = st.session_state
+    running = busy(_dialog_slot(order))
     ss.setdefault(cancel_option_key(order, "refund"), get_assistant().default_cancel_options(lookup).refund)
     ss.setdefault(cancel_option_key(order, "refund_to"), RefundDestination.ORIGINAL)
     ss.setdefault(cancel_option_key(order, "reason"), CancelReason.CUSTOMER)
     ss.setdefault(cancel_option_key(order, "restock"), True)
     ss.setdefault(cancel_option_key(order, "notify"), False)
     st.radio("Refund", list(RefundTiming), key=cancel_option_key(order, "refund"), horizontal=True,
-             format_func=_REFUND_WORDS.get)
+             format_func=_REFUND_WORDS.get, disabled=running)
     if ss[cancel_option_key(order, "refund")] is RefundTiming.NOW:
         st.radio("Refund to", list(RefundDestination), key=cancel_option_key(order, "refund_to"), horizontal=True,
-                 format_func=_REFUND_TO_WORDS.get)
+                 format_func=_REFUND_TO_WORDS.get, disabled=running)
     st.caption("A refund goes back to the original payment method, or as store credit if you choose it. With "
                "'Refund later' you refund from the order page afterwards.")
     st.selectbox("Reason for cancellation", list(CancelReason), key=cancel_option_key(order, "reason"),
-                 format_func=_REASON_WORDS.get)
-    st.text_input("Staff note (only your staff sees it)", key=cancel_option_key(order, "staff_note"), max_chars=255)
-    st.checkbox("Restock the items", key=cancel_option_key(order, "restock"))
-    st.checkbox("Send the customer a cancellation notice", key=cancel_option_key(order, "notify"))
+                 format_func=_REASON_WORDS.get, disabled=running)
+    st.text_input("Staff note (only your staff sees it)", key=cancel_option_key(order, "staff_note"), max_chars=255,
+                  disabled=running)
+    st.checkbox("Restock the items", key=cancel_option_key(order, "restock"), disabled=running)
+    st.checkbox("Send the customer a cancellation notice", key=cancel_option_key(order, "notify"), disabled=running)
     try:
         options = _cancel_options(order)
     except ValidationError:
@@ -369,40 +470,47 @@ def _confirm_cancel_body(ctx: Context, order: str, lookup: Lookup, step: Walkthr
         return
     preview = get_assistant().preview_cancel(lookup, options)
     st.markdown("**What will happen**")
-    st.markdown("\n".join(f"- {escape_md(line)}" for line in preview.summary))
+    st.markdown("\n".join(f"- {plain(line)}" for line in preview.summary))
+    for warning in card.dialog_warnings:  # "cannot be undone" here, once (the refund note is the caption above)
+        if warning == REFUND_METHOD_NOTE:
+            continue
+        st.caption(f"⚠️ {plain(warning)}")
     op = _op(order, lookup, ActionId.CANCEL_ORDER, step.target)
     st.button(
-        "Confirm: cancel the order", key=cancel_option_key(order, "confirm"), type="primary", disabled=is_done(op),
-        on_click=run_once,
+        "Confirm: cancel the order", key=cancel_option_key(order, "confirm"), type="primary",
+        disabled=is_done(op) or running, on_click=start_once,
         args=(op, lambda: _run(_request(ctx, lookup, step, _cancel_options(order))), _result_key(order),
-              _after_action(order)),
+              _after_action(order), progress_words(step), _dialog_slot(order)),
     )
-    if is_done(op):
-        st.rerun()  # leave the dialog: the page shows the outcome
+    finish_queued(_dialog_slot(order))  # "Cancelling…" here, Confirm disabled, then the page shows the outcome
 
 
 def _confirm_supplier_body(ctx: Context, order: str, lookup: Lookup, step: WalkthroughStep) -> None:
     supplier = supplier_title(step.supplier)
-    st.markdown(f"Cancel supplier order **{escape_md(step.target or '')}** at {escape_md(supplier)}? "
+    st.markdown(f"Cancel supplier order **{plain(step.target or '')}** at {plain(supplier)}? "
                 "A cancelled supplier order cannot be reopened.")
     op = _op(order, lookup, ActionId.CANCEL_SUPPLIER, step.target)
     st.button(
         f"Confirm: cancel at {supplier}", key=state_key("confirm-supplier", order, step.target), type="primary",
-        disabled=is_done(op), on_click=run_once,
-        args=(op, lambda: _run(_request(ctx, lookup, step)), _result_key(order), _after_action(order)),
+        disabled=is_done(op) or busy(_dialog_slot(order)), on_click=start_once,
+        args=(op, lambda: _run(_request(ctx, lookup, step)), _result_key(order), _after_action(order),
+              progress_words(step), _dialog_slot(order)),
     )
-    if is_done(op):
-        st.rerun()
+    finish_queued(_dialog_slot(order))
 
 
-def _dialogs(ctx: Context, order: str, lookup: Lookup) -> None:
+def _dialog_slot(order: str) -> str:
+    return f"{_DIALOG_SLOT}|{order}"
+
+
+def _dialogs(ctx: Context, order: str, lookup: Lookup, card: Card) -> None:
     which = st.session_state.get(_dialog_key(order))
     if not which:
         return
     steps = {s.action: s for s in lookup.walkthrough.steps if s.status is StepStatus.NEXT and s.action}
     if which == "shopify" and ActionId.CANCEL_ORDER in steps:
         dialog = st.dialog("Cancel the order on Shopify", width="large", on_dismiss=lambda: _close_dialog(order))
-        dialog(_confirm_cancel_body)(ctx, order, lookup, steps[ActionId.CANCEL_ORDER])
+        dialog(_confirm_cancel_body)(ctx, order, lookup, steps[ActionId.CANCEL_ORDER], card)
     elif which.startswith("supplier:"):
         target = which.removeprefix("supplier:")
         step = next((s for s in lookup.walkthrough.steps if s.action is ActionId.CANCEL_SUPPLIER
@@ -421,17 +529,20 @@ def _dialogs(ctx: Context, order: str, lookup: Lookup) -> None:
 
 def _ticket_panel(ctx: Context, order: str, lookup: Lookup) -> None:
     assistant = get_assistant()
-    st.subheader("For the ticket")
-    base = st.context.url or "http://localhost:8501/"
-    try:
-        link = assistant.link(base, order, ctx.ticket)
-    except ActionError as exc:
-        st.error(escape_md(exc))
-    else:
-        st.caption("Link for this ticket (opens this order here, and records actions against the ticket)")
-        st.code(link, language=None)
-    st.caption("Reply to the customer (Markdown, copy it into the ticket)")
-    st.code(assistant.customer_reply(lookup), language="markdown", wrap_lines=True)
+    with st.expander("For the ticket: its link and the reply to the customer", icon="✉️"):
+        base = st.context.url or "http://localhost:8501/"
+        try:
+            link = assistant.link(base, order, ctx.ticket)
+        except ActionError as exc:
+            st.error(plain(exc))
+        else:
+            st.caption("Link for this ticket (opens this order here, and records actions against the ticket)")
+            st.code(link, language=None)
+        markdown = st.toggle("Markdown", key=state_key("reply-markdown"),
+                             help="For helpdesks that render Markdown; plain text otherwise.")
+        st.caption("Reply to the customer: copy it with the button at the top right of the box")
+        st.code(assistant.customer_reply(lookup, markdown=markdown), language="markdown" if markdown else None,
+                wrap_lines=True)
 
 
 # --- the sandbox panel ------------------------------------------------------------------------------------------------
@@ -446,6 +557,7 @@ def _sandbox_call(order: str | None, fn: Any, *args: Any, **kwargs: Any) -> None
         st.session_state.pop(state_key("sandbox-message"), None)
     if order is not None:
         store_lookup(order, None)
+        st.session_state.pop(_result_key(order), None)
 
 
 def _reset_sandbox() -> None:
@@ -461,7 +573,9 @@ def _sandbox_panel(order: str | None, lookup: Lookup | None) -> None:
     if sandbox is None:
         return
     with st.expander("Sandbox controls", icon="🧪"):
-        st.button("Reset the sandbox to its demo orders", key=state_key("sandbox", "reset"), on_click=_reset_sandbox)
+        st.caption("One sandbox for every tab and reload of this server: the Activity page and every tab show "
+                   "the same demo. Reset demo puts every demo order back for everyone.")
+        st.button("Reset demo", key=state_key("sandbox", "reset"), on_click=_reset_sandbox)
         st.text_input("Faults on demand", key=state_key("sandbox", "faults"),
                       placeholder="shopify:throttled, aliexpress:5xx, cj:timeout")
         st.button("Apply faults", key=state_key("sandbox", "apply-faults"), on_click=lambda: _sandbox_call(
@@ -476,31 +590,34 @@ def _sandbox_panel(order: str | None, lookup: Lookup | None) -> None:
             for so in lookup.state.suppliers:
                 left, right = st.columns(2)
                 name = supplier_title(so.supplier)
-                left.button(f"Simulate seller reply: {name} {escape_md(so.order_id)} accepts",
+                left.button(f"Simulate seller reply: {name} {plain(so.order_id)} accepts",
                             key=state_key("sandbox", "seller-accept", so.order_id),
                             on_click=lambda so=so: _sandbox_call(order, sandbox.simulate_seller_reply, so.supplier,
                                                                  so.order_id, accept=True))
-                right.button(f"Simulate seller reply: {name} {escape_md(so.order_id)} refuses",
+                right.button(f"Simulate seller reply: {name} {plain(so.order_id)} refuses",
                              key=state_key("sandbox", "seller-reject", so.order_id),
                              on_click=lambda so=so: _sandbox_call(order, sandbox.simulate_seller_reply, so.supplier,
                                                                   so.order_id, accept=False))
         if st.session_state.get(state_key("sandbox-message")):
-            st.info(escape_md(st.session_state[state_key("sandbox-message")]))
+            st.info(plain(st.session_state[state_key("sandbox-message")]))
 
 
 # --- the page -------------------------------------------------------------------------------------------------------------
 
 
-def _refresh(order: str) -> None:
-    store_lookup(order, None)
+def _read(assistant: Assistant, order: str) -> Lookup | Failure:
+    if has_lookup(order):
+        return cached_lookup(assistant, order)
+    with st.spinner(READING):
+        return cached_lookup(assistant, order)
 
 
 def _show() -> None:
     assistant: Assistant = get_assistant()
     ctx = current_context()
-    st.title("Cancel an order")
-    _order_box(ctx)
     if ctx.order is None:
+        st.title("Cancel an order")
+        _order_box(ctx)
         st.info("Enter the order to cancel (from the ticket or the Shopify admin) to see what to do, step by step.")
         _sandbox_panel(None, None)
         return
@@ -508,23 +625,30 @@ def _show() -> None:
     link = ctx.query_params()
     if st.query_params.to_dict() != link:  # the address bar shows this order's deep link (sent once, not per rerun)
         st.query_params.from_dict(link)
-    lookup = cached_lookup(assistant, order)
+    _order_box(ctx)
+    lookup = _read(assistant, order)
     if isinstance(lookup, Failure):
-        st.error(escape_md(lookup.message))
-        st.button("Try again", key=state_key("refresh", order), on_click=_refresh, args=(order,))
+        st.header(f"Order {plain(order)}", anchor=False)
+        st.error(plain(lookup.message))
+        _refresh_button(st, order, None, "Try again", state_key("refresh", order))
+        finish_queued(_slot(order))
         _sandbox_panel(order, None)
         return
-    _last_result(order)
-    _summary(lookup)
-    st.button("Refresh", key=state_key("refresh", order), icon="🔄", on_click=_refresh, args=(order,))
-    _path(lookup)
+    card = assistant.first_screen(lookup)
+    _heading(order, lookup)
+    _card(ctx, order, lookup, card)
+    _warnings(card)
     authorise_panel(ctx, order, lookup)  # follow-ups: where it stands, "finish it for me" while it waits
-    supplier_panel(ctx, order, lookup, _result_key(order))  # no supplier order known: enter it, or "none placed"
-    hand_check_panel(ctx, order, lookup, _result_key(order))  # unreadable supplier orders: what the site shows
-    _checklist(ctx, order, lookup)
+    form = _card_form(card)  # the supplier questions come here unless the card asks them itself
+    if form is not ActionId.FIND_SUPPLIER_ORDER:
+        supplier_panel(ctx, order, lookup, _result_key(order))  # no supplier order known: enter it, or "none placed"
+    if form is not ActionId.CHECK_BY_HAND:
+        hand_check_panel(ctx, order, lookup, _result_key(order))  # unreadable supplier orders: what the site shows
+    _checklist(order, lookup, card.step if card.kind == "by_hand" else None)
+    _supplier_orders(lookup)
     _ticket_panel(ctx, order, lookup)
     _sandbox_panel(order, lookup)
-    _dialogs(ctx, order, lookup)
+    _dialogs(ctx, order, lookup, card)
 
 
 _show()

@@ -10,7 +10,12 @@ from kb.state import DisplayFinancialStatus, DisplayFulfillmentStatus, SupplierS
 from kb.walkthrough import PathId
 from kb.wording.common import DISPLAY_WORDS, describe, fo_words, listing, order_words
 
-__all__ = ["CANCEL_PATHS", "warnings"]
+__all__ = ["CANCEL_PATHS", "IRREVERSIBLE_CANCEL", "REFUND_METHOD_NOTE", "warnings"]
+
+# The two warnings that belong with one control (the cancel confirmation), not on the page (`kb.card`).
+IRREVERSIBLE_CANCEL = "Cancelling on Shopify cannot be undone."
+REFUND_METHOD_NOTE = ("A refund can only go to the original payment method; a customer who no longer has it must "
+                      "claim the funds from their bank or payment provider.")
 
 # Paths that end with cancelling on Shopify: the cancel's own warnings belong to them.
 CANCEL_PATHS = frozenset({PathId.CANCELLABLE, PathId.FULFILLMENT_IN_PROGRESS, PathId.CANCELLATION_PENDING})
@@ -72,9 +77,8 @@ def _before_the_cancel(f: Facts, path: PathId) -> list[str]:
                    "sends no refund.")
     if path in CANCEL_PATHS:
         if not f.unpaid_manual:
-            out.append("A refund can only go to the original payment method; a customer who no longer has it "
-                       "must claim the funds from their bank or payment provider.")
-        out.append("Cancelling on Shopify cannot be undone.")
+            out.append(REFUND_METHOD_NOTE)
+        out.append(IRREVERSIBLE_CANCEL)
     for fo in f.held:
         fraud = "HIGH_RISK_OF_FRAUD" in fo.hold_reasons
         out.append(

@@ -183,3 +183,9 @@ def test_a_guide_link_opens_that_guide(at: AppTest) -> None:
 def test_an_unknown_guide_link_is_ignored(at: AppTest) -> None:
     _open_guide(at, guide="../../etc/passwd")
     assert at.title[0].value == CANCEL.title
+
+
+def test_links_to_the_other_guide_keep_the_order_and_ticket(at: AppTest) -> None:
+    _open_guide(at, order="1003", ticket="ZD-42")
+    markdown = "\n".join(m.value for m in at.markdown)
+    assert "(?guide=revert-fulfillment-request&order=1003&ticket=ZD-42)" in markdown

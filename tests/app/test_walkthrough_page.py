@@ -19,6 +19,7 @@ from pages._ui import (
     action_key,
     cancel_option_key,
     escape_md,
+    plain,
     progress_key,
     state_key,
 )
@@ -64,25 +65,50 @@ def _press_next(at: AppTest, order: str, *, refund: RefundTiming = RefundTiming.
     return step.action
 
 
+def _path_title(at: AppTest) -> list[str]:
+    """The first screen card's title (the path), or [] when the page shows no card."""
+    return [h.value for h in at.subheader if h.value != "Checklist"][:1]
+
+
+def _step_icons(at: AppTest) -> list[str]:
+    return [m.value.split()[0] for m in at.markdown if m.value.split() and m.value.split()[0] in _BADGE.values()
+            and " **" in m.value]
+
+
 @pytest.mark.parametrize("order", DEMO)
-def test_every_demo_order_shows_its_path_title_next_step_and_checklist(open_app, order: str) -> None:
+def test_every_demo_order_shows_its_path_and_next_action_first_and_a_quiet_checklist(open_app, order: str) -> None:
     assistant = new_assistant()
-    expected = assistant.look_up(order).walkthrough
+    lookup = assistant.look_up(order)
+    expected, card = lookup.walkthrough, assistant.first_screen(lookup)
     at = open_app({"order": order.lstrip("#"), "ticket": "ZD-42"}, assistant=assistant)
 
     assert not at.exception
-    assert [h.value for h in at.header] == [expected.title]
+    assert _path_title(at) == [expected.title]
     assert expected.title in (PATH_TITLES[expected.path], FOLLOW_UP_TITLE)
     if order in DEMO_PATHS:  # the seed says which path each demo order is there to show
         assert expected.path.value == DEMO_PATHS[order]
-    infos = [i.value for i in at.info]
-    if expected.next_step is not None:
-        assert f"**Next step:** {escape_md(expected.next_step.title)}" in infos
-    else:
-        assert not any(v.startswith("**Next step:**") for v in infos)
-    badges = [m.value.strip("*").split()[0] for m in at.markdown if m.value.startswith("**") and
-              m.value.strip("*").split()[0] in _BADGE.values()]
-    assert badges == [_BADGE[s.status] for s in expected.steps]
+    if card.kind == "act":
+        assert at.button(key=action_key(order, card.step)).label == card.label
+    elif card.kind == "wait":
+        assert at.button(key=state_key("check-now", order)).label == "Check now"
+        assert any(plain(card.waiting_for) in m.value for m in at.markdown)
+    # Quiet: the not-needed steps wait behind one toggle; each shown step is one line with its icon.
+    assert _step_icons(at) == [_BADGE[s.status] for s in expected.steps if s.status is not StepStatus.NOT_NEEDED]
+    at.toggle(key=state_key("all-steps", order)).set_value(True).run()
+    assert _step_icons(at) == [_BADGE[s.status] for s in expected.steps]
+    # Each warning once, and the two that belong with the cancel confirmation not on the page.
+    warnings = [w.value for w in at.warning if "Sandbox" not in w.value]
+    assert warnings == [plain(w) for w in card.warnings]
+    assert not any("cannot be undone" in w or "original payment method" in w for w in warnings)
+
+
+def test_the_walkthrough_wording_comes_from_the_assistant_not_the_page() -> None:
+    assistant = new_assistant()
+    card = assistant.first_screen(assistant.look_up("#1003"))
+    assert card.kind == "act" and card.label == "Ask the fulfillment service to cancel"
+    assert card.why.endswith(".") and card.why.count(". ") == 0
+    waiting = assistant.first_screen(assistant.look_up("#1005"))
+    assert waiting.kind == "wait" and "few seconds" in (waiting.look_again or "")
 
 
 def test_the_sandbox_is_shown_prominently(open_app) -> None:
@@ -101,7 +127,7 @@ def test_pressing_the_actions_in_order_ends_already_cancelled_with_the_activity_
 
     assert pressed[-1] is ActionId.CANCEL_ORDER
     # Cancelled with refund later and no notice to the customer: the follow-up is still to do.
-    assert [h.value for h in at.header] == [FOLLOW_UP_TITLE]
+    assert _path_title(at) == [FOLLOW_UP_TITLE]
     assert _lookup(at, order).walkthrough.next_step.step_id == "shopify-refund-later"
     assert any("cancelled on Shopify" in s.value for s in at.success)
     records = assistant.activity.list(order=order)
@@ -293,7 +319,7 @@ def test_an_order_typed_in_the_box_becomes_the_context(open_app) -> None:
     at.text_input(key=TICKET_BOX).input("ZD-9")
     at.button(key=LOOK_UP).click().run()
     assert not at.exception
-    assert [h.value for h in at.header] == [PATH_TITLES[PathId.FULFILLED]]
+    assert _path_title(at) == [PATH_TITLES[PathId.FULFILLED]]
     assert any("?order=1006&ticket=ZD-9" in c.value for c in at.code)
 
 
@@ -345,7 +371,11 @@ def test_the_ticket_gets_a_deep_link_and_a_customer_reply(open_app) -> None:
     at = open_app({"order": "1004", "ticket": "ZD-42"}, assistant=assistant)
     codes = [c.value for c in at.code]
     assert any(c.endswith("?order=1004&ticket=ZD-42") for c in codes)
-    assert assistant.customer_reply(_lookup(at, "#1004")).strip() in codes
+    plain_reply = assistant.customer_reply(_lookup(at, "#1004"), markdown=False)
+    assert plain_reply.strip() in codes, "plain text by default: helpdesks that show raw text show no asterisks"
+    assert "**" not in plain_reply and "#1004" in plain_reply
+    at.toggle(key=state_key("reply-markdown")).set_value(True).run()
+    assert assistant.customer_reply(_lookup(at, "#1004")).strip() in [c.value for c in at.code]
 
 
 def test_an_order_without_a_supplier_order_asks_for_its_number(open_app) -> None:
@@ -364,13 +394,13 @@ def test_an_order_without_a_supplier_order_asks_for_its_number(open_app) -> None
 def test_sandbox_reset_brings_the_demo_orders_back(open_app) -> None:
     assistant = new_assistant()
     at = open_app({"order": "1003"}, assistant=assistant)
-    first = at.header[0].value
+    first = _path_title(at)
     assert _press_next(at, "#1003") is ActionId.REVERT_FULFILLMENT
     assert _lookup(at, "#1003").walkthrough.next_step.action is not ActionId.REVERT_FULFILLMENT
 
     at.button(key=state_key("sandbox", "reset")).click().run()
     assert not at.exception
-    assert at.header[0].value == first
+    assert _path_title(at) == first
     assert _lookup(at, "#1003").walkthrough.next_step.action is ActionId.REVERT_FULFILLMENT
 
 
@@ -386,9 +416,10 @@ def test_what_a_supplier_says_about_its_order_is_shown_as_text_never_as_markdown
     assistant.look_up = hostile_supplier
     at = open_app({"order": "1005"}, assistant=assistant)
     assert not at.exception
-    cells = table_cells(at)
-    assert any(escape_md(HOSTILE) in cell for cell in cells)
-    assert not [cell for cell in cells if "](" in cell]
+    assert not at.table, "no st.table on the walkthrough"
+    shown = [m.value for m in at.markdown]
+    assert any(plain(HOSTILE) in m for m in shown)
+    assert not [m for m in shown if HOSTILE in m or "evil.example" in m]
 
 
 def test_no_secret_is_ever_shown(open_app) -> None:
@@ -418,11 +449,11 @@ def test_a_fault_on_demand_is_shown_as_a_clear_error_never_a_traceback(open_app)
     at.button(key=state_key("sandbox", "apply-faults")).click().run()
     at.button(key=state_key("refresh", "#1001")).click().run()
     assert not at.exception
-    assert at.error and not at.header
+    assert at.error and not _path_title(at)
     at.text_input(key=state_key("sandbox", "faults")).input("")
     at.button(key=state_key("sandbox", "apply-faults")).click().run()
     at.button(key=state_key("refresh", "#1001")).click().run()
-    assert [h.value for h in at.header] == [PATH_TITLES[PathId.CANCELLABLE]]
+    assert _path_title(at) == [PATH_TITLES[PathId.CANCELLABLE]]
 
 
 def test_a_fault_spec_that_makes_no_sense_is_said_plainly(open_app) -> None:
@@ -463,7 +494,7 @@ def test_the_sandbox_can_be_forced_even_with_credentials(open_app, monkeypatch: 
     at = open_app({"order": "1001"}, secrets=LIVE_SECRETS, fresh_assistant=False)
     assert not at.exception
     assert any("Sandbox" in w.value for w in at.warning)
-    assert [h.value for h in at.header] == [PATH_TITLES[PathId.CANCELLABLE]]
+    assert _path_title(at) == [PATH_TITLES[PathId.CANCELLABLE]]
 
 
 def test_invalid_settings_are_shown_clearly_and_the_guide_still_opens(open_app) -> None:

@@ -43,7 +43,7 @@ def test_a_ticket_link_walks_order_1003_to_cancelled_and_the_activity_shows_the_
     page.goto(f"{app_url}/?order=1003&ticket=ZD-42")
     expect(page.get_by_text("Sandbox", exact=False).first).to_be_visible()
     expect(page.get_by_role("heading", name=PATH_TITLES[PathId.FULFILLMENT_IN_PROGRESS])).to_be_visible()
-    expect(page.get_by_test_id("stTable").first).to_contain_text("3041872215631003")
+    expect(page.get_by_test_id("stMain")).to_contain_text("3041872215631003")
     expect(page.get_by_role("heading", name="Checklist")).to_be_visible()
     settled(page)
     _shoot(page, screenshot_dir, "walkthrough-1003.png")

@@ -1,0 +1,151 @@
+"""The first screen of a walkthrough, in words: what a merchant needs before scrolling. Pure.
+
+`first_screen(walkthrough)` answers: the path in a title, why in one sentence, and either the next
+action (with its button label), or what we are waiting for and when to look again, or "nothing left
+to do". The checklist below it gets one line per step from `step_line`. Pages only lay this out;
+every word here comes from the walkthrough `kb.paths.decide` built.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from kb.state import FulfillmentOrderAction
+from kb.suppliers import supplier_title
+from kb.walkthrough import ActionId, StepStatus, Walkthrough, WalkthroughStep
+from kb.wording.warnings import IRREVERSIBLE_CANCEL, REFUND_METHOD_NOTE
+
+__all__ = [
+    "IRREVERSIBLE_CANCEL",
+    "REFUND_METHOD_NOTE",
+    "Card",
+    "CardKind",
+    "action_label",
+    "first_screen",
+    "READING",
+    "first_sentence",
+    "progress_words",
+    "step_line",
+]
+
+_DIALOG_WARNINGS = frozenset({IRREVERSIBLE_CANCEL, REFUND_METHOD_NOTE})
+
+_REVERT_LABELS = {
+    FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER: "Cancel the fulfillment request",
+    FulfillmentOrderAction.REQUEST_CANCELLATION: "Ask the fulfillment service to cancel",
+    FulfillmentOrderAction.MARK_AS_OPEN: "Mark the items as open again",
+    FulfillmentOrderAction.RELEASE_HOLD: "Release the hold",
+}
+
+# A sentence ends at . ! or ? followed by a space (not inside an amount such as 12.50 or an id).
+_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s|$)", re.DOTALL)
+
+CardKind = Literal["act", "wait", "by_hand", "done"]
+
+
+class Card(BaseModel):
+    """The first screen: `kind` says which of its parts apply."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: CardKind
+    title: str
+    why: str  # one sentence
+    step: WalkthroughStep | None = None  # the next step (act, wait, by_hand)
+    label: str | None = None  # the next action's button (act)
+    waiting_for: str | None = None  # what we wait for (wait)
+    look_again: str | None = None  # when to look again (wait)
+    warnings: tuple[str, ...] = ()  # the walkthrough's warnings that belong on the page (each once)
+    dialog_warnings: tuple[str, ...] = ()  # the ones that belong with the cancel confirmation
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text` (all of it when there is no sentence end)."""
+    match = _SENTENCE.match(text.strip())
+    return match.group(1) if match else text.strip()
+
+
+def action_label(step: WalkthroughStep) -> str | None:
+    """The label of a step's button, or None when the step offers none (done, not needed, by hand)."""
+    action = step.action
+    if action is None or step.status is StepStatus.NOT_NEEDED:
+        return None
+    supplier = supplier_title(step.supplier) if step.supplier else "the supplier"
+    if action is ActionId.CHECK_SUPPLIER:
+        return f"Re-check {supplier}"
+    if step.status is not StepStatus.NEXT:
+        return None
+    if action is ActionId.OPEN_SUPPLIER:
+        return f"Open the order at {supplier} to cancel it"
+    if action is ActionId.REVERT_FULFILLMENT:
+        return _REVERT_LABELS.get(step.revert, "Revert the fulfillment request") if step.revert else \
+            "Revert the fulfillment request"
+    if action is ActionId.CANCEL_SUPPLIER:
+        return f"Cancel at {supplier}…"
+    if action is ActionId.CANCEL_ORDER:
+        return "Cancel on Shopify…"
+    return None
+
+
+def step_line(step: WalkthroughStep) -> str:
+    """One line for the checklist: what was found (done), why (next), what unblocks it (blocked)."""
+    return first_sentence(step.reason)
+
+
+def progress_words(step: WalkthroughStep) -> str:
+    """What is happening while a step's action runs (shown in the progress box)."""
+    supplier = supplier_title(step.supplier) if step.supplier else "the supplier"
+    action = step.action
+    if action is ActionId.CHECK_SUPPLIER:
+        return f"Reading the order at {supplier}…"
+    if action is ActionId.OPEN_SUPPLIER:
+        return f"Preparing the order at {supplier}…"
+    if action is ActionId.REVERT_FULFILLMENT:
+        return f"{action_label(step) or 'Reverting the fulfillment request'}: sending it to Shopify…"
+    if action is ActionId.CANCEL_SUPPLIER:
+        return f"Cancelling… at {supplier}, then reading the order again"
+    if action is ActionId.CANCEL_ORDER:
+        return "Cancelling… on Shopify, then reading the order again"
+    return "Working…"
+
+
+READING = "Reading the order again from Shopify and the suppliers…"
+
+
+def _look_again(after: timedelta | None, reply_seconds: float | None) -> str:
+    if reply_seconds is not None and reply_seconds < 60:
+        return ("On the sandbox the simulated answer comes in a few seconds: press Check now to read it.")
+    if after is None:
+        return "Check again later."
+    hours = max(1, int(after.total_seconds() // 3600))
+    return f"Check again in about {'an hour' if hours == 1 else f'{hours} hours'}."
+
+
+def _is_wait(wt: Walkthrough, step: WalkthroughStep) -> bool:
+    """A next step that only waits for the other side (a service or a seller must answer first)."""
+    if wt.check_again_after is None:
+        return False
+    return step.action is None or (step.action is ActionId.CHECK_SUPPLIER
+                                   and step.step_id == "supplier-confirm-cancelled")
+
+
+def first_screen(wt: Walkthrough, *, reply_seconds: float | None = None) -> Card:
+    """The card under the order heading. `reply_seconds`: the sandbox's simulated answer delay (None live)."""
+    warnings = tuple(w for w in wt.warnings if w not in _DIALOG_WARNINGS)
+    dialog = tuple(w for w in wt.warnings if w in _DIALOG_WARNINGS)
+    base = {"title": wt.title, "why": first_sentence(wt.explanation), "warnings": warnings,
+            "dialog_warnings": dialog}
+    step = wt.next_step
+    if step is None:
+        return Card(kind="done", **base)
+    if _is_wait(wt, step):
+        return Card(kind="wait", step=step, waiting_for=first_sentence(step.reason),
+                    look_again=_look_again(wt.check_again_after, reply_seconds), **base)
+    label = action_label(step)
+    if label is None:
+        return Card(kind="by_hand", step=step, **base)
+    return Card(kind="act", step=step, label=label, **base)
