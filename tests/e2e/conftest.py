@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -190,3 +191,9 @@ _IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test
 def settled(page: Page) -> None:
     """Wait until the app is connected and its script has finished running (no fixed sleep)."""
     page.locator(_IDLE).wait_for(state="attached", timeout=WAIT_MS)
+
+
+def as_shown(text: str) -> re.Pattern[str]:
+    """`text` as the page shows an echoed string: `plain()` puts an invisible word joiner (U+2060) before
+    each `.`, `:` and `@` so no autolink forms. The pattern matches exactly `text` with those joiners."""
+    return re.compile("".join(f"\u2060?{re.escape(c)}" if c in ".:@" else re.escape(c) for c in text))
