@@ -29,6 +29,7 @@ __all__ = [
     "READING",
     "first_sentence",
     "progress_words",
+    "short_why",
     "step_line",
 ]
 
@@ -67,6 +68,18 @@ def first_sentence(text: str) -> str:
     """The first sentence of `text` (all of it when there is no sentence end)."""
     match = _SENTENCE.match(text.strip())
     return match.group(1) if match else text.strip()
+
+
+_WHY_LIMIT = 160  # characters: longer, and the card keeps the sentence's lead (the details are in the checklist)
+
+
+def short_why(text: str) -> str:
+    """The card's one sentence: the first of `text`, cut before its first colon when it runs long."""
+    sentence = first_sentence(text)
+    lead, colon, _ = sentence.partition(": ")
+    if len(sentence) <= _WHY_LIMIT or not colon:
+        return sentence
+    return lead.rstrip(" .,;") + "."
 
 
 def action_label(step: WalkthroughStep) -> str | None:
@@ -137,7 +150,7 @@ def first_screen(wt: Walkthrough, *, reply_seconds: float | None = None) -> Card
     """The card under the order heading. `reply_seconds`: the sandbox's simulated answer delay (None live)."""
     warnings = tuple(w for w in wt.warnings if w not in _DIALOG_WARNINGS)
     dialog = tuple(w for w in wt.warnings if w in _DIALOG_WARNINGS)
-    base = {"title": wt.title, "why": first_sentence(wt.explanation), "warnings": warnings,
+    base = {"title": wt.title, "why": short_why(wt.explanation), "warnings": warnings,
             "dialog_warnings": dialog}
     step = wt.next_step
     if step is None:

@@ -54,18 +54,22 @@ def _confirm_none(ctx: Context, order: str, lookup: Lookup, result_key: str) -> 
              state_key("none-result", order), _kept(order, result_key))
 
 
-def supplier_panel(ctx: Context, order: str, lookup: Lookup, result_key: str) -> None:
-    """No supplier order known: the question the walkthrough waits on, with both ways to answer it."""
+def supplier_panel(ctx: Context, order: str, lookup: Lookup, result_key: str, *, compact: bool = False) -> None:
+    """No supplier order known: the question the walkthrough waits on, with both ways to answer it.
+
+    `compact`: asked inside the first-screen card (whose sentence already says no number was found), so
+    the controls come first and the reason a supplier order probably exists follows them.
+    """
     state = lookup.state
     if state.suppliers or state.shopify.is_cancelled:
         return
     asking = next((s for s in lookup.walkthrough.steps if s.action is ActionId.FIND_SUPPLIER_ORDER), None)
-    with st.container(border=True):
-        if asking is not None:
+    with st.container(border=not compact, gap="xsmall" if compact else "small"):
+        if asking is None:
+            st.markdown("**This order names no supplier order.** Enter it to check and cancel it here.")
+        elif not compact:  # in the card, its sentence asks the question: the controls come first
             st.markdown("**Which supplier order is this?** No supplier order number was found on this order.")
             st.caption(escape_md(asking.reason))
-        else:
-            st.markdown("**This order names no supplier order.** Enter it to check and cancel it here.")
         left, right, button = st.columns([2, 3, 2], vertical_alignment="bottom")
         left.selectbox("Supplier", list(SUPPLIER_TITLES), key=state_key("ref-supplier", order),
                        format_func=supplier_title)
@@ -81,6 +85,8 @@ def supplier_panel(ctx: Context, order: str, lookup: Lookup, result_key: str) ->
             ruled = state.no_supplier_order
             ticket = f" for ticket {ruled.ticket}" if ruled.ticket else ""
             st.caption(escape_md(f"Confirmed at {ruled.at:%Y-%m-%d %H:%M} UTC{ticket}: no supplier order was placed."))
+        if asking is not None and compact:
+            st.caption(escape_md(asking.reason))
 
 
 def _record_check(ctx: Context, order: str, lookup: Lookup, so: SupplierOrderState, result_key: str) -> None:
@@ -94,23 +100,34 @@ def _record_check(ctx: Context, order: str, lookup: Lookup, so: SupplierOrderSta
              state_key("hand-result", order, so.order_id), _kept(order, result_key))
 
 
-def hand_check_panel(ctx: Context, order: str, lookup: Lookup, result_key: str) -> None:
-    """Supplier orders that cannot be read (or were checked by hand): the link, and what the site shows."""
+def hand_check_panel(ctx: Context, order: str, lookup: Lookup, result_key: str, *, compact: bool = False) -> None:
+    """Supplier orders that cannot be read (or were checked by hand): the link, and what the site shows.
+
+    `compact`: asked inside the first-screen card, whose sentence already says why it could not be read.
+    """
     for so in lookup.state.suppliers:
         if so.read_error is None and so.source != "manual":
             continue
         title = supplier_title(so.supplier)
-        with st.container(border=True):
-            st.markdown(f"**Check {escape_md(title)} order {escape_md(so.order_id)} by hand**")
+        with st.container(border=not compact, gap="xsmall" if compact else "small"):
+            if compact and not (so.source == "manual" and so.checked_at is not None):
+                st.markdown(f"**Check it by hand:** open {escape_md(title)} order {escape_md(so.order_id)} and say "
+                            "what it shows.")
+            else:
+                st.markdown(f"**Check {escape_md(title)} order {escape_md(so.order_id)} by hand**")
             if so.source == "manual" and so.checked_at is not None:
                 st.caption(escape_md(f"Checked by hand at {so.checked_at:%H:%M} UTC: {so.raw_status or ''}. "
                                      "Say again what it shows once it changes (after you cancel it there, say so)."))
-            else:
+            elif not compact:
                 st.caption(escape_md(f"It could not be read ({so.read_error}). Open it on {title} and say what "
                                      "its order page shows; the walkthrough then follows your answer."))
-            if so.order_url:
+            if so.order_url and not compact:
                 st.link_button(f"Open it on {title}", so.order_url, icon="↗️")
-            st.radio("What the order page shows", list(HandStatus), index=None,
-                     key=state_key("hand-status", order, so.order_id), format_func=HAND_STATUS_WORDS.get)
-            st.button("Record what it shows", key=state_key("hand-save", order, so.order_id), on_click=_record_check,
-                      args=(ctx, order, lookup, so, result_key))
+            st.radio("What the order page shows", list(HandStatus), index=None, horizontal=compact,
+                     key=state_key("hand-status", order, so.order_id), format_func=HAND_STATUS_WORDS.get,
+                     label_visibility="collapsed" if compact else "visible")
+            row = st.container(horizontal=True) if compact else st.container()
+            row.button("Record what it shows", key=state_key("hand-save", order, so.order_id), on_click=_record_check,
+                       args=(ctx, order, lookup, so, result_key))
+            if so.order_url and compact:  # beside Record: the card keeps the whole question on a phone's first screen
+                row.link_button(f"Open it on {title}", so.order_url, icon="↗️")

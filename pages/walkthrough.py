@@ -249,7 +249,7 @@ def _refresh_button(where: Any, order: str, lookup: Lookup | None, label: str, k
 
 
 def _card(ctx: Context, order: str, lookup: Lookup, card: Card) -> None:
-    with st.container(border=True, key=CARD_KEY):
+    with st.container(border=True, key=CARD_KEY, gap="xsmall"):  # tight: its button must fit a phone's first screen
         st.subheader(card.title, anchor="path")
         step = card.step
         if card.kind == "wait":  # what we wait for is the why; then when to look again, and Check now
@@ -266,9 +266,9 @@ def _card(ctx: Context, order: str, lookup: Lookup, card: Card) -> None:
                 st.markdown(f"**Next, by hand:** {plain(step.title)}. {plain(step_line(step))}")
                 _by_hand_controls(order, lookup, step)
             elif form is ActionId.FIND_SUPPLIER_ORDER:  # the question the Shopify cancel waits on, answered here
-                supplier_panel(ctx, order, lookup, _result_key(order))
+                supplier_panel(ctx, order, lookup, _result_key(order), compact=True)
             else:
-                hand_check_panel(ctx, order, lookup, _result_key(order))
+                hand_check_panel(ctx, order, lookup, _result_key(order), compact=True)
         if card.kind != "wait":
             _refresh_button(st, order, lookup, "Refresh", state_key("refresh", order))
         _last_result(order)

@@ -10,8 +10,12 @@ from streamlit.testing.v1 import AppTest
 from pages._ui import ACTIVITY_EXPORT as EXPORT
 from pages._ui import ACTIVITY_ORDER as ORDER_FILTER
 from pages._ui import ACTIVITY_TICKET as TICKET_FILTER
-from pages._ui import escape_md
+from pages._ui import escape_md, state_key
 from tests.app.conftest import HOSTILE, new_assistant, table_cells
+
+OUTCOME_FILTER = state_key("activity", "outcome")
+SINCE_FILTER = state_key("activity", "since")
+UNTIL_FILTER = state_key("activity", "until")
 
 
 def _record(assistant, order_name: str, ticket: str | None, action: str, message: str) -> None:
@@ -99,4 +103,45 @@ def test_each_record_shows_the_options_the_merchant_chose(open_app) -> None:
                               action="cancel_order", options={"reason": "CUSTOMER", "refund": "later", "staff_note": None},
                               outcome="ok", message="cancelled")
     at = _activity(open_app, assistant)
-    assert _rows(at)[0]["Options"] == escape_md("reason: CUSTOMER, refund: later")
+    assert _rows(at)[0]["Options"] == escape_md("Customer changed or cancelled order · Refund later")
+
+
+def test_records_read_in_words_with_the_order_name_and_the_whole_request_id(open_app) -> None:
+    assistant = new_assistant()
+    request_id = "5f0c3a8e-1b2d-4c6f-9e7a-0123456789ab-with-a-long-tail"
+    assistant.activity.record(order_id="gid://shopify/Order/5500000001003", order_name="#1003", ticket="ZD-7",
+                              action="revert_fulfillment", options={"target": "gid://shopify/FulfillmentOrder/5003",
+                                                                    "revert": "REQUEST_CANCELLATION"},
+                              outcome="already_done", message="done before", request_id=request_id)
+    assistant.activity.record(order_id="gid://shopify/Order/5500000009999", order_name="gid://shopify/Order/5500000009999",
+                              ticket=None, action="cancel_order", options={"reason": "INVENTORY"}, outcome="error",
+                              message="failed")
+    at = _activity(open_app, assistant)
+    failed, reverted = _rows(at)
+    assert reverted["Action"] == escape_md("Revert the fulfillment request")
+    assert reverted["Outcome"] == escape_md("Already done")
+    assert reverted["Options"] == escape_md("Ask the fulfillment service to cancel · fulfillment 5003")
+    assert reverted["Request id"] == escape_md(request_id)
+    assert failed["Order"] == escape_md("order 5500000009999") and failed["Options"] == escape_md("Items unavailable")
+    assert "gid://" not in " ".join(str(v) for row in _rows(at) for v in row.values())
+
+
+def test_it_filters_by_outcome_and_by_date(open_app) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    assistant = new_assistant()
+    _record(assistant, "#1001", "ZD-1", "cancel_order", "worked")
+    assistant.activity.record(order_id="gid://shopify/Order/1", order_name="#1002", ticket=None, action="cancel_order",
+                              options={}, outcome="error", message="broke")
+    at = _activity(open_app, assistant)
+    at.selectbox(key=OUTCOME_FILTER).set_value("error").run()
+    assert [row["Message"] for row in _rows(at)] == ["broke"]
+    at.selectbox(key=OUTCOME_FILTER).set_value("").run()
+    today = datetime.now(UTC).date()
+    at.date_input(key=SINCE_FILTER).set_value(today + timedelta(days=1)).run()
+    assert any("Nothing recorded yet" in i.value for i in at.info)
+    at.date_input(key=SINCE_FILTER).set_value(today).run()
+    at.date_input(key=UNTIL_FILTER).set_value(today).run()
+    assert {row["Message"] for row in _rows(at)} == {"worked", "broke"}
+    at.date_input(key=UNTIL_FILTER).set_value(today - timedelta(days=1)).run()
+    assert any("after the To date" in e.value for e in at.error)
