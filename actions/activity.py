@@ -454,35 +454,38 @@ class ActivityStore:
             )
             return int(row.fetchone()[0])
 
-    def count(self, *, order: str | None = None, ticket: str | None = None) -> int:
+    def count(self, *, order: str | None = None, ticket: str | None = None, outcome: str | None = None, since: datetime | None = None, until: datetime | None = None) -> int:
         """How many records match the filters (all of them when none is given)."""
-        where, args = _where(order, ticket)
+        where, args = _where(order, ticket, outcome=outcome, since=since, until=until)
         with self.db.connect() as conn:
             return int(conn.execute(f"SELECT count(*) FROM activity{where}", args).fetchone()[0])
 
     def list(
-        self, *, order: str | None = None, ticket: str | None = None, limit: int = 500, offset: int = 0
+        self, *, order: str | None = None, ticket: str | None = None, limit: int = 500, offset: int = 0,
+        outcome: str | None = None, since: datetime | None = None, until: datetime | None = None,
     ) -> tuple[ActivityRecord, ...]:
         """One page of records, newest first; `order` matches the order id or its name ("#1001" or "1001").
 
         A page is at most `limit` records after skipping `offset`: `count` says how many there are in all,
-        and `records` walks through every one of them.
+        and `records` walks through every one of them. `outcome` keeps one outcome; `since` and `until`
+        keep the records taken at or after, and before, those moments.
         """
-        where, args = _where(order, ticket)
+        where, args = _where(order, ticket, outcome=outcome, since=since, until=until)
         sql = f"{_SELECT}{where} ORDER BY id DESC LIMIT ? OFFSET ?"
         with self.db.connect() as conn:
             rows = conn.execute(sql, [*args, max(0, int(limit)), max(0, int(offset))]).fetchall()
         return tuple(self._row(row) for row in rows)
 
     def records(
-        self, *, order: str | None = None, ticket: str | None = None, batch: int = 500
+        self, *, order: str | None = None, ticket: str | None = None, batch: int = 500,
+        outcome: str | None = None, since: datetime | None = None, until: datetime | None = None,
     ) -> Iterator[ActivityRecord]:
         """Every record that matches, newest first, read `batch` at a time (never all in memory at once).
 
         Records written while this runs are newer than the first one read, so they are left out: the
         walk is over the log as it was when it began.
         """
-        where, args = _where(order, ticket)
+        where, args = _where(order, ticket, outcome=outcome, since=since, until=until)
         size = max(1, int(batch))
         below: int | None = None
         while True:
@@ -497,19 +500,21 @@ class ActivityStore:
                 return
             below = int(rows[-1][0])
 
-    def write_csv(self, out: TextIO, *, order: str | None = None, ticket: str | None = None) -> int:
+    def write_csv(self, out: TextIO, *, order: str | None = None, ticket: str | None = None,
+                  outcome: str | None = None, since: datetime | None = None, until: datetime | None = None) -> int:
         """Stream every record that matches to `out` as CSV (see `to_csv`); returns how many were written."""
         writer = _csv_writer(out)
         written = 0
-        for rec in self.records(order=order, ticket=ticket):
+        for rec in self.records(order=order, ticket=ticket, outcome=outcome, since=since, until=until):
             writer.writerow(_csv_row(rec))
             written += 1
         return written
 
-    def export_csv(self, *, order: str | None = None, ticket: str | None = None) -> str:
+    def export_csv(self, *, order: str | None = None, ticket: str | None = None,
+                   outcome: str | None = None, since: datetime | None = None, until: datetime | None = None) -> str:
         """Every record that matches, as one CSV text (for a download)."""
         out = io.StringIO()
-        self.write_csv(out, order=order, ticket=ticket)
+        self.write_csv(out, order=order, ticket=ticket, outcome=outcome, since=since, until=until)
         return out.getvalue()
 
     def holder(self, key: str) -> ActivityRecord | None:
@@ -882,7 +887,7 @@ def _moved(record_id: int | None, new_ids: dict[int, int]) -> int | None:
     return None if record_id is None else new_ids.get(int(record_id))
 
 
-def _where(order: str | None, ticket: str | None) -> tuple[str, list[Any]]:
+def _where(order: str | None, ticket: str | None, *, outcome: str | None = None, since: datetime | None = None, until: datetime | None = None) -> tuple[str, list[Any]]:
     """The WHERE clause (with its leading space, or empty) and its arguments for the record filters."""
     where: list[str] = []
     args: list[Any] = []
@@ -893,7 +898,21 @@ def _where(order: str | None, ticket: str | None) -> tuple[str, list[Any]]:
     if ticket:
         where.append("ticket = ?")
         args.append(ticket)
+    if outcome:
+        where.append("outcome = ?")
+        args.append(outcome)
+    if since is not None:  # `at` is one ISO 8601 UTC text form (`_iso`): text order is time order
+        where.append("at >= ?")
+        args.append(_iso(_utc(since)))
+    if until is not None:
+        where.append("at < ?")
+        args.append(_iso(_utc(until)))
     return (" WHERE " + " AND ".join(where) if where else ""), args
+
+
+def _utc(moment: datetime) -> datetime:
+    """A naive moment is UTC (never the server's local time)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _csv_writer(out: TextIO) -> Any:

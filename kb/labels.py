@@ -6,6 +6,7 @@ exports show these words instead, so a value renamed here never changes what was
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -72,6 +73,7 @@ REVERT_LABELS: Mapping[str, str] = MappingProxyType({
     FulfillmentOrderAction.RELEASE_HOLD.value: "Release the hold",
 })
 
+_IDENTIFIER = re.compile(r"[a-z]+(?:_[a-z]+)+")  # a stored status such as `seller_approval`
 _GID_NOUNS = {"Order": "order", "FulfillmentOrder": "fulfillment", "Fulfillment": "fulfillment"}
 
 
@@ -130,5 +132,6 @@ def option_words(options: Mapping[str, Any], *, order_name: str | None = None) -
         elif name in ("target", "order_id"):
             words.append(gid_words(text, order_name=order_name))
         else:
-            words.append(f"{name.replace('_', ' ')}: {gid_words(text, order_name=order_name)}")
+            value_words = text.replace("_", " ") if _IDENTIFIER.fullmatch(text) else gid_words(text, order_name=order_name)
+            words.append(f"{name.replace('_', ' ')}: {value_words}")
     return " · ".join(words)

@@ -1,35 +1,66 @@
-"""The activity page: every recorded action, filtered by order and ticket, exportable as CSV.
+"""The activity page: every recorded action, filtered by order, ticket, outcome and date, exportable as CSV.
 
-The record is the activity store's; this page only lists it, a page at a time, and says how many
-records match; the export holds all of them. st.table renders Markdown in its cells,
-so every cell is escaped (`table`).
+The record is the activity store's; this page only lists it, a page at a time, in words (`kb.labels`:
+"Cancel on Shopify", "Refund later", "fulfillment 5003" instead of `cancel_order`, `later` and a GID),
+and says how many records match; the export holds all of them, with the stored values. st.table renders
+Markdown in its cells, so every cell is plain text (`table`). The page is wide so the request id is
+shown whole.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
+
 import streamlit as st
 
 from actions.errors import ActionError, InputError
+from kb.labels import OUTCOME_LABELS, action_label, gid_words, option_words, outcome_label
 from pages._ui import (ACTIVITY_EXPORT, ACTIVITY_ORDER, ACTIVITY_PAGE, ACTIVITY_TICKET, Context, current_context,
-                      ensure_frame, escape_md, get_assistant, table)
+                      ensure_frame, get_assistant, plain, state_key, table)
 
 ensure_frame()
+st.set_page_config(layout="wide")
 
-PAGE_SIZE = 100
+PAGE_SIZE = 25
+ACTIVITY_OUTCOME = state_key("activity", "outcome")
+ACTIVITY_SINCE = state_key("activity", "since")
+ACTIVITY_UNTIL = state_key("activity", "until")
+_ANY = ""
 
 
-def _filters(ctx: Context) -> tuple[Context | None, str | None]:
-    """The validated filters (None and a message when what was typed cannot be an order or ticket)."""
-    st.session_state.setdefault(ACTIVITY_ORDER, ctx.query_params().get("order", ""))
-    st.session_state.setdefault(ACTIVITY_TICKET, ctx.ticket or "")
-    left, right = st.columns(2)
-    left.text_input("Order", key=ACTIVITY_ORDER, placeholder="#1001 (all orders when empty)", max_chars=200)
-    right.text_input("Ticket", key=ACTIVITY_TICKET, placeholder="ZD-42 (all tickets when empty)", max_chars=64)
+class _Wanted:
+    """The validated filters, as the activity store takes them (dates are whole UTC days)."""
+
+    def __init__(self, ctx: Context, outcome: str | None, since: date | None, until: date | None) -> None:
+        self.order, self.ticket, self.outcome = ctx.order, ctx.ticket, outcome
+        self.since = datetime.combine(since, time.min, tzinfo=UTC) if since else None
+        self.until = datetime.combine(until, time.min, tzinfo=UTC) + timedelta(days=1) if until else None
+
+    def args(self) -> dict[str, object]:
+        return {"order": self.order, "ticket": self.ticket, "outcome": self.outcome, "since": self.since,
+                "until": self.until}
+
+
+def _filters(ctx: Context) -> tuple[_Wanted | None, str | None]:
+    """The validated filters (None and a message when what was typed cannot be used)."""
+    ss = st.session_state
+    ss.setdefault(ACTIVITY_ORDER, ctx.query_params().get("order", ""))
+    ss.setdefault(ACTIVITY_TICKET, ctx.ticket or "")
+    order, ticket, outcome, since, until = st.columns([3, 2, 2, 2, 2], vertical_alignment="bottom")
+    order.text_input("Order", key=ACTIVITY_ORDER, placeholder="#1001 (all orders when empty)", max_chars=200)
+    ticket.text_input("Ticket", key=ACTIVITY_TICKET, placeholder="ZD-42 (all tickets when empty)", max_chars=64)
+    outcome.selectbox("Outcome", [_ANY, *OUTCOME_LABELS], key=ACTIVITY_OUTCOME,
+                      format_func=lambda value: OUTCOME_LABELS.get(value, "Any outcome"))
+    since.date_input("From (UTC)", value=None, key=ACTIVITY_SINCE, format="YYYY-MM-DD")
+    until.date_input("To (UTC)", value=None, key=ACTIVITY_UNTIL, format="YYYY-MM-DD")
+    first, last = ss.get(ACTIVITY_SINCE), ss.get(ACTIVITY_UNTIL)
+    if first and last and first > last:
+        return None, "The From date is after the To date."
     try:
-        return Context.from_input(st.session_state[ACTIVITY_ORDER], st.session_state[ACTIVITY_TICKET],
-                                  shop=get_assistant().shop or None), None
+        ctx = Context.from_input(ss[ACTIVITY_ORDER], ss[ACTIVITY_TICKET], shop=get_assistant().shop or None)
     except InputError as exc:
         return None, str(exc)
+    return _Wanted(ctx, ss.get(ACTIVITY_OUTCOME) or None, first, last), None
 
 
 def _show() -> None:
@@ -38,37 +69,37 @@ def _show() -> None:
                "what was asked and what came of it.")
     wanted, problem = _filters(current_context())
     if wanted is None:
-        st.error(escape_md(problem or "Those filters cannot be used."))
+        st.error(plain(problem or "Those filters cannot be used."))
         return
     activity = get_assistant().activity
     try:
-        total = activity.count(order=wanted.order, ticket=wanted.ticket)
+        total = activity.count(**wanted.args())
         if not total:
             st.info("Nothing recorded yet for these filters.")
             return
         first = _page_of(total)
-        records = activity.list(order=wanted.order, ticket=wanted.ticket, limit=PAGE_SIZE, offset=first)
+        records = activity.list(**wanted.args(), limit=PAGE_SIZE, offset=first)
     except ActionError as exc:
-        st.error(escape_md(exc))
+        st.error(plain(exc))
         return
     shown = f"; showing {first + 1:,}–{first + len(records):,}" if total > len(records) else ""
     st.caption(f"{total:,} record{'s' if total != 1 else ''}, newest first{shown}.")
     table([
         {
             "When (UTC)": f"{rec.at:%Y-%m-%d %H:%M:%S}",
-            "Order": rec.order_name,
+            "Order": gid_words(rec.order_name),
             "Ticket": rec.ticket or "",
             "Agent": rec.agent or "",
-            "Action": rec.action.replace("_", " "),
-            "Options": ", ".join(f"{k}: {v}" for k, v in rec.options.items() if v not in (None, "")),
-            "Outcome": rec.outcome.replace("_", " "),
+            "Action": action_label(rec.action),
+            "Options": option_words(rec.options, order_name=rec.order_name),
+            "Outcome": outcome_label(rec.outcome),
             "Message": rec.message,
             "Request id": rec.request_id or "",
         }
         for rec in records
     ])
     st.download_button(
-        "Export CSV", data=lambda: activity.export_csv(order=wanted.order, ticket=wanted.ticket),
+        "Export CSV", data=lambda: activity.export_csv(**wanted.args()),
         file_name="cancel-assist-activity.csv", mime="text/csv", key=ACTIVITY_EXPORT, icon="⬇️",
         # No rerun on click: a rerun registers the file anew and can drop the one the click asked for.
         on_click="ignore",

@@ -525,3 +525,29 @@ def test_an_unknown_engine_error_is_redacted_before_it_is_cut_on_both_engines() 
     assert str(failure).startswith("the activity database at db:5432/x could not be used (")
     assert "s3" not in str(failure) and str(failure).endswith("x" * 190 + "[redacted])")  # masked, then cut at 200
     assert engine_error("the log", RuntimeError("boom"), (), known="the log is locked").message == "the log is locked"
+
+
+def test_the_log_filters_by_outcome_and_by_time_on_both_engines(location: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import actions.activity as activity
+
+    store = ActivityStore(location)
+    day = datetime(2026, 11, 29, 23, 59, 59, 999000, tzinfo=UTC)
+    made = {}
+    for name, at, outcome in (("late", day, "ok"), ("midnight", day + timedelta(milliseconds=1), "error"),
+                              ("next", datetime(2026, 11, 30, 5, tzinfo=UTC), "ok")):
+        monkeypatch.setattr(activity, "_now", lambda at=at: activity._iso(at))
+        made[name] = store.record(order_id=_ORDER, order_name="#1001", ticket="ZD-1", action="cancel_order",
+                                  options={}, outcome=outcome, message=name)
+    midnight = datetime(2026, 11, 30, tzinfo=UTC)
+
+    def ids(**filters: object) -> list[int]:
+        return [r.id for r in store.list(**filters)]
+
+    assert ids(outcome="error") == [made["midnight"]] and store.count(outcome="ok") == 2
+    assert ids(since=midnight) == [made["next"], made["midnight"]]  # at or after
+    assert ids(until=midnight) == [made["late"]]  # strictly before
+    assert ids(since=midnight.replace(tzinfo=None), until=midnight + timedelta(hours=5)) == [made["midnight"]]
+    assert ids(since=midnight, outcome="ok", order="#1001", ticket="ZD-1") == [made["next"]]
+    assert [r.id for r in store.records(outcome="ok", batch=1)] == [made["next"], made["late"]]
+    rows = list(csv.DictReader(io.StringIO(store.export_csv(until=midnight))))
+    assert [r["message"] for r in rows] == ["late"]

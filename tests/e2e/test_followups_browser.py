@@ -54,9 +54,9 @@ def test_an_authorised_follow_up_is_cancelled_by_the_check_and_recorded_on_activ
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Activity").click()
     expect(page.get_by_role("heading", name="Activity")).to_be_visible()
-    cancel = page.get_by_test_id("stTable").locator("tr").filter(has_text="cancel order")
+    cancel = page.get_by_test_id("stTable").locator("tr").filter(has_text="Cancel on Shopify")
     expect(cancel).to_contain_text("ZD-17")
-    expect(cancel).to_contain_text(as_shown("authorised_by: Ana Ruiz"))
-    expect(cancel).to_contain_text(as_shown("check_run: check-"))
-    expect(page.get_by_test_id("stTable")).to_contain_text("authorise cancel")
+    expect(cancel).to_contain_text(as_shown("authorised by: Ana Ruiz"))
+    expect(cancel).to_contain_text(as_shown("check run: check-"))
+    expect(page.get_by_test_id("stTable")).to_contain_text("Authorise the cancel")
     settled(page)

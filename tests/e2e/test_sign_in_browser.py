@@ -142,7 +142,7 @@ def test_an_allowed_agent_signs_in_cancels_and_finds_their_e_mail_on_the_record(
     expect(page.get_by_text("cancelled on Shopify").first).to_be_visible(timeout=TIMEOUT)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Activity").click()
     table = page.get_by_test_id("stTable")
-    expect(table).to_contain_text("cancel order", timeout=TIMEOUT)
+    expect(table).to_contain_text("Cancel on Shopify", timeout=TIMEOUT)
     expect(table).to_contain_text(_as_shown(ALLOWED), timeout=TIMEOUT)
     page.screenshot(path=str(screenshot_dir / "signed-in-activity.png"), full_page=True)
 

@@ -36,3 +36,10 @@ def test_the_supplier_gate_and_hand_check_records_read_as_words() -> None:
     words = option_words({"supplier": "aliexpress", "order_id": "3041872215631018", "status": "awaiting_shipment"})
     assert words == "AliExpress · 3041872215631018 · shows: awaiting shipment (paid, not shipped)"
     assert option_words({"refund": "now", "refund_to": "store_credit"}) == "Refund now · as store credit"
+
+
+def test_a_follow_up_check_reads_its_statuses_as_words() -> None:
+    words = option_words({"check_run": "check-1", "status": "already_cancelled", "waiting_for": "seller_approval",
+                          "authorised_by": "ana_ruiz@example.com"})
+    assert words == ("check run: check-1 · status: already cancelled · waiting for: seller approval · "
+                     "authorised by: ana_ruiz@example.com")
