@@ -208,19 +208,22 @@ def test_the_run_once_helper_ignores_a_click_on_a_disabled_button() -> None:
 
 
 @pytest.mark.parametrize("arrives", ["before the call", "after the call", "in the page's after-step"])
+@pytest.mark.parametrize("helper", ["run_once", "start_once"])
 def test_a_second_click_that_arrives_while_the_action_runs_neither_loses_its_result_nor_sends_it_twice(
-    arrives: str,
+    helper: str, arrives: str,
 ) -> None:
-    """A double click: the second click's rerun request reaches the running callback at its next
+    """A double click: the second click's rerun request reaches the running code at its next
     session-state access (Streamlit's yield point), which raises and unwinds it. The action must then
-    either not have started (and run on the rerun) or have its result kept and shown, button disabled."""
+    either not have started (and run on the rerun) or have its result kept and shown, button disabled.
+    `run_once` runs it in the button's callback; `start_once` queues it for `finish_queued`, which the
+    page runs inside a progress box (its slot must be free again afterwards)."""
 
     def app() -> None:
         import streamlit as st
         from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
         from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-        from pages._ui import is_done, run_once
+        from pages._ui import busy, finish_queued, is_done, run_once, start_once
 
         where = st.session_state["arrives"]
 
@@ -250,76 +253,23 @@ def test_a_second_click_that_arrives_while_the_action_runs_neither_loses_its_res
 
         st.session_state.setdefault("calls", [])
         st.session_state.setdefault("second clicks", [])
-        st.button("Act", key="act", disabled=is_done("op"), on_click=run_once, args=("op", act, "result", after))
-        st.text(f"result={st.session_state.get('result')} kept={st.session_state.get('kept')}")
-
-    at = AppTest.from_function(app, default_timeout=APPTEST_TIMEOUT)
-    at.session_state["arrives"] = arrives
-    at.run()
-    at.button(key="act").click().run()
-    at.run()
-    if arrives == "before the call":  # nothing was sent: the button is free for the click that counts
-        assert at.session_state["calls"] == [] and not at.button(key="act").disabled
-        at.button(key="act").click().run()
-    assert not at.exception
-    assert at.session_state["calls"] == [1], "sent exactly once"
-    assert at.text[0].value == "result=1 kept=1", "the result and the fresh reading are kept"
-    assert at.button(key="act").disabled
-
-
-@pytest.mark.parametrize("arrives", ["before the call", "after the call", "in the page's after-step"])
-def test_a_second_click_while_a_queued_action_runs_in_its_progress_box_neither_loses_nor_repeats_it(
-    arrives: str,
-) -> None:
-    """The walkthrough's buttons queue their call (`start_once`) and the page sends it inside a progress
-    box (`finish_queued`). A rerun request arriving while it runs must leave it either not sent (and sent
-    by the next run) or sent once with its result kept, the button disabled and the slot free again."""
-
-    def app() -> None:
-        import streamlit as st
-        from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
-        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-        from pages._ui import busy, finish_queued, is_done, start_once
-
-        where = st.session_state["arrives"]
-
-        def second_click() -> None:
-            clicks = st.session_state["second clicks"]
-            if clicks:
-                return
-            clicks.append(1)
-            ctx = get_script_run_ctx()
-            ctx.script_requests.request_rerun(RerunData(query_string=ctx.query_string,
-                                                        page_script_hash=ctx.page_script_hash))
-
-        def act() -> int:
-            calls = st.session_state["calls"]
-            if where == "before the call":
-                second_click()
-                st.session_state["noticed"] = True
-            calls.append(1)
-            if where == "after the call":
-                second_click()
-            return len(calls)
-
-        def after(result: int) -> None:
-            if where == "in the page's after-step":
-                second_click()
-            st.session_state["kept"] = result
-
-        st.session_state.setdefault("calls", [])
-        st.session_state.setdefault("second clicks", [])
-        st.button("Act", key="act", disabled=is_done("op") or busy("slot"), on_click=start_once,
-                  args=("op", act, "result", after, "Acting…", "slot"))
-        finish_queued("slot")
+        if st.session_state["helper"] == "run_once":
+            st.button("Act", key="act", disabled=is_done("op"), on_click=run_once, args=("op", act, "result", after))
+        else:
+            st.button("Act", key="act", disabled=is_done("op") or busy("slot"), on_click=start_once,
+                      args=("op", act, "result", after, "Acting…", "slot"))
+            finish_queued("slot")
         st.text(f"result={st.session_state.get('result')} kept={st.session_state.get('kept')} busy={busy('slot')}")
 
     at = AppTest.from_function(app, default_timeout=APPTEST_TIMEOUT)
     at.session_state["arrives"] = arrives
+    at.session_state["helper"] = helper
     at.run()
     at.button(key="act").click().run()
     at.run()
+    if arrives == "before the call" and helper == "run_once":  # nothing was sent: the button is free again
+        assert at.session_state["calls"] == [] and not at.button(key="act").disabled
+        at.button(key="act").click().run()
     assert not at.exception
     assert at.session_state["calls"] == [1], "sent exactly once"
     assert at.text[0].value == "result=1 kept=1 busy=False", "the result and the fresh reading are kept"

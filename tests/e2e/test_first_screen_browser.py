@@ -182,9 +182,11 @@ def test_a_guide_link_opens_the_guide_section_and_keeps_the_order_and_ticket(bro
         page.goto(f"{module_app_url}/?order=1003&ticket=ZD-42")
         next_row = page.get_by_test_id("stExpander").filter(has_text="What the guide says")
         expect(next_row).to_be_visible()
+        settled(page)  # a run still under way redraws the expander closed after the click
         next_row.get_by_text("What the guide says").click()
         link = next_row.get_by_role("link", name="Revert a fulfillment request")
         expect(link).to_be_visible()
+        settled(page)
         with context.expect_page() as opened:
             link.click()
         guide = opened.value
