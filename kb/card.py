@@ -148,17 +148,16 @@ def _is_wait(wt: Walkthrough, step: WalkthroughStep) -> bool:
 
 def first_screen(wt: Walkthrough, *, reply_seconds: float | None = None) -> Card:
     """The card under the order heading. `reply_seconds`: the sandbox's simulated answer delay (None live)."""
-    warnings = tuple(w for w in wt.warnings if w not in _DIALOG_WARNINGS)
-    dialog = tuple(w for w in wt.warnings if w in _DIALOG_WARNINGS)
-    base = {"title": wt.title, "why": short_why(wt.explanation), "warnings": warnings,
-            "dialog_warnings": dialog}
+    done = Card(kind="done", title=wt.title, why=short_why(wt.explanation),
+                warnings=tuple(w for w in wt.warnings if w not in _DIALOG_WARNINGS),
+                dialog_warnings=tuple(w for w in wt.warnings if w in _DIALOG_WARNINGS))
     step = wt.next_step
     if step is None:
-        return Card(kind="done", **base)
+        return done
     if _is_wait(wt, step):
-        return Card(kind="wait", step=step, waiting_for=first_sentence(step.reason),
-                    look_again=_look_again(wt.check_again_after, reply_seconds), **base)
+        return done.model_copy(update={"kind": "wait", "step": step, "waiting_for": first_sentence(step.reason),
+                                       "look_again": _look_again(wt.check_again_after, reply_seconds)})
     label = action_label(step)
     if label is None:
-        return Card(kind="by_hand", step=step, **base)
-    return Card(kind="act", step=step, label=label, **base)
+        return done.model_copy(update={"kind": "by_hand", "step": step})
+    return done.model_copy(update={"kind": "act", "step": step, "label": label})
