@@ -134,11 +134,6 @@ class Sandbox:
         return self.transport.requests
 
     @property
-    def reply_delay(self) -> float:
-        """Seconds the simulated fulfillment service and sellers take to answer (the longer of the two)."""
-        return max(self._world.service_reply_delay, self._world.seller_reply_delay)
-
-    @property
     def faults(self) -> str:
         return self._faults.spec
 
