@@ -14,9 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from kb.state import FulfillmentOrderAction
 from kb.suppliers import supplier_title
 from kb.walkthrough import ActionId, StepStatus, Walkthrough, WalkthroughStep
+from kb.wording.options import FO_ACTIONS
 from kb.wording.warnings import IRREVERSIBLE_CANCEL, REFUND_METHOD_NOTE
 
 __all__ = [
@@ -34,13 +34,6 @@ __all__ = [
 ]
 
 _DIALOG_WARNINGS = frozenset({IRREVERSIBLE_CANCEL, REFUND_METHOD_NOTE})
-
-_REVERT_LABELS = {
-    FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER: "Cancel the fulfillment request",
-    FulfillmentOrderAction.REQUEST_CANCELLATION: "Ask the fulfillment service to cancel",
-    FulfillmentOrderAction.MARK_AS_OPEN: "Mark the items as open again",
-    FulfillmentOrderAction.RELEASE_HOLD: "Release the hold",
-}
 
 # A sentence ends at . ! or ? followed by a space (not inside an amount such as 12.50 or an id).
 _SENTENCE = re.compile(r"^(.+?[.!?])(?=\s|$)", re.DOTALL)
@@ -95,8 +88,7 @@ def action_label(step: WalkthroughStep) -> str | None:
     if action is ActionId.OPEN_SUPPLIER:
         return f"Open the order at {supplier} to cancel it"
     if action is ActionId.REVERT_FULFILLMENT:
-        return _REVERT_LABELS.get(step.revert, "Revert the fulfillment request") if step.revert else \
-            "Revert the fulfillment request"
+        return FO_ACTIONS[step.revert].label if step.revert else "Revert the fulfillment request"
     if action is ActionId.CANCEL_SUPPLIER:
         return f"Cancel at {supplier}…"
     if action is ActionId.CANCEL_ORDER:

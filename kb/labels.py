@@ -12,8 +12,9 @@ from types import MappingProxyType
 from typing import Any
 
 from kb.hand_check import HAND_STATUS_WORDS, HandStatus
-from kb.state import CancelReason, FulfillmentOrderAction, RefundDestination, RefundTiming
+from kb.state import RefundDestination
 from kb.suppliers import supplier_title
+from kb.wording.options import CANCEL_REASON_WORDS, FO_ACTIONS, REFUND_WORDS
 
 __all__ = [
     "ACTION_LABELS",
@@ -50,28 +51,14 @@ OUTCOME_LABELS: Mapping[str, str] = MappingProxyType({
     "unknown": "Unknown: read the order to know",
     "already_done": "Already done",
 })
-REASON_LABELS: Mapping[str, str] = MappingProxyType({
-    CancelReason.CUSTOMER.value: "Customer changed or cancelled order",
-    CancelReason.DECLINED.value: "Payment declined",
-    CancelReason.FRAUD.value: "Fraudulent order",
-    CancelReason.INVENTORY.value: "Items unavailable",
-    CancelReason.STAFF.value: "Staff error",
-    CancelReason.OTHER.value: "Other",
-})
-REFUND_LABELS: Mapping[str, str] = MappingProxyType({
-    RefundTiming.NOW.value: "Refund now",
-    RefundTiming.LATER.value: "Refund later",
-})
+# Keyed by the stored value; the words are kb.wording.options' (one map per concept for every caller).
+REASON_LABELS: Mapping[str, str] = MappingProxyType({r.value: w for r, w in CANCEL_REASON_WORDS.items()})
+REFUND_LABELS: Mapping[str, str] = MappingProxyType({t.value: w for t, w in REFUND_WORDS.items()})
 REFUND_TO_LABELS: Mapping[str, str] = MappingProxyType({
     RefundDestination.ORIGINAL.value: "to the original payment method",
     RefundDestination.STORE_CREDIT.value: "as store credit",
 })
-REVERT_LABELS: Mapping[str, str] = MappingProxyType({
-    FulfillmentOrderAction.CANCEL_FULFILLMENT_ORDER.value: "Cancel the fulfillment request",
-    FulfillmentOrderAction.REQUEST_CANCELLATION.value: "Ask the fulfillment service to cancel",
-    FulfillmentOrderAction.MARK_AS_OPEN.value: "Mark the items as open again",
-    FulfillmentOrderAction.RELEASE_HOLD.value: "Release the hold",
-})
+REVERT_LABELS: Mapping[str, str] = MappingProxyType({a.value: w.label for a, w in FO_ACTIONS.items()})
 
 _IDENTIFIER = re.compile(r"[a-z]+(?:_[a-z]+)+")  # a stored status such as `seller_approval`
 _GID_NOUNS = {"Order": "order", "FulfillmentOrder": "fulfillment", "Fulfillment": "fulfillment"}

@@ -25,6 +25,7 @@ from kb.guide import link_guides, load_guide
 from kb.state import CancelOptions, CancelReason, RefundDestination, RefundTiming
 from kb.suppliers import supplier_title
 from kb.walkthrough import ActionId, StepStatus, WalkthroughStep
+from kb.wording.options import CANCEL_REASON_WORDS, REFUND_WORDS
 from pages._authorise import authorise_panel
 from pages._supplier_check import hand_check_panel, supplier_panel
 from pages._ui import (
@@ -65,16 +66,7 @@ _ICONS = {
     StepStatus.NOT_NEEDED: "➖",
 }
 _OPEN = (StepStatus.NEXT, StepStatus.BLOCKED)  # manual steps the merchant can tick off
-_REFUND_WORDS = {RefundTiming.NOW: "Refund now", RefundTiming.LATER: "Refund later"}
 _REFUND_TO_WORDS = {RefundDestination.ORIGINAL: "Original payment method", RefundDestination.STORE_CREDIT: "Store credit"}
-_REASON_WORDS = {
-    CancelReason.CUSTOMER: "Customer changed or cancelled order",
-    CancelReason.DECLINED: "Payment declined",
-    CancelReason.FRAUD: "Fraudulent order",
-    CancelReason.INVENTORY: "Items unavailable",
-    CancelReason.STAFF: "Staff error",
-    CancelReason.OTHER: "Other",
-}
 CARD_KEY = "ca-first-screen"  # the card's container key (CSS class st-key-ca-first-screen)
 _DIALOG_SLOT = "dialog"
 
@@ -451,14 +443,14 @@ def _confirm_cancel_body(ctx: Context, order: str, lookup: Lookup, step: Walkthr
     ss.setdefault(cancel_option_key(order, "restock"), True)
     ss.setdefault(cancel_option_key(order, "notify"), False)
     st.radio("Refund", list(RefundTiming), key=cancel_option_key(order, "refund"), horizontal=True,
-             format_func=_REFUND_WORDS.get, disabled=running)
+             format_func=REFUND_WORDS.get, disabled=running)
     if ss[cancel_option_key(order, "refund")] is RefundTiming.NOW:
         st.radio("Refund to", list(RefundDestination), key=cancel_option_key(order, "refund_to"), horizontal=True,
                  format_func=_REFUND_TO_WORDS.get, disabled=running)
     st.caption("A refund goes back to the original payment method, or as store credit if you choose it. With "
                "'Refund later' you refund from the order page afterwards.")
     st.selectbox("Reason for cancellation", list(CancelReason), key=cancel_option_key(order, "reason"),
-                 format_func=_REASON_WORDS.get, disabled=running)
+                 format_func=CANCEL_REASON_WORDS.get, disabled=running)
     st.text_input("Staff note (only your staff sees it)", key=cancel_option_key(order, "staff_note"), max_chars=255,
                   disabled=running)
     st.checkbox("Restock the items", key=cancel_option_key(order, "restock"), disabled=running)
