@@ -191,13 +191,16 @@ class Assistant:
         clock: Callable[[], datetime] = _now,
         read_clock: Callable[[], datetime] = _now,
         supplier_site: Callable[[str, str], None] | None = None,
+        answer_delay: Callable[[], float] | None = None,
     ) -> None:
         """`read_clock` stamps each reading (the remote's time: the sandbox's own clock on the sandbox);
-        `supplier_site` is the merchant's click on a supplier's site when a world simulates it (the sandbox)."""
+        `supplier_site` is the merchant's click on a supplier's site when a world simulates it (the sandbox);
+        `answer_delay` is how many seconds a simulated service or seller takes to answer (None: real ones)."""
         self.settings = settings
         self._clock = clock
         self._read_clock = read_clock
         self._supplier_site = supplier_site
+        self._answer_delay = answer_delay
         self.mode: Literal["sandbox", "live"] = settings.mode
         self.shop = settings.shopify.shop if settings.shopify else ""
         self.shopify = shopify
@@ -390,7 +393,7 @@ class Assistant:
 
     def first_screen(self, lookup: Lookup) -> Card:
         """What the walkthrough's first screen says; on the sandbox, that its simulated answers come in seconds."""
-        reply = self.sandbox.reply_delay if self.sandbox is not None else None
+        reply = self._answer_delay() if self._answer_delay is not None else None
         return first_screen(lookup.walkthrough, reply_seconds=reply)
 
     def link(self, base_url: str, order: str, ticket: str | None = None) -> str:
@@ -913,6 +916,7 @@ def build_assistant(
         clock=clock,
         read_clock=sandbox.now if sandbox is not None else _now,
         supplier_site=sandbox.simulate_manual_supplier_cancel if sandbox is not None else None,
+        answer_delay=(lambda: sandbox.reply_delay) if sandbox is not None else None,
     )
 
 
