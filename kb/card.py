@@ -9,8 +9,10 @@ every word here comes from the walkthrough `kb.paths.decide` built.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import Literal
+from types import MappingProxyType
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -75,25 +77,45 @@ def short_why(text: str) -> str:
     return lead.rstrip(" .,;") + "."
 
 
+class _ActionWords(NamedTuple):
+    button: str  # the button's label; {supplier} is the step's supplier
+    progress: str  # what the progress box says while it runs
+
+
+# One row per button a step can offer (the revert's label is the fulfillment-order action's own, FO_ACTIONS).
+# The supplier questions (FIND_SUPPLIER_ORDER, CHECK_BY_HAND) are forms, not buttons: no row.
+_ACTIONS: Mapping[ActionId, _ActionWords] = MappingProxyType({
+    ActionId.CHECK_SUPPLIER: _ActionWords("Re-check {supplier}", "Reading the order at {supplier}…"),
+    ActionId.OPEN_SUPPLIER: _ActionWords("Open the order at {supplier} to cancel it",
+                                         "Preparing the order at {supplier}…"),
+    ActionId.REVERT_FULFILLMENT: _ActionWords("Revert the fulfillment request", "{button}: sending it to Shopify…"),
+    ActionId.CANCEL_SUPPLIER: _ActionWords("Cancel at {supplier}…",
+                                           "Cancelling… at {supplier}, then reading the order again"),
+    ActionId.CANCEL_ORDER: _ActionWords("Cancel on Shopify…", "Cancelling… on Shopify, then reading the order again"),
+})
+# A re-check may be pressed while blocked or waiting too; every other button only on the next step.
+_ANY_STATUS = frozenset({ActionId.CHECK_SUPPLIER})
+
+
+def _supplier(step: WalkthroughStep) -> str:
+    return supplier_title(step.supplier) if step.supplier else "the supplier"
+
+
+def _button(step: WalkthroughStep, words: _ActionWords) -> str:
+    fo_action = FO_ACTIONS.get(step.revert) if step.revert is not None else None
+    if step.action is ActionId.REVERT_FULFILLMENT and fo_action is not None:
+        return fo_action.label
+    return words.button.format(supplier=_supplier(step))
+
+
 def action_label(step: WalkthroughStep) -> str | None:
     """The label of a step's button, or None when the step offers none (done, not needed, by hand)."""
-    action = step.action
-    if action is None or step.status is StepStatus.NOT_NEEDED:
+    words = _ACTIONS.get(step.action) if step.action is not None else None
+    if words is None or step.status is StepStatus.NOT_NEEDED:
         return None
-    supplier = supplier_title(step.supplier) if step.supplier else "the supplier"
-    if action is ActionId.CHECK_SUPPLIER:
-        return f"Re-check {supplier}"
-    if step.status is not StepStatus.NEXT:
+    if step.status is not StepStatus.NEXT and step.action not in _ANY_STATUS:
         return None
-    if action is ActionId.OPEN_SUPPLIER:
-        return f"Open the order at {supplier} to cancel it"
-    if action is ActionId.REVERT_FULFILLMENT:
-        return FO_ACTIONS[step.revert].label if step.revert else "Revert the fulfillment request"
-    if action is ActionId.CANCEL_SUPPLIER:
-        return f"Cancel at {supplier}…"
-    if action is ActionId.CANCEL_ORDER:
-        return "Cancel on Shopify…"
-    return None
+    return _button(step, words)
 
 
 def step_line(step: WalkthroughStep) -> str:
@@ -103,19 +125,11 @@ def step_line(step: WalkthroughStep) -> str:
 
 def progress_words(step: WalkthroughStep) -> str:
     """What is happening while a step's action runs (shown in the progress box)."""
-    supplier = supplier_title(step.supplier) if step.supplier else "the supplier"
-    action = step.action
-    if action is ActionId.CHECK_SUPPLIER:
-        return f"Reading the order at {supplier}…"
-    if action is ActionId.OPEN_SUPPLIER:
-        return f"Preparing the order at {supplier}…"
-    if action is ActionId.REVERT_FULFILLMENT:
-        return f"{action_label(step) or 'Reverting the fulfillment request'}: sending it to Shopify…"
-    if action is ActionId.CANCEL_SUPPLIER:
-        return f"Cancelling… at {supplier}, then reading the order again"
-    if action is ActionId.CANCEL_ORDER:
-        return "Cancelling… on Shopify, then reading the order again"
-    return "Working…"
+    words = _ACTIONS.get(step.action) if step.action is not None else None
+    if words is None:
+        return "Working…"
+    return words.progress.format(supplier=_supplier(step),
+                                 button=action_label(step) or "Reverting the fulfillment request")
 
 
 READING = "Reading the order again from Shopify and the suppliers…"
