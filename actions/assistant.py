@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 import httpx
 from pydantic import BaseModel, ConfigDict
@@ -33,7 +33,7 @@ from actions.errors import (
 from actions.links import deep_link, validate_ticket
 from actions.replies import CancelPreview, customer_reply, preview_cancel
 from actions.settings import AppSettings
-from actions.shopify import ShopifyClient, reverted
+from actions.shopify import REQUIRED_SCOPES, ShopifyClient, reverted
 from actions.suppliers import SupplierClient, UnconfiguredSupplier, read_supplier_orders, validate_order_id
 from kb.card import Card, first_screen
 from kb.hand_check import HAND_STATUS_WORDS, HandStatus, checked_words, hand_checked_state, is_stale, stale_words
@@ -62,11 +62,13 @@ if TYPE_CHECKING:  # the sandbox is imported only when it is used (never in live
     from actions.supplier_registry import SupplierAdapter
 
 __all__ = [
+    "REQUIRED_SCOPES",
     "ActionRequest",
     "ActionResult",
     "Assistant",
     "CancelPreview",
     "ConnectionInfo",
+    "DemoControls",
     "Lookup",
     "build_assistant",
     "deep_link",
@@ -105,6 +107,25 @@ def _supplier_of(order_id: str) -> SupplierName:
         raise InputError(f"Say which supplier order {order_id[:40]!r} is (--supplier {'|'.join(SUPPLIERS)}).",
                          system="order")
     return supplier
+
+
+class DemoControls(Protocol):
+    """What a page may do to the simulated world: reset it, inject faults, play the other side's answers."""
+
+    @property
+    def faults(self) -> str: ...
+
+    @property
+    def reply_delay(self) -> float: ...
+
+    def reset(self) -> None: ...
+
+    def set_faults(self, spec: str) -> None: ...
+
+    def simulate_fulfillment_service_reply(self, fulfillment_order_id: str | None = None, *,
+                                           accept: bool = True) -> None: ...
+
+    def simulate_seller_reply(self, supplier: str, order_id: str, *, accept: bool = True) -> None: ...
 
 
 class _Acted(NamedTuple):
@@ -399,6 +420,36 @@ class Assistant:
     def link(self, base_url: str, order: str, ticket: str | None = None) -> str:
         """The deep link for this order (and ticket)."""
         return deep_link(base_url, order, ticket, shop=self.shop or None)
+
+    # --- the record, the checklist and the demo: what the pages reach only through here ----------
+
+    def records(self, *, order: str | None = None, ticket: str | None = None, outcome: str | None = None,
+                since: datetime | None = None, until: datetime | None = None, limit: int = 500,
+                offset: int = 0) -> tuple[ActivityRecord, ...]:
+        """One page of the activity record, newest first."""
+        return self.activity.list(order=order, ticket=ticket, outcome=outcome, since=since, until=until,
+                                  limit=limit, offset=offset)
+
+    def count_records(self, *, order: str | None = None, ticket: str | None = None, outcome: str | None = None,
+                      since: datetime | None = None, until: datetime | None = None) -> int:
+        return self.activity.count(order=order, ticket=ticket, outcome=outcome, since=since, until=until)
+
+    def export_records(self, *, order: str | None = None, ticket: str | None = None, outcome: str | None = None,
+                       since: datetime | None = None, until: datetime | None = None) -> str:
+        """Every matching record as CSV text, for a download."""
+        return self.activity.export_csv(order=order, ticket=ticket, outcome=outcome, since=since, until=until)
+
+    def ticked_steps(self, order_id: str) -> frozenset[str]:
+        """The manual checklist steps ticked for this order."""
+        return self.activity.progress(order_id)
+
+    def tick_step(self, order_id: str, step_key: str, done: bool) -> None:
+        self.activity.set_progress(order_id, step_key, done)
+
+    @property
+    def demo(self) -> DemoControls | None:
+        """The simulated world's controls (reset, faults, the other side's answers); None on a live shop."""
+        return self.sandbox
 
     def connection(self) -> ConnectionInfo:
         """Check the Shopify credentials and scopes; never raises for an expected failure."""

@@ -12,9 +12,8 @@ from types import MappingProxyType
 from typing import Any
 
 from kb.hand_check import HAND_STATUS_WORDS, HandStatus
-from kb.state import RefundDestination
 from kb.suppliers import supplier_title
-from kb.wording.options import CANCEL_REASON_WORDS, FO_ACTIONS, REFUND_WORDS
+from kb.wording.options import CANCEL_REASON_WORDS, FO_ACTIONS, REFUND_DESTINATIONS, REFUND_WORDS
 
 __all__ = [
     "ACTION_LABELS",
@@ -54,10 +53,7 @@ OUTCOME_LABELS: Mapping[str, str] = MappingProxyType({
 # Keyed by the stored value; the words are kb.wording.options' (one map per concept for every caller).
 REASON_LABELS: Mapping[str, str] = MappingProxyType({r.value: w for r, w in CANCEL_REASON_WORDS.items()})
 REFUND_LABELS: Mapping[str, str] = MappingProxyType({t.value: w for t, w in REFUND_WORDS.items()})
-REFUND_TO_LABELS: Mapping[str, str] = MappingProxyType({
-    RefundDestination.ORIGINAL.value: "to the original payment method",
-    RefundDestination.STORE_CREDIT.value: "as store credit",
-})
+REFUND_TO_LABELS: Mapping[str, str] = MappingProxyType({d.value: w.phrase for d, w in REFUND_DESTINATIONS.items()})
 REVERT_LABELS: Mapping[str, str] = MappingProxyType({a.value: w.label for a, w in FO_ACTIONS.items()})
 
 _IDENTIFIER = re.compile(r"[a-z]+(?:_[a-z]+)+")  # a stored status such as `seller_approval`

@@ -71,14 +71,14 @@ def _show() -> None:
     if wanted is None:
         st.error(plain(problem or "Those filters cannot be used."))
         return
-    activity = get_assistant().activity
+    assistant = get_assistant()
     try:
-        total = activity.count(**wanted.args())
+        total = assistant.count_records(**wanted.args())
         if not total:
             st.info("Nothing recorded yet for these filters.")
             return
         first = _page_of(total)
-        records = activity.list(**wanted.args(), limit=PAGE_SIZE, offset=first)
+        records = assistant.records(**wanted.args(), limit=PAGE_SIZE, offset=first)
     except ActionError as exc:
         st.error(plain(exc))
         return
@@ -99,7 +99,7 @@ def _show() -> None:
         for rec in records
     ])
     st.download_button(
-        "Export CSV", data=lambda: activity.export_csv(**wanted.args()),
+        "Export CSV", data=lambda: assistant.export_records(**wanted.args()),
         file_name="cancel-assist-activity.csv", mime="text/csv", key=ACTIVITY_EXPORT, icon="⬇️",
         # No rerun on click: a rerun registers the file anew and can drop the one the click asked for.
         on_click="ignore",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from actions.shopify import REQUIRED_SCOPES
+from actions.assistant import REQUIRED_SCOPES
 from kb.suppliers import supplier_title
 from pages._ui import CONNECTION_CHECK, ensure_frame, escape_md, get_assistant, state_key, table
 

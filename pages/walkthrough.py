@@ -25,7 +25,7 @@ from kb.guide import link_guides, load_guide
 from kb.state import CancelOptions, CancelReason, RefundDestination, RefundTiming
 from kb.suppliers import supplier_title
 from kb.walkthrough import ActionId, StepStatus, WalkthroughStep
-from kb.wording.options import CANCEL_REASON_WORDS, REFUND_WORDS
+from kb.wording.options import CANCEL_REASON_WORDS, REFUND_TO_WORDS, REFUND_WORDS
 from pages._authorise import authorise_panel
 from pages._supplier_check import hand_check_panel, supplier_panel
 from pages._ui import (
@@ -66,7 +66,6 @@ _ICONS = {
     StepStatus.NOT_NEEDED: "➖",
 }
 _OPEN = (StepStatus.NEXT, StepStatus.BLOCKED)  # manual steps the merchant can tick off
-_REFUND_TO_WORDS = {RefundDestination.ORIGINAL: "Original payment method", RefundDestination.STORE_CREDIT: "Store credit"}
 CARD_KEY = "ca-first-screen"  # the card's container key (CSS class st-key-ca-first-screen)
 _DIALOG_SLOT = "dialog"
 
@@ -328,7 +327,7 @@ def _last_result(order: str) -> None:
 
 def _toggle_progress(order_id: str, step_key: str, widget_key: str) -> None:
     try:
-        get_assistant().activity.set_progress(order_id, step_key, bool(st.session_state.get(widget_key)))
+        get_assistant().tick_step(order_id, step_key, bool(st.session_state.get(widget_key)))
     except ActionError as exc:
         st.session_state[state_key("progress-error", order_id)] = str(exc)
 
@@ -351,7 +350,7 @@ def _progress_box(order_id: str, step: WalkthroughStep, label: str) -> None:
     key = progress_key(order_id, step)
     if key not in st.session_state:
         try:
-            ticked = get_assistant().activity.progress(order_id)
+            ticked = get_assistant().ticked_steps(order_id)
         except ActionError as exc:
             st.session_state[state_key("progress-error", order_id)] = str(exc)
             ticked = frozenset()
@@ -446,7 +445,7 @@ def _confirm_cancel_body(ctx: Context, order: str, lookup: Lookup, step: Walkthr
              format_func=REFUND_WORDS.get, disabled=running)
     if ss[cancel_option_key(order, "refund")] is RefundTiming.NOW:
         st.radio("Refund to", list(RefundDestination), key=cancel_option_key(order, "refund_to"), horizontal=True,
-                 format_func=_REFUND_TO_WORDS.get, disabled=running)
+                 format_func=REFUND_TO_WORDS.get, disabled=running)
     st.caption("A refund goes back to the original payment method, or as store credit if you choose it. With "
                "'Refund later' you refund from the order page afterwards.")
     st.selectbox("Reason for cancellation", list(CancelReason), key=cancel_option_key(order, "reason"),
@@ -554,14 +553,16 @@ def _sandbox_call(order: str | None, fn: Any, *args: Any, **kwargs: Any) -> None
 
 def _reset_sandbox() -> None:
     assistant = get_assistant()
-    _sandbox_call(None, assistant.sandbox.reset)
+    demo = assistant.demo
+    if demo is not None:
+        _sandbox_call(None, demo.reset)
     forget_lookups()
     for key in [key for key in st.session_state if str(key).startswith(state_key("result", ""))]:
         del st.session_state[key]
 
 
 def _sandbox_panel(order: str | None, lookup: Lookup | None) -> None:
-    sandbox = get_assistant().sandbox
+    sandbox = get_assistant().demo
     if sandbox is None:
         return
     with st.expander("Sandbox controls", icon="🧪"):

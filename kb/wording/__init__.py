@@ -12,6 +12,14 @@ Changing a sentence touches only this package; the rules never read a word of it
 
 from __future__ import annotations
 
-from kb.wording.options import CANCEL_REASON_WORDS, CANCEL_REASONS, FO_ACTIONS, REFUND_WORDS
+from kb.wording.options import (
+    CANCEL_REASON_WORDS,
+    CANCEL_REASONS,
+    FO_ACTIONS,
+    REFUND_DESTINATIONS,
+    REFUND_TO_WORDS,
+    REFUND_WORDS,
+)
 
-__all__ = ["CANCEL_REASONS", "CANCEL_REASON_WORDS", "FO_ACTIONS", "REFUND_WORDS"]
+__all__ = ["CANCEL_REASONS", "CANCEL_REASON_WORDS", "FO_ACTIONS", "REFUND_DESTINATIONS", "REFUND_TO_WORDS",
+           "REFUND_WORDS"]

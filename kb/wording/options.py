@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
-from kb.state import CancelReason, FulfillmentOrderAction, RefundTiming
+from kb.state import CancelReason, FulfillmentOrderAction, RefundDestination, RefundTiming
 
 __all__ = [
     "CANCEL_REASONS",
@@ -18,12 +18,30 @@ __all__ = [
     "CancelReasonWords",
     "FO_ACTIONS",
     "FoActionWords",
+    "REFUND_DESTINATIONS",
+    "REFUND_TO_WORDS",
     "REFUND_WORDS",
+    "RefundDestinationWords",
 ]
 
 REFUND_WORDS: Mapping[RefundTiming, str] = MappingProxyType(
     {RefundTiming.NOW: "Refund now", RefundTiming.LATER: "Refund later"}
 )
+
+
+
+class RefundDestinationWords(NamedTuple):
+    label: str  # a choice in the cancel dialog
+    phrase: str  # after "Refund now": "Refund now <phrase>"
+
+
+REFUND_DESTINATIONS: Mapping[RefundDestination, RefundDestinationWords] = MappingProxyType({
+    RefundDestination.ORIGINAL: RefundDestinationWords("Original payment method", "to the original payment method"),
+    RefundDestination.STORE_CREDIT: RefundDestinationWords("Store credit", "as store credit"),
+})
+# The labels alone, for a choice's `format_func` (read from REFUND_DESTINATIONS, not kept twice).
+REFUND_TO_WORDS: Mapping[RefundDestination, str] = MappingProxyType(
+    {destination: words.label for destination, words in REFUND_DESTINATIONS.items()})
 
 
 class CancelReasonWords(NamedTuple):

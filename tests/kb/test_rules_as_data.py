@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import kb
@@ -63,17 +64,28 @@ def test_no_module_of_the_rules_is_longer_than_about_400_lines():
     assert long == {}
 
 
-def test_every_cancel_reason_and_fulfillment_order_action_is_worded_once_in_the_wording_package():
-    """One map per concept: no other module keeps its own words for these values."""
-    from kb.state import CancelReason
-    from kb.wording.options import CANCEL_REASONS, FO_ACTIONS
+def test_every_cancel_option_and_fulfillment_order_action_is_worded_once_in_the_wording_package():
+    """One map per concept: no other module, page or reply keeps its own words for these values."""
+    from kb.state import CancelReason, RefundDestination, RefundTiming
+    from kb.wording.options import CANCEL_REASONS, FO_ACTIONS, REFUND_DESTINATIONS, REFUND_WORDS
 
     assert set(CANCEL_REASONS) == set(CancelReason)
+    assert set(REFUND_DESTINATIONS) == set(RefundDestination) and set(REFUND_WORDS) == set(RefundTiming)
     assert set(REVERT_WORDS) | {FulfillmentOrderAction.RELEASE_HOLD} == set(FO_ACTIONS)  # every action we name
-    phrases = {w for words in (*CANCEL_REASONS.values(), *FO_ACTIONS.values()) for w in words if len(w) > 12}
+    every = (*CANCEL_REASONS.values(), *FO_ACTIONS.values(), *REFUND_DESTINATIONS.values(), REFUND_WORDS.values())
+    phrases = {w for words in every for w in words if len(w) >= 10}
     root = Path(kb.__file__).parent.parent
-    sources = [p for folder in ("kb", "actions") for p in (root / folder).rglob("*.py")
-               if p != root / "kb" / "wording" / "options.py"]
-    again = {f"{p.relative_to(root)}: {phrase!r}" for p in sources for phrase in phrases
-             if f'"{phrase}"' in p.read_text()}
+    sources = [p for folder in ("kb", "actions", "pages") for p in (root / folder).rglob("*.py")
+               if p != root / "kb" / "wording" / "options.py"] + [root / "streamlit_app.py"]
+    again = {f"{p.relative_to(root)}: {text!r}" for p in sources for text in _literals(p) if text in phrases}
     assert again == set()
+
+
+def _literals(path: Path) -> set[str]:
+    """The string literals of a module, its docstrings left out."""
+    tree = ast.parse(path.read_text())
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return {node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings}
