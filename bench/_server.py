@@ -1,7 +1,8 @@
 """A real Streamlit server for the benchmarks, its CPU and memory, and Streamlit's websocket protocol.
 
 Not a benchmark itself. `serve(script)` runs `streamlit run` headless on a free loopback port (the
-app on the sandbox, in a throw-away data dir) and stops it when the block ends, whatever happens.
+app on the sandbox, in a throw-away data dir; `tests.app_server` starts and stops it, as for the
+browser tests) and stops it when the block ends, whatever happens.
 `frames_log` is the in-page recorder the browser benchmark injects; `decode_in`/`decode_out` read
 Streamlit's protobuf messages so a rerun ends exactly at its `script_finished` message.
 """
@@ -11,18 +12,16 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
-import socket
-import subprocess
-import sys
+import shutil
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from tests import app_server
 
 __all__ = [
     "APP",
@@ -37,14 +36,11 @@ __all__ = [
     "serve",
 ]
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "streamlit_app.py"
+APP = app_server.APP
 BARE_PAGE = 'import streamlit as st\n\nst.checkbox("Done", key="done")\n'
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-_LIVE_ENV_PREFIXES = ("SHOPIFY_", "ALIEXPRESS_", "CJ_", "CANCEL_ASSIST_")
-_START_TIMEOUT_S = 90.0
 _TICK = os.sysconf("SC_CLK_TCK")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -125,12 +121,6 @@ class Server:
         return pages * _PAGE / 1e6
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def serve(script: Path | str | None = None) -> Iterator[Server]:
     """`streamlit run` on the app (or on `script`'s source text) on the sandbox, until the block ends."""
@@ -140,37 +130,8 @@ def serve(script: Path | str | None = None) -> Iterator[Server]:
         path.write_text(script, encoding="utf-8")
     else:
         path = Path(script or APP)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_LIVE_ENV_PREFIXES)}
-    env.update(CANCEL_ASSIST_DATA_DIR=str(work / "data"), CANCEL_ASSIST_SANDBOX="1")
-    port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(path), "--server.headless", "true",
-               "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
-               "--server.runOnSave", "false", "--browser.gatherUsageStats", "false"]
-    log = work / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + _START_TIMEOUT_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start at {base}: {log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.2)
-        yield Server(base, port, proc.pid)
+        with app_server.serve(work, app_server.sandbox_env(work / "data"), script=path) as served:
+            yield Server(served.base, served.port, served.proc.pid)
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
-        import shutil
-
         shutil.rmtree(work, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Real-browser harness: the app served by `streamlit run` on a free port, driven by Debian's Chromium.
+"""Real-browser harness: the app served by `streamlit run` on a free port (`tests.app_server`), driven by Debian's Chromium.
 
 Playwright never downloads a browser here (no `playwright install`): it drives /usr/bin/chromium.
 Without that binary the browser tests are skipped with a visible reason, except under CI
@@ -14,21 +14,17 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.app_server import sandbox_env, serve
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -39,10 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SERVER_START_TIMEOUT = 180.0  # seconds until the server answers its health check (only a failure waits this long)
 WAIT_MS = 180_000  # the limit of every browser wait: a clock for failures, never a pace for passing tests
-# Settings that could point the served app at a real shop or supplier, or change the sandbox.
-_LIVE_ENV_PREFIXES = ("SHOPIFY_", "ALIEXPRESS_", "CJ_", "CANCEL_ASSIST_")
 
 _E2E_DIR = Path(__file__).resolve().parent
 
@@ -61,68 +54,11 @@ def _missing_browser(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _sandbox_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """This process's environment without any shop or supplier credentials: the app runs on the sandbox."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith(_LIVE_ENV_PREFIXES)}
-    env["CANCEL_ASSIST_DATA_DIR"] = str(data_dir)
-    env["CANCEL_ASSIST_SANDBOX"] = "1"  # even if a .streamlit/secrets.toml names a live shop
-    env.update(extra or {})
-    return env
-
-
-def _wait_healthy(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as response:
-                if response.read() == b"ok":
-                    return
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            proc.wait(timeout=10)
-            tail = log.read_text(encoding="utf-8", errors="replace")[-4000:]
-            raise RuntimeError(f"streamlit did not become healthy at {base}; its log ends with:\n{tail}")
-        time.sleep(0.2)
-
-
 @contextlib.contextmanager
 def _serve(work: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """Run `streamlit run streamlit_app.py` headless on a free port until the block ends."""
-    log = work / "server.log"
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--server.fileWatcherType", "none",
-        "--server.runOnSave", "false",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            command, cwd=ROOT, env=_sandbox_env(work / "data", extra_env), stdout=out, stderr=subprocess.STDOUT
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, proc, log)
-        yield base
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    with serve(work, sandbox_env(work / "data", extra_env)) as served:
+        yield served.base
 
 
 @pytest.fixture(scope="session")

@@ -12,15 +12,12 @@ from __future__ import annotations
 import re
 
 import contextlib
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.actions.test_live_wiring import _Forwarder
-from tests.e2e.conftest import ROOT, _free_port, _wait_healthy
+from tests.app_server import Forwarder, clean_env, free_port, merchant_env, serve
 
 TIMEOUT = 30_000
 ALLOWED = "ana@example.com"
@@ -28,12 +25,12 @@ ALLOWED = "ana@example.com"
 
 @contextlib.contextmanager
 def _live_app_with_sign_in(work: Path, provider_port: int) -> Iterator[str]:
-    from actions.sandbox import SANDBOX_SHOP, SANDBOX_TOKEN, Sandbox
+    from actions.sandbox import Sandbox
 
     world = Sandbox(service_reply_delay=0, seller_reply_delay=0, job_delay=0)
-    forwarder = _Forwarder(world)
+    forwarder = Forwarder(world)
     forwarder.start()
-    port = _free_port()
+    port = free_port()
     secrets = work / "secrets.toml"
     secrets.write_text(
         "[auth]\n"
@@ -46,45 +43,11 @@ def _live_app_with_sign_in(work: Path, provider_port: int) -> Iterator[str]:
         f'allowed_users = ["{ALLOWED}", "@team.example"]\n',
         encoding="utf-8",
     )
-    creds = world.settings
-    assert creds.aliexpress is not None and creds.cjdropshipping is not None
-    import os
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHOPIFY_", "ALIEXPRESS_", "CJ_", "CANCEL_ASSIST_"))}
-    env.update({
-        "SHOPIFY_SHOP": SANDBOX_SHOP,
-        "SHOPIFY_ACCESS_TOKEN": SANDBOX_TOKEN,
-        "SHOPIFY_API_BASE_URL": forwarder.base("shopify"),
-        "ALIEXPRESS_APP_KEY": creds.aliexpress.app_key,
-        "ALIEXPRESS_APP_SECRET": creds.aliexpress.app_secret.get_secret_value(),
-        "ALIEXPRESS_ACCESS_TOKEN": creds.aliexpress.access_token.get_secret_value(),
-        "ALIEXPRESS_API_BASE_URL": forwarder.base("aliexpress"),
-        "CJ_API_KEY": creds.cjdropshipping.api_key.get_secret_value(),
-        "CJ_API_BASE_URL": forwarder.base("cj") + "/api2.0/v1",
-        "CANCEL_ASSIST_DATA_DIR": str(work / "data"),
-        "PYTHONPATH": str(ROOT),
-    })
-    log = work / "server.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.fileWatcherType", "none", "--server.runOnSave", "false", "--browser.gatherUsageStats", "false",
-        "--secrets.files", str(secrets),
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    env = clean_env(merchant_env(forwarder, world, work / "data"))
     try:
-        _wait_healthy(base, proc, log)
-        yield base
+        with serve(work, env, port=port, flags=["--secrets.files", str(secrets)]) as served:
+            yield served.base
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
         forwarder.stop()
 
 
