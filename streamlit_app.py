@@ -9,15 +9,22 @@ records) acting for the signed-in agent, and reads the deep link (`?order=1001&t
 validated `Context`; on every run it shows the mode banner and routes. `CANCEL_ASSIST_SANDBOX_REPLY_DELAY`
 (seconds, read by `actions.settings`) sets how long the simulated fulfillment service and sellers take to
 answer, for demos and browser tests.
+
+`streamlit run streamlit_app.py` also imports this file once, outside any session, to get the server
+it runs (`app`, an `st.App` serving this same file): that import refuses to start a live shop
+without `[auth]` on any address but localhost, with one sentence and exit status 2, so nothing is
+ever served to the network without sign-in, however the server is started.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from actions.errors import ActionError, InputError
 from pages._ui import (
@@ -30,8 +37,6 @@ from pages._ui import (
     freeze_startup_objects,
     mode_banner,
 )
-
-st.set_page_config(page_title="Cancel Assist", page_icon="🧾", layout="centered")
 
 
 def _secrets() -> Mapping[str, Any]:
@@ -153,58 +158,87 @@ def _read_deep_link(shop: str | None) -> None:
         st.session_state[CONTEXT_ERROR_KEY] = f"The link could not be opened: {exc}"
 
 
-_GUIDE = st.Page("pages/guide.py", url_path="guide", title="Guide", icon="📘")
+def _refuse_an_unsafe_start() -> None:
+    """Exit (status 2, one sentence) when this server would show a live shop without sign-in to other machines.
 
-problem: str | None = None
-refusal: str | None = None
-local_only = False
-try:
+    Run when `streamlit run` imports this file for its server, before any session: the address is
+    the one Streamlit binds (`--server.address`; unset binds every interface), the settings are the
+    ones every session will load. A broken configuration starts: its sessions show only the guide.
+    """
+    from actions.access import serving_problem
     from actions.settings import load_settings
 
-    refusal, agent, local_only = _gate(load_settings(_secrets(), os.environ))
-except ActionError as exc:  # a ConfigError: no shop is shown until the settings are fixed
-    problem = str(exc)
-
-if refusal is not None:
-    st.session_state.pop(ASSISTANT_KEY, None)  # signed out (or never allowed): nothing of a shop stays
-elif problem is None and ASSISTANT_KEY not in st.session_state:
     try:
-        st.session_state[ASSISTANT_KEY] = _build_assistant().as_agent(agent)
-    except (ActionError, ValueError) as exc:  # ConfigError, StoreError, a bad delay number
+        settings = load_settings(_secrets(), os.environ)
+    except ActionError:
+        return
+    problem = serving_problem(live=settings.mode == "live", auth_configured=settings.auth_configured,
+                              address=st.get_option("server.address"))
+    if problem:
+        sys.stderr.write(f"cancel-assist: {problem}\n")
+        raise SystemExit(2)
+
+
+def _main() -> None:
+    """One run of a session: the gate, the session's assistant and deep link, the banner, the routing."""
+    st.set_page_config(page_title="Cancel Assist", page_icon="🧾", layout="centered")
+    problem: str | None = None
+    refusal: str | None = None
+    local_only = False
+    try:
+        from actions.settings import load_settings
+
+        refusal, agent, local_only = _gate(load_settings(_secrets(), os.environ))
+    except ActionError as exc:  # a ConfigError: no shop is shown until the settings are fixed
         problem = str(exc)
-elif problem is None and st.session_state[ASSISTANT_KEY].agent != agent:
-    st.session_state[ASSISTANT_KEY] = st.session_state[ASSISTANT_KEY].as_agent(agent)
 
-if refusal is not None:
-    pages = [_sign_in_page(refusal or None)]
-elif problem is not None or ASSISTANT_KEY not in st.session_state:
-    st.error(f"Cancel Assist cannot start: {escape_md(problem)}. Fix the settings (see .streamlit/secrets.toml.example); "
-             "the guide is still available.")
-    pages = [st.Page("pages/guide.py", url_path="guide", title="Guide", icon="📘", default=True)]
-else:
-    assistant = st.session_state[ASSISTANT_KEY]
-    _read_deep_link(assistant.shop or None)
-    mode_banner(assistant)
-    if assistant.agent and assistant.mode == "live" and not local_only:
-        st.sidebar.caption(f"Signed in as {escape_md(assistant.agent)}")
-        st.sidebar.button("Sign out", on_click=st.logout, key="auth_sign_out_sidebar")
-    elif local_only:
-        st.sidebar.caption("Sign-in is off: this live shop is served to this computer only (localhost). "
-                           "Add [auth] to .streamlit/secrets.toml to let a team in.")
-    if st.session_state.get(CONTEXT_ERROR_KEY):
-        st.error(escape_md(st.session_state[CONTEXT_ERROR_KEY]))
-    ctx = current_context()
-    if ctx.order or ctx.ticket:
-        parts = (f"Order {ctx.order}" if ctx.order else "", f"Ticket {ctx.ticket}" if ctx.ticket else "")
-        st.sidebar.caption(escape_md(" · ".join(p for p in parts if p)))
-    pages = [
-        st.Page("pages/walkthrough.py", url_path="walkthrough", title="Walkthrough", icon="🧭", default=True),
-        _GUIDE,
-        st.Page("pages/activity.py", url_path="activity", title="Activity", icon="🗂️"),
-        st.Page("pages/followups.py", url_path="followups", title="Follow-ups", icon="⏳"),
-        st.Page("pages/connection.py", url_path="connection", title="Connection", icon="🔌"),
-    ]
+    if refusal is not None:
+        st.session_state.pop(ASSISTANT_KEY, None)  # signed out (or never allowed): nothing of a shop stays
+    elif problem is None and ASSISTANT_KEY not in st.session_state:
+        try:
+            st.session_state[ASSISTANT_KEY] = _build_assistant().as_agent(agent)
+        except (ActionError, ValueError) as exc:  # ConfigError, StoreError, a bad delay number
+            problem = str(exc)
+    elif problem is None and st.session_state[ASSISTANT_KEY].agent != agent:
+        st.session_state[ASSISTANT_KEY] = st.session_state[ASSISTANT_KEY].as_agent(agent)
 
-# Every page is declared here (url_path = file stem), so Streamlit's legacy `pages/` discovery never decides.
-st.navigation(pages).run()
-freeze_startup_objects()  # once per process, after the first run that got this far (see its docstring)
+    if refusal is not None:
+        pages = [_sign_in_page(refusal or None)]
+    elif problem is not None or ASSISTANT_KEY not in st.session_state:
+        st.error(f"Cancel Assist cannot start: {escape_md(problem)}. Fix the settings (see .streamlit/secrets.toml.example); "
+                 "the guide is still available.")
+        pages = [st.Page("pages/guide.py", url_path="guide", title="Guide", icon="📘", default=True)]
+    else:
+        assistant = st.session_state[ASSISTANT_KEY]
+        _read_deep_link(assistant.shop or None)
+        mode_banner(assistant)
+        if assistant.agent and assistant.mode == "live" and not local_only:
+            st.sidebar.caption(f"Signed in as {escape_md(assistant.agent)}")
+            st.sidebar.button("Sign out", on_click=st.logout, key="auth_sign_out_sidebar")
+        elif local_only:
+            st.sidebar.caption("Sign-in is off: this live shop is served to this computer only (localhost). "
+                               "Add [auth] to .streamlit/secrets.toml to let a team in.")
+        if st.session_state.get(CONTEXT_ERROR_KEY):
+            st.error(escape_md(st.session_state[CONTEXT_ERROR_KEY]))
+        ctx = current_context()
+        if ctx.order or ctx.ticket:
+            parts = (f"Order {ctx.order}" if ctx.order else "", f"Ticket {ctx.ticket}" if ctx.ticket else "")
+            st.sidebar.caption(escape_md(" · ".join(p for p in parts if p)))
+        pages = [
+            st.Page("pages/walkthrough.py", url_path="walkthrough", title="Walkthrough", icon="🧭", default=True),
+            st.Page("pages/guide.py", url_path="guide", title="Guide", icon="📘"),
+            st.Page("pages/activity.py", url_path="activity", title="Activity", icon="🗂️"),
+            st.Page("pages/followups.py", url_path="followups", title="Follow-ups", icon="⏳"),
+            st.Page("pages/connection.py", url_path="connection", title="Connection", icon="🔌"),
+        ]
+
+    # Every page is declared here (url_path = file stem), so Streamlit's legacy `pages/` discovery never decides.
+    st.navigation(pages).run()
+    freeze_startup_objects()  # once per process, after the first run that got this far (see its docstring)
+
+
+if get_script_run_ctx(suppress_warning=True) is None:  # imported by `streamlit run` for its server
+    _refuse_an_unsafe_start()
+    app = st.App(__file__)
+else:  # a session's run
+    _main()
