@@ -13,7 +13,8 @@ answer, for demos and browser tests.
 `streamlit run streamlit_app.py` also imports this file once, outside any session, to get the server
 it runs (`app`, an `st.App` serving this same file): that import refuses to start a live shop
 without `[auth]` on any address but localhost, with one sentence and exit status 2, so nothing is
-ever served to the network without sign-in, however the server is started.
+ever served to the network without sign-in, however the server is started. The server keeps a
+ticket's link through the sign-in round trip (`actions.sign_in_link`).
 """
 
 from __future__ import annotations
@@ -238,7 +239,11 @@ def _main() -> None:
 
 
 if get_script_run_ctx(suppress_warning=True) is None:  # imported by `streamlit run` for its server
+    from starlette.middleware import Middleware
+
+    from actions.sign_in_link import KeepLinkThroughSignIn
+
     _refuse_an_unsafe_start()
-    app = st.App(__file__)
+    app = st.App(__file__, middleware=[Middleware(KeepLinkThroughSignIn)])
 else:  # a session's run
     _main()
