@@ -36,7 +36,7 @@ from actions.settings import AppSettings
 from actions.shopify import REQUIRED_SCOPES, ShopifyClient, reverted
 from actions.suppliers import SupplierClient, UnconfiguredSupplier, read_supplier_orders, validate_order_id
 from kb.card import Card, first_screen
-from kb.hand_check import HAND_STATUS_WORDS, HandStatus, checked_words, hand_checked_state, is_stale, stale_words
+from kb.hand_check import RECHECK_AFTER, HandStatus, hand_checked_state, is_stale
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
 from kb.paths import decide, revert_action_for
 from kb.refunds import default_refund, effective_options
@@ -55,6 +55,7 @@ from kb.state import (
 )
 from kb.suppliers import SUPPLIERS, supplier_of_id, supplier_title
 from kb.walkthrough import ActionId, StepStatus, Walkthrough, WalkthroughStep
+from kb.wording.hand_check import HAND_STATUS_WORDS, checked_words, stale_words
 from kb.wording.options import FO_ACTIONS
 
 if TYPE_CHECKING:  # the sandbox is imported only when it is used (never in live mode)
@@ -330,7 +331,7 @@ class Assistant:
             if check is None or status is None:
                 out.append(so)
             elif is_stale(status, check.at, now):
-                out.append(so.model_copy(update={"read_error": f"{so.read_error}; {stale_words(status, check.at)}"}))
+                out.append(so.model_copy(update={"read_error": f"{so.read_error}; {stale_words(status, check.at, RECHECK_AFTER[status])}"}))
             else:
                 out.append(hand_checked_state(so.supplier, so.order_id, status, check.at, check.ticket))
         return tuple(out)

@@ -3,21 +3,19 @@
 `first_screen(walkthrough)` answers: the path in a title, why in one sentence, and either the next
 action (with its button label), or what we are waiting for and when to look again, or "nothing left
 to do". The checklist below it gets one line per step from `step_line`. Pages only lay this out;
-every word here comes from the walkthrough `kb.paths.decide` built.
+every word comes from the walkthrough `kb.paths.decide` built or from `kb.wording.card` (buttons, progress).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from datetime import timedelta
-from types import MappingProxyType
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from kb.suppliers import supplier_title
 from kb.walkthrough import ActionId, StepStatus, Walkthrough, WalkthroughStep
+from kb.wording.card import ACTION_WORDS, NO_SUPPLIER, READING, REVERTING, WORKING, ActionWords, look_again_words
 from kb.wording.options import FO_ACTIONS
 from kb.wording.warnings import IRREVERSIBLE_CANCEL, REFUND_METHOD_NOTE
 
@@ -77,31 +75,15 @@ def short_why(text: str) -> str:
     return lead.rstrip(" .,;") + "."
 
 
-class _ActionWords(NamedTuple):
-    button: str  # the button's label; {supplier} is the step's supplier
-    progress: str  # what the progress box says while it runs
-
-
-# One row per button a step can offer (the revert's label is the fulfillment-order action's own, FO_ACTIONS).
-# The supplier questions (FIND_SUPPLIER_ORDER, CHECK_BY_HAND) are forms, not buttons: no row.
-_ACTIONS: Mapping[ActionId, _ActionWords] = MappingProxyType({
-    ActionId.CHECK_SUPPLIER: _ActionWords("Re-check {supplier}", "Reading the order at {supplier}…"),
-    ActionId.OPEN_SUPPLIER: _ActionWords("Open the order at {supplier} to cancel it",
-                                         "Preparing the order at {supplier}…"),
-    ActionId.REVERT_FULFILLMENT: _ActionWords("Revert the fulfillment request", "{button}: sending it to Shopify…"),
-    ActionId.CANCEL_SUPPLIER: _ActionWords("Cancel at {supplier}…",
-                                           "Cancelling… at {supplier}, then reading the order again"),
-    ActionId.CANCEL_ORDER: _ActionWords("Cancel on Shopify…", "Cancelling… on Shopify, then reading the order again"),
-})
 # A re-check may be pressed while blocked or waiting too; every other button only on the next step.
 _ANY_STATUS = frozenset({ActionId.CHECK_SUPPLIER})
 
 
 def _supplier(step: WalkthroughStep) -> str:
-    return supplier_title(step.supplier) if step.supplier else "the supplier"
+    return supplier_title(step.supplier) if step.supplier else NO_SUPPLIER
 
 
-def _button(step: WalkthroughStep, words: _ActionWords) -> str:
+def _button(step: WalkthroughStep, words: ActionWords) -> str:
     fo_action = FO_ACTIONS.get(step.revert) if step.revert is not None else None
     if step.action is ActionId.REVERT_FULFILLMENT and fo_action is not None:
         return fo_action.label
@@ -110,7 +92,7 @@ def _button(step: WalkthroughStep, words: _ActionWords) -> str:
 
 def action_label(step: WalkthroughStep) -> str | None:
     """The label of a step's button, or None when the step offers none (done, not needed, by hand)."""
-    words = _ACTIONS.get(step.action) if step.action is not None else None
+    words = ACTION_WORDS.get(step.action) if step.action is not None else None
     if words is None or step.status is StepStatus.NOT_NEEDED:
         return None
     if step.status is not StepStatus.NEXT and step.action not in _ANY_STATUS:
@@ -125,23 +107,10 @@ def step_line(step: WalkthroughStep) -> str:
 
 def progress_words(step: WalkthroughStep) -> str:
     """What is happening while a step's action runs (shown in the progress box)."""
-    words = _ACTIONS.get(step.action) if step.action is not None else None
+    words = ACTION_WORDS.get(step.action) if step.action is not None else None
     if words is None:
-        return "Working…"
-    return words.progress.format(supplier=_supplier(step),
-                                 button=action_label(step) or "Reverting the fulfillment request")
-
-
-READING = "Reading the order again from Shopify and the suppliers…"
-
-
-def _look_again(after: timedelta | None, reply_seconds: float | None) -> str:
-    if reply_seconds is not None and reply_seconds < 60:
-        return ("On the sandbox the simulated answer comes in a few seconds: press Check now to read it.")
-    if after is None:
-        return "Check again later."
-    hours = max(1, int(after.total_seconds() // 3600))
-    return f"Check again in about {'an hour' if hours == 1 else f'{hours} hours'}."
+        return WORKING
+    return words.progress.format(supplier=_supplier(step), button=action_label(step) or REVERTING)
 
 
 def _is_wait(wt: Walkthrough, step: WalkthroughStep) -> bool:
@@ -162,7 +131,7 @@ def first_screen(wt: Walkthrough, *, reply_seconds: float | None = None) -> Card
         return done
     if _is_wait(wt, step):
         return done.model_copy(update={"kind": "wait", "step": step, "waiting_for": first_sentence(step.reason),
-                                       "look_again": _look_again(wt.check_again_after, reply_seconds)})
+                                       "look_again": look_again_words(wt.check_again_after, reply_seconds)})
     label = action_label(step)
     if label is None:
         return done.model_copy(update={"kind": "by_hand", "step": step})

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from kb.hand_check import HAND_STATUS_WORDS, HandStatus
+from kb.state import HandStatus
 from kb.suppliers import supplier_title
+from kb.wording.hand_check import HAND_STATUS_WORDS
 from kb.wording.options import CANCEL_REASON_WORDS, FO_ACTIONS, REFUND_DESTINATIONS, REFUND_WORDS
 
 __all__ = [

@@ -26,6 +26,7 @@ __all__ = [
     "FulfillmentOrderState",
     "FulfillmentOrderStatus",
     "FulfillmentState",
+    "HandStatus",
     "LineItem",
     "Money",
     "NoSupplierOrder",
@@ -283,6 +284,16 @@ class SupplierStatus(StrEnum):
     CANCELLED = "cancelled"  # closed without shipping; the supplier refunds
     IN_DISPUTE = "in_dispute"  # a dispute or refund is open
     UNKNOWN = "unknown"  # a raw value we do not know, or the order could not be read
+
+
+class HandStatus(StrEnum):
+    """What the supplier's order page can show, in the words of the CLI (`--status`)."""
+
+    AWAITING_PAYMENT = "awaiting_payment"
+    AWAITING_SHIPMENT = "awaiting_shipment"
+    CANCEL_REQUESTED = "cancel_requested"
+    CANCELLED = "cancelled"
+    SHIPPED = "shipped"
 
 
 class CancelChannel(StrEnum):

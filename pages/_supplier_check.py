@@ -13,10 +13,11 @@ import streamlit as st
 from pydantic import ValidationError
 
 from actions.assistant import Lookup
-from kb.hand_check import HAND_STATUS_WORDS, HandStatus
+from kb.hand_check import HandStatus
 from kb.state import SupplierOrderState, SupplierRef
 from kb.suppliers import SUPPLIER_TITLES, supplier_title
 from kb.walkthrough import ActionId
+from kb.wording.hand_check import HAND_STATUS_WORDS
 from pages._ui import Context, Failure, escape_md, get_assistant, run_once, state_key, store_lookup
 
 __all__ = ["hand_check_panel", "supplier_panel"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import kb
@@ -89,3 +90,18 @@ def _literals(path: Path) -> set[str]:
                   and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
     return {node.value for node in ast.walk(tree)
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings}
+
+
+# The rules modules whose sentences moved to kb.wording: each keeps only rules (no literal of two words or more).
+_RULES_ONLY = ("card.py", "hand_check.py")
+
+
+def test_the_rules_of_the_first_screen_and_the_hand_check_hold_no_sentence_of_their_own():
+    root = Path(kb.__file__).parent
+    worded = {f"{name}: {text!r}" for name in _RULES_ONLY for text in _literals(root / name) if _is_words(text)}
+    assert worded == set()
+
+
+def _is_words(text: str) -> bool:
+    """Two words or more: a sentence or a piece of one (a regular expression or a key is not)."""
+    return re.search(r"[A-Za-z]+ [A-Za-z]+", text) is not None
