@@ -24,8 +24,6 @@ from actions.activity import Authorisation, FollowUpRow
 from actions.errors import ActionError, InputError
 from actions.links import validate_ticket
 from kb.followups import (
-    FOLLOW_UP_STATUS_WORDS,
-    WAITING_WORDS,
     FollowUpStatus,
     Settled,
     WaitingFor,
@@ -33,6 +31,7 @@ from kb.followups import (
 )
 from kb.state import CancelOptions
 from kb.walkthrough import ActionId
+from kb.wording.followups import FOLLOW_UP_STATUS_WORDS, WAITING_WORDS
 
 if TYPE_CHECKING:
     from actions.assistant import Assistant, Lookup

@@ -25,6 +25,7 @@ __all__ = [
     "FulfillmentOrderRequestStatus",
     "FulfillmentOrderState",
     "FulfillmentOrderStatus",
+    "FollowUpStatus",
     "FulfillmentState",
     "HandStatus",
     "LineItem",
@@ -40,6 +41,7 @@ __all__ = [
     "SupplierRef",
     "SupplierRefSource",
     "SupplierStatus",
+    "WaitingFor",
 ]
 
 
@@ -364,3 +366,22 @@ class CancelOptions(_Frozen):
             return None
         value = value.strip()
         return value or None
+
+
+class WaitingFor(StrEnum):
+    """Who or what a follow-up waits on. The values are an interface (CLI JSON, the activity store)."""
+
+    SELLER_APPROVAL = "seller_approval"  # a supplier cancellation waits for the seller
+    SERVICE_ANSWER = "service_answer"  # a fulfillment cancellation request waits for the service
+    MANUAL_RECHECK = "manual_recheck"  # a supplier order to look at again later (held, unreadable)
+    REFUND_OWED = "refund_owed"  # cancelled on Shopify with "refund later": the refund is still owed
+    SUPPLIER_STILL_ACTIVE = "supplier_still_active"  # cancelled on Shopify, the supplier order is live
+
+
+class FollowUpStatus(StrEnum):
+    """Where a follow-up stands after its last reading (`kb.followups`). The values are an interface."""
+
+    WAITING = "waiting"  # on someone outside the shop: nothing for a person to do yet
+    READY = "ready"  # the supplier confirmed: cancel on Shopify now (a check run does it when authorised)
+    PERSON = "person"  # a person must act (refund, cancel at the supplier, look: the path went elsewhere)
+    DONE = "done"  # nothing is left to wait for
