@@ -131,11 +131,13 @@ async def _team(server: Server, first: bytes, clicks: list[bytes]) -> dict[str, 
         await asyncio.sleep(1.0)
         rss[1] = server.rss_mb()
         baseline = []
+        cpu_alone = server.cpu_seconds()
         for _ in range(BASELINE_CLICKS):
             latency = await agents[0].click()
             if latency is not None:
                 baseline.append(latency)
             await asyncio.sleep(0.5)
+        cpu_alone = server.cpu_seconds() - cpu_alone
         for lo, hi in ((1, 10), (10, AGENTS)):
             for start in range(lo, hi, 10):
                 results = await asyncio.gather(*(a.open() for a in agents[start:min(hi, start + 10)]),
@@ -181,6 +183,7 @@ async def _team(server: Server, first: bytes, clicks: list[bytes]) -> dict[str, 
         f"{AGENTS} agents click p50 ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         f"{AGENTS} agents click p95 ms": round(p95_team * 1000, 1),
         f"{AGENTS} agents server CPU share of one core": round(cpu / elapsed, 2),
+        "1 agent server CPU ms per click": round(cpu_alone / BASELINE_CLICKS * 1000, 1),
         "server CPU ms per click under load": round(cpu / clicks_sent * 1000, 1) if clicks_sent else None,
         "clicks per second one server core can serve": round(clicks_sent / cpu, 1) if cpu else None,
         "errors": errors,

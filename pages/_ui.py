@@ -71,10 +71,11 @@ _PREFIX = "ca"
 def freeze_startup_objects() -> None:
     """Once per server process, after its first full run: take what is loaded so far out of later GCs.
 
-    Streamlit runs a full garbage collection after every script run (`runner.postScriptGC`, kept
-    on); it used to rescan every module object of Streamlit, pandas, pydantic and the app each
-    time (~110k objects, 30-60 ms of CPU per click here). They live as long as the process, so
-    they are collected once and frozen (`gc.freeze()`); what sessions create later is still collected.
+    Python's full collections (and Streamlit's after every run, `runner.postScriptGC`, which the
+    project's config turns off because it also scans every open session) used to rescan every
+    module object of Streamlit, pydantic and the app each time (~110k objects, 30-60 ms of CPU).
+    They live as long as the process, so they are collected once and frozen (`gc.freeze()`); what
+    sessions create later is still collected.
     """
     gc.collect()
     gc.freeze()

@@ -1,6 +1,7 @@
 """A server's garbage collection after each rerun does not rescan what the process loaded at start.
 
-Streamlit collects every generation after each script run (`runner.postScriptGC`, kept on). The app
+Python's full collections (and Streamlit's after each run, `runner.postScriptGC`, off in the project's
+config since it also scans every open session) would rescan every module object. The app
 freezes what its first run loaded (Streamlit, pydantic, the app, the sandbox's schema) once per
 process, so later collections scan only what sessions create. Checked in a fresh process, where
 nothing else (a test building the full schema) could have frozen anything before.
