@@ -345,16 +345,27 @@ def run_once(op: str, fn: Callable[[], Any], result_key: str, after: Callable[[A
         return
     ops[op] = _IN_FLIGHT
     try:
-        result: Any = fn()
-    except ActionError as exc:
-        result = Failure(message=str(exc))
-    except ValidationError as exc:  # options that cannot be sent (e.g. a staff note over 255 characters)
-        problems = "; ".join(err["msg"] for err in exc.errors(include_input=False, include_url=False))
-        result = Failure(message=f"Those options cannot be sent: {problems}")
+        result = _call(fn)
     except ScriptControlException:
         del ops[op]
         raise
     ops[op] = result
+    _publish(result, result_key, after)
+
+
+def _call(fn: Callable[[], Any]) -> Any:
+    """`fn`'s result, or a `Failure` saying in one sentence why the action could not be done."""
+    try:
+        return fn()
+    except ActionError as exc:
+        return Failure(message=str(exc))
+    except ValidationError as exc:  # options that cannot be sent (e.g. a staff note over 255 characters)
+        problems = "; ".join(err["msg"] for err in exc.errors(include_input=False, include_url=False))
+        return Failure(message=f"Those options cannot be sent: {problems}")
+
+
+def _publish(result: Any, result_key: str, after: Callable[[Any], None] | None) -> None:
+    """Store `result` under `result_key` and run `after` in full, then let a rerun that arrived meanwhile through."""
 
     def publish() -> None:
         st.session_state[result_key] = result
@@ -422,24 +433,10 @@ def finish_queued(slot: str) -> None:
     if queued is None:
         return
     with st.status(queued.progress, state="running") as status:
-        try:
-            result: Any = queued.fn()
-        except ActionError as exc:
-            result = Failure(message=str(exc))
-        except ValidationError as exc:
-            problems = "; ".join(err["msg"] for err in exc.errors(include_input=False, include_url=False))
-            result = Failure(message=f"Those options cannot be sent: {problems}")
+        result = _call(queued.fn)
         del queues[slot]
         ops[queued.op] = result
-
-        def publish() -> None:
-            st.session_state[queued.result_key] = result
-            if queued.after is not None:
-                queued.after(result)
-
-        pending = _uninterrupted(publish)
-        if pending is not None:
-            raise pending
+        _publish(result, queued.result_key, queued.after)
         status.update(state="complete")
     st.rerun()
 
