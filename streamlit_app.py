@@ -28,6 +28,19 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from actions.errors import ActionError, InputError
+from kb.wording.frame import (
+    APP_TITLE,
+    LOCAL_ONLY,
+    PAGE_TITLES,
+    SIGN_IN,
+    SIGN_IN_INVITE,
+    SIGN_OUT,
+    cannot_start_words,
+    context_words,
+    link_error_words,
+    not_allowed_words,
+    signed_in_words,
+)
 from pages._ui import (
     ASSISTANT_KEY,
     CONTEXT_ERROR_KEY,
@@ -112,16 +125,16 @@ def _sign_in_page(reason: str | None) -> Any:
     """The only page a refused visitor gets: why, and the sign-in (or sign-out) button."""
 
     def page() -> None:
-        st.title("Cancel Assist")
+        st.title(APP_TITLE)
         if reason:
             st.error(escape_md(reason))
         if _signed_in_email():
-            st.button("Sign out", on_click=st.logout, key="auth_sign_out")
+            st.button(SIGN_OUT, on_click=st.logout, key="auth_sign_out")
         else:
-            st.write("Sign in with your work account to look up and cancel orders.")
-            st.button("Sign in", on_click=st.login, type="primary", key="auth_sign_in")
+            st.write(SIGN_IN_INVITE)
+            st.button(SIGN_IN, on_click=st.login, type="primary", key="auth_sign_in")
 
-    return st.Page(page, title="Sign in", url_path="sign-in", icon="🔐", default=True)
+    return st.Page(page, title=PAGE_TITLES["sign-in"], url_path="sign-in", icon="🔐", default=True)
 
 
 def _gate(settings: Any) -> tuple[str | None, str | None, bool]:
@@ -135,8 +148,7 @@ def _gate(settings: Any) -> tuple[str | None, str | None, bool]:
         if email is None:
             return "", None, False
         if not is_allowed(email, settings.allowed_users, email_verified=st.user.get("email_verified")):
-            return (f"{email} is not allowed to use this shop. Ask your administrator to add you to "
-                    "[cancel_assist] allowed_users."), None, False
+            return not_allowed_words(email), None, False
         return None, email, False
     client_ip = st.context.ip_address  # None for a visitor on this computer
     problem = serving_problem(
@@ -156,7 +168,7 @@ def _read_deep_link(shop: str | None) -> None:
         st.session_state[CONTEXT_KEY] = Context.from_input(order, ticket, shop=shop)
     except InputError as exc:
         st.session_state[CONTEXT_KEY] = Context()
-        st.session_state[CONTEXT_ERROR_KEY] = f"The link could not be opened: {exc}"
+        st.session_state[CONTEXT_ERROR_KEY] = link_error_words(str(exc))
 
 
 def _refuse_an_unsafe_start() -> None:
@@ -182,7 +194,7 @@ def _refuse_an_unsafe_start() -> None:
 
 def _main() -> None:
     """One run of a session: the gate, the session's assistant and deep link, the banner, the routing."""
-    st.set_page_config(page_title="Cancel Assist", page_icon="🧾", layout="centered")
+    st.set_page_config(page_title=APP_TITLE, page_icon="🧾", layout="centered")
     problem: str | None = None
     refusal: str | None = None
     local_only = False
@@ -206,31 +218,29 @@ def _main() -> None:
     if refusal is not None:
         pages = [_sign_in_page(refusal or None)]
     elif problem is not None or ASSISTANT_KEY not in st.session_state:
-        st.error(f"Cancel Assist cannot start: {escape_md(problem)}. Fix the settings (see .streamlit/secrets.toml.example); "
-                 "the guide is still available.")
-        pages = [st.Page("pages/guide.py", url_path="guide", title="Guide", icon="📘", default=True)]
+        st.error(cannot_start_words(escape_md(problem)))
+        pages = [st.Page("pages/guide.py", url_path="guide", title=PAGE_TITLES["guide"], icon="📘", default=True)]
     else:
         assistant = st.session_state[ASSISTANT_KEY]
         _read_deep_link(assistant.shop or None)
         mode_banner(assistant)
         if assistant.agent and assistant.mode == "live" and not local_only:
-            st.sidebar.caption(f"Signed in as {escape_md(assistant.agent)}")
-            st.sidebar.button("Sign out", on_click=st.logout, key="auth_sign_out_sidebar")
+            st.sidebar.caption(signed_in_words(escape_md(assistant.agent)))
+            st.sidebar.button(SIGN_OUT, on_click=st.logout, key="auth_sign_out_sidebar")
         elif local_only:
-            st.sidebar.caption("Sign-in is off: this live shop is served to this computer only (localhost). "
-                               "Add [auth] to .streamlit/secrets.toml to let a team in.")
+            st.sidebar.caption(LOCAL_ONLY)
         if st.session_state.get(CONTEXT_ERROR_KEY):
             st.error(escape_md(st.session_state[CONTEXT_ERROR_KEY]))
         ctx = current_context()
         if ctx.order or ctx.ticket:
-            parts = (f"Order {ctx.order}" if ctx.order else "", f"Ticket {ctx.ticket}" if ctx.ticket else "")
-            st.sidebar.caption(escape_md(" · ".join(p for p in parts if p)))
+            st.sidebar.caption(escape_md(context_words(ctx.order, ctx.ticket)))
         pages = [
-            st.Page("pages/walkthrough.py", url_path="walkthrough", title="Walkthrough", icon="🧭", default=True),
-            st.Page("pages/guide.py", url_path="guide", title="Guide", icon="📘"),
-            st.Page("pages/activity.py", url_path="activity", title="Activity", icon="🗂️"),
-            st.Page("pages/followups.py", url_path="followups", title="Follow-ups", icon="⏳"),
-            st.Page("pages/connection.py", url_path="connection", title="Connection", icon="🔌"),
+            st.Page("pages/walkthrough.py", url_path="walkthrough", title=PAGE_TITLES["walkthrough"], icon="🧭",
+                    default=True),
+            st.Page("pages/guide.py", url_path="guide", title=PAGE_TITLES["guide"], icon="📘"),
+            st.Page("pages/activity.py", url_path="activity", title=PAGE_TITLES["activity"], icon="🗂️"),
+            st.Page("pages/followups.py", url_path="followups", title=PAGE_TITLES["followups"], icon="⏳"),
+            st.Page("pages/connection.py", url_path="connection", title=PAGE_TITLES["connection"], icon="🔌"),
         ]
 
     # Every page is declared here (url_path = file stem), so Streamlit's legacy `pages/` discovery never decides.

@@ -20,6 +20,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 from actions.errors import ActionError, InputError
 from actions.links import link_order_value, validate_ticket
 from kb.order_ref import OrderRefError, parse_order_ref
+from kb.wording.frame import SANDBOX_BANNER, live_banner, unsendable_words
 
 if TYPE_CHECKING:  # the pages get the assistant from session state; importing it here is for types only
     from actions.assistant import Assistant, Lookup
@@ -277,12 +278,9 @@ def forget_lookups() -> None:
 def mode_banner(assistant: Assistant) -> None:
     """Say loudly whether this session talks to a live shop or to the sandbox."""
     if assistant.mode == "sandbox":
-        st.warning(
-            "**Sandbox**: a simulated shop and suppliers; nothing real changes.",
-            icon="🧪",
-        )
+        st.warning(SANDBOX_BANNER, icon="🧪")
     else:
-        st.success(f"**Live shop**: {escape_md(assistant.shop)}. Actions change real orders.", icon="🟢")
+        st.success(live_banner(escape_md(assistant.shop)), icon="🟢")
 
 
 # --- the one run-once helper ---------------------------------------------------------------------
@@ -360,8 +358,8 @@ def _call(fn: Callable[[], Any]) -> Any:
     except ActionError as exc:
         return Failure(message=str(exc))
     except ValidationError as exc:  # options that cannot be sent (e.g. a staff note over 255 characters)
-        problems = "; ".join(err["msg"] for err in exc.errors(include_input=False, include_url=False))
-        return Failure(message=f"Those options cannot be sent: {problems}")
+        return Failure(message=unsendable_words([err["msg"] for err in exc.errors(include_input=False,
+                                                                                   include_url=False)]))
 
 
 def _publish(result: Any, result_key: str, after: Callable[[Any], None] | None) -> None:

@@ -15,6 +15,9 @@ import streamlit as st
 
 from actions.errors import ActionError, InputError
 from kb.labels import OUTCOME_LABELS, action_label, gid_words, option_words, outcome_label
+from kb.wording.activity_page import (ANY_OUTCOME, COLUMNS, EXPORT, FILTERS, INTRO, NOTHING_RECORDED, SINCE_AFTER_UNTIL,
+                                      UNUSABLE_FILTERS, export_help, page_picker, record_count)
+from kb.wording.frame import PAGE_TITLES
 from pages._ui import (ACTIVITY_EXPORT, ACTIVITY_ORDER, ACTIVITY_PAGE, ACTIVITY_TICKET, Context, current_context,
                       ensure_frame, get_assistant, plain, state_key, table)
 
@@ -47,15 +50,15 @@ def _filters(ctx: Context) -> tuple[_Wanted | None, str | None]:
     ss.setdefault(ACTIVITY_ORDER, ctx.query_params().get("order", ""))
     ss.setdefault(ACTIVITY_TICKET, ctx.ticket or "")
     order, ticket, outcome, since, until = st.columns([3, 2, 2, 2, 2], vertical_alignment="bottom")
-    order.text_input("Order", key=ACTIVITY_ORDER, placeholder="#1001 (all orders when empty)", max_chars=200)
-    ticket.text_input("Ticket", key=ACTIVITY_TICKET, placeholder="ZD-42 (all tickets when empty)", max_chars=64)
-    outcome.selectbox("Outcome", [_ANY, *OUTCOME_LABELS], key=ACTIVITY_OUTCOME,
-                      format_func=lambda value: OUTCOME_LABELS.get(value, "Any outcome"))
-    since.date_input("From (UTC)", value=None, key=ACTIVITY_SINCE, format="YYYY-MM-DD")
-    until.date_input("To (UTC)", value=None, key=ACTIVITY_UNTIL, format="YYYY-MM-DD")
+    order.text_input(FILTERS.order, key=ACTIVITY_ORDER, placeholder=FILTERS.order_placeholder, max_chars=200)
+    ticket.text_input(FILTERS.ticket, key=ACTIVITY_TICKET, placeholder=FILTERS.ticket_placeholder, max_chars=64)
+    outcome.selectbox(FILTERS.outcome, [_ANY, *OUTCOME_LABELS], key=ACTIVITY_OUTCOME,
+                      format_func=lambda value: OUTCOME_LABELS.get(value, ANY_OUTCOME))
+    since.date_input(FILTERS.since, value=None, key=ACTIVITY_SINCE, format="YYYY-MM-DD")
+    until.date_input(FILTERS.until, value=None, key=ACTIVITY_UNTIL, format="YYYY-MM-DD")
     first, last = ss.get(ACTIVITY_SINCE), ss.get(ACTIVITY_UNTIL)
     if first and last and first > last:
-        return None, "The From date is after the To date."
+        return None, SINCE_AFTER_UNTIL
     try:
         ctx = Context.from_input(ss[ACTIVITY_ORDER], ss[ACTIVITY_TICKET], shop=get_assistant().shop or None)
     except InputError as exc:
@@ -64,46 +67,44 @@ def _filters(ctx: Context) -> tuple[_Wanted | None, str | None]:
 
 
 def _show() -> None:
-    st.title("Activity")
-    st.caption("Every action taken from this app or the command line: when, which order and ticket, who acted, "
-               "what was asked and what came of it.")
+    st.title(PAGE_TITLES["activity"])
+    st.caption(INTRO)
     wanted, problem = _filters(current_context())
     if wanted is None:
-        st.error(plain(problem or "Those filters cannot be used."))
+        st.error(plain(problem or UNUSABLE_FILTERS))
         return
     assistant = get_assistant()
     try:
         total = assistant.count_records(**wanted.args())
         if not total:
-            st.info("Nothing recorded yet for these filters.")
+            st.info(NOTHING_RECORDED)
             return
         first = _page_of(total)
         records = assistant.records(**wanted.args(), limit=PAGE_SIZE, offset=first)
     except ActionError as exc:
         st.error(plain(exc))
         return
-    shown = f"; showing {first + 1:,}–{first + len(records):,}" if total > len(records) else ""
-    st.caption(f"{total:,} record{'s' if total != 1 else ''}, newest first{shown}.")
+    st.caption(record_count(total, first, len(records)))
     table([
         {
-            "When (UTC)": f"{rec.at:%Y-%m-%d %H:%M:%S}",
-            "Order": gid_words(rec.order_name),
-            "Ticket": rec.ticket or "",
-            "Agent": rec.agent or "",
-            "Action": action_label(rec.action),
-            "Options": option_words(rec.options, order_name=rec.order_name),
-            "Outcome": outcome_label(rec.outcome),
-            "Message": rec.message,
-            "Request id": rec.request_id or "",
+            COLUMNS.when: f"{rec.at:%Y-%m-%d %H:%M:%S}",
+            COLUMNS.order: gid_words(rec.order_name),
+            COLUMNS.ticket: rec.ticket or "",
+            COLUMNS.agent: rec.agent or "",
+            COLUMNS.action: action_label(rec.action),
+            COLUMNS.options: option_words(rec.options, order_name=rec.order_name),
+            COLUMNS.outcome: outcome_label(rec.outcome),
+            COLUMNS.message: rec.message,
+            COLUMNS.request_id: rec.request_id or "",
         }
         for rec in records
     ])
     st.download_button(
-        "Export CSV", data=lambda: assistant.export_records(**wanted.args()),
+        EXPORT, data=lambda: assistant.export_records(**wanted.args()),
         file_name="cancel-assist-activity.csv", mime="text/csv", key=ACTIVITY_EXPORT, icon="⬇️",
         # No rerun on click: a rerun registers the file anew and can drop the one the click asked for.
         on_click="ignore",
-        help=f"All {total:,} records that match the filters, not only this page.",
+        help=export_help(total),
     )
 
 
@@ -114,7 +115,7 @@ def _page_of(total: int) -> int:
         return 0
     if st.session_state.get(ACTIVITY_PAGE, 1) > pages:  # the filters changed: fewer pages than before
         st.session_state[ACTIVITY_PAGE] = pages
-    page = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=ACTIVITY_PAGE)
+    page = st.number_input(page_picker(pages), min_value=1, max_value=pages, step=1, key=ACTIVITY_PAGE)
     return (int(page) - 1) * PAGE_SIZE
 
 

@@ -10,6 +10,10 @@ import streamlit as st
 
 from actions.assistant import REQUIRED_SCOPES
 from kb.suppliers import supplier_title
+from kb.wording.connection_page import (ACCESS_SCOPES, CHECK_AGAIN, COLUMNS, NEEDED_FOR_THIS_APP, NOT_CONFIGURED,
+                                        SECRETS_NOTE, SETTINGS, SUPPLIERS, UNKNOWN, also_granted, credentials_words,
+                                        mode_words, scope_words)
+from kb.wording.frame import PAGE_TITLES
 from pages._ui import CONNECTION_CHECK, ensure_frame, escape_md, get_assistant, state_key, table
 
 ensure_frame()
@@ -23,41 +27,39 @@ def _check_again() -> None:
 
 def _show() -> None:
     assistant = get_assistant()
-    st.title("Connection")
+    st.title(PAGE_TITLES["connection"])
     info = st.session_state.get(_RESULT)
     if info is None:
         info = assistant.connection()  # never raises for an expected failure
         st.session_state[_RESULT] = info
-    mode = "Sandbox (simulated shop and suppliers)" if info.mode == "sandbox" else "Live shop"
     table([
-        {"Setting": "Mode", "Value": mode},
-        {"Setting": "Shop", "Value": info.shop or "not configured"},
-        {"Setting": "Shop name", "Value": info.shop_name or "unknown"},
-        {"Setting": "API version", "Value": info.api_version or "unknown"},
+        {COLUMNS.setting: SETTINGS.mode, COLUMNS.value: mode_words(info.mode == "sandbox")},
+        {COLUMNS.setting: SETTINGS.shop, COLUMNS.value: info.shop or NOT_CONFIGURED},
+        {COLUMNS.setting: SETTINGS.shop_name, COLUMNS.value: info.shop_name or UNKNOWN},
+        {COLUMNS.setting: SETTINGS.api_version, COLUMNS.value: info.api_version or UNKNOWN},
     ])
     if info.ok:
         st.success(escape_md(info.message), icon="✅")
     else:
         st.error(escape_md(info.message))
-    st.subheader("Access scopes")
+    st.subheader(ACCESS_SCOPES)
     granted = set(info.granted_scopes)
     missing = set(info.missing_scopes)
     table([
-        {"Scope": scope, "Needed for": "this app",
-         "Granted": "❌ missing" if scope in missing else ("✅ granted" if scope in granted else "? unknown")}
+        {COLUMNS.scope: scope, COLUMNS.needed_for: NEEDED_FOR_THIS_APP,
+         COLUMNS.granted: scope_words(missing=scope in missing, granted=scope in granted)}
         for scope in REQUIRED_SCOPES
     ])
     extra = sorted(granted - set(REQUIRED_SCOPES))
     if extra:
-        st.caption("Also granted (not needed): " + escape_md(", ".join(extra)))
-    st.subheader("Suppliers")
+        st.caption(also_granted(escape_md(", ".join(extra))))
+    st.subheader(SUPPLIERS)
     table([
-        {"Supplier": supplier_title(name),
-         "Credentials": "✅ configured" if present else "— not configured: check and cancel by hand"}
+        {COLUMNS.supplier: supplier_title(name), COLUMNS.credentials: credentials_words(present)}
         for name, present in info.suppliers.items()
     ])
-    st.caption("Secrets are never shown here; only whether they are configured.")
-    st.button("Check again", key=CONNECTION_CHECK, icon="🔄", on_click=_check_again)
+    st.caption(SECRETS_NOTE)
+    st.button(CHECK_AGAIN, key=CONNECTION_CHECK, icon="🔄", on_click=_check_again)
 
 
 _show()

@@ -11,15 +11,11 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from kb.guide import Guide, GuideError, Step, guide_names, link_guides, load_guide
+from kb.wording.guide_page import GUIDE, RESET, STEP_KIND_WORDS, broken_guide_words, steps_done
 from pages._ui import ensure_frame, escape_md, page_query, state_key
 
 ensure_frame()
 
-_KIND_CAPTIONS = {
-    "action": "Action · the walkthrough can do this with a button",
-    "manual": "Do by hand",
-    "note": "Read",
-}
 _SELECTED = state_key("guide-selected")  # truth: the guide being read
 _SELECT_WIDGET = state_key("guide-select")
 _QUERY_APPLIED = state_key("guide-query-applied")
@@ -56,7 +52,7 @@ def _selected_name(names: tuple[str, ...]) -> str:
         st.session_state[_SELECTED] = names[0]
     st.session_state[_SELECT_WIDGET] = st.session_state[_SELECTED]
     return st.selectbox(
-        "Guide", names, key=_SELECT_WIDGET, format_func=lambda n: load_guide(n).title, on_change=_remember_selection
+        GUIDE, names, key=_SELECT_WIDGET, format_func=lambda n: load_guide(n).title, on_change=_remember_selection
     )
 
 
@@ -79,7 +75,7 @@ def _step(guide: Guide, step: Step) -> None:
     st.checkbox(step.title, key=key, on_change=_remember_tick, args=(guide.name, step.id))
     _, body = st.columns([1, 24])
     with body:
-        st.caption(_KIND_CAPTIONS[step.kind])
+        st.caption(STEP_KIND_WORDS[step.kind])
         if step.body:
             st.markdown(_app_links(step.body))
         _callouts(step.warnings, step.notes)
@@ -93,8 +89,8 @@ def _checklist(guide: Guide) -> None:
     total = len(guide.steps)
     done = sum(1 for step in guide.steps if progress.get(step.id))
     bar, reset = st.columns([4, 1], vertical_alignment="bottom")
-    bar.progress(done / total if total else 0.0, text=f"{done}/{total} steps done")
-    reset.button("Reset", key=state_key("guide-reset", guide.name), on_click=_reset, args=(guide.name,))
+    bar.progress(done / total if total else 0.0, text=steps_done(done, total))
+    reset.button(RESET, key=state_key("guide-reset", guide.name), on_click=_reset, args=(guide.name,))
     for section in guide.sections:
         st.header(section.title, anchor=section.id, divider="gray")
         if section.body:
@@ -107,4 +103,4 @@ def _checklist(guide: Guide) -> None:
 try:
     _checklist(load_guide(_selected_name(guide_names())))
 except GuideError as exc:  # a broken guide file: say where, never a traceback
-    st.error(f"This guide cannot be shown: {escape_md(exc)}")
+    st.error(broken_guide_words(escape_md(exc)))
