@@ -15,6 +15,9 @@ import streamlit as st
 from actions.errors import ActionError
 from kb.state import CancelOptions, CancelReason, RefundTiming
 from kb.wording import CANCEL_REASON_WORDS, REFUND_WORDS
+from kb.wording.authorise_panel import (AGENT, AUTHORISE, EXPIRES_AFTER, FORM_NOTE, FORM_TITLE, NOTHING_TO_WITHDRAW,
+                                        WITHDRAW, WITHDRAWN, authorised_words, follow_up_words, unlisted_words)
+from kb.wording.options import CANCEL_FORM
 from pages._ui import Context, Failure, escape_md, get_assistant, is_done, run_once, state_key
 
 if TYPE_CHECKING:
@@ -67,21 +70,16 @@ def _result(order: str) -> None:
     if isinstance(result, Failure):
         st.error(escape_md(result.message))
     elif result is True:
-        st.success("Authorisation withdrawn: the check run will not cancel this order.")
+        st.success(WITHDRAWN)
     elif result is False:
-        st.info("There was no authorisation left to withdraw.")
+        st.info(NOTHING_TO_WITHDRAW)
 
 
 def _active(order: str, follow: FollowUp, auth: AuthorisationView) -> None:
-    o = auth.options
-    st.success(
-        f"Authorised by {escape_md(auth.agent)} until {auth.expires_at:%Y-%m-%d %H:%M} UTC: when the supplier "
-        f"confirms, the check run cancels on Shopify ({escape_md(REFUND_WORDS[o.refund].lower())}, "
-        f"{escape_md(CANCEL_REASON_WORDS[o.reason].lower())}, {'restock' if o.restock else 'no restock'}, "
-        f"{'notify the customer' if o.notify_customer else 'no email to the customer'}).", icon="✅")
+    st.success(authorised_words(escape_md(auth.agent), auth.expires_at, auth.options), icon="✅")
     _agent_box()
     op = f"withdraw|{auth.id}"
-    st.button("Withdraw the authorisation", key=authorise_key(order, "withdraw"), disabled=is_done(op),
+    st.button(WITHDRAW, key=authorise_key(order, "withdraw"), disabled=is_done(op),
               on_click=run_once, args=(op, lambda: _withdraw(follow.order_id), authorise_key(order, "result"),
                                        lambda _: _forget(order)))
 
@@ -89,7 +87,7 @@ def _active(order: str, follow: FollowUp, auth: AuthorisationView) -> None:
 def _agent_box() -> None:
     """Who is working (kept for the session: Streamlit forgets a widget's value on a run that does not draw it)."""
     st.session_state[AGENT_BOX] = st.session_state.get(AGENT_BOX) or get_assistant().agent or ""
-    st.text_input("Your name (recorded with the authorisation)", key=AGENT_BOX, max_chars=200)
+    st.text_input(AGENT, key=AGENT_BOX, max_chars=200)
 
 
 def _form(ctx: Context, order: str, follow: FollowUp) -> None:
@@ -99,22 +97,19 @@ def _form(ctx: Context, order: str, follow: FollowUp) -> None:
     ss.setdefault(authorise_key(order, "restock"), True)
     ss.setdefault(authorise_key(order, "notify"), False)
     ss.setdefault(authorise_key(order, "days"), 7)
-    with st.expander("Finish it for me: cancel on Shopify when the supplier confirms", icon="⏩"):
-        st.caption("The check run re-reads this order when it is due. If the supplier confirms the cancellation, "
-                   "it cancels on Shopify with these options, once, and records it under your name and the ticket. "
-                   "If anything else happens (the seller refuses, the supplier ships), it does nothing and lists "
-                   "the order for a person.")
+    with st.expander(FORM_TITLE, icon="⏩"):
+        st.caption(FORM_NOTE)
         _agent_box()
-        st.radio("Refund", list(RefundTiming), key=authorise_key(order, "refund"), horizontal=True,
+        st.radio(CANCEL_FORM.refund, list(RefundTiming), key=authorise_key(order, "refund"), horizontal=True,
                  format_func=REFUND_WORDS.get)
-        st.selectbox("Reason for cancellation", list(CancelReason), key=authorise_key(order, "reason"),
+        st.selectbox(CANCEL_FORM.reason, list(CancelReason), key=authorise_key(order, "reason"),
                      format_func=CANCEL_REASON_WORDS.get)
-        st.text_input("Staff note (only your staff sees it)", key=authorise_key(order, "staff_note"), max_chars=255)
-        st.checkbox("Restock the items", key=authorise_key(order, "restock"))
-        st.checkbox("Send the customer a cancellation notice", key=authorise_key(order, "notify"))
-        st.number_input("Expires after (days)", min_value=1, max_value=30, step=1, key=authorise_key(order, "days"))
+        st.text_input(CANCEL_FORM.staff_note, key=authorise_key(order, "staff_note"), max_chars=255)
+        st.checkbox(CANCEL_FORM.restock, key=authorise_key(order, "restock"))
+        st.checkbox(CANCEL_FORM.notify, key=authorise_key(order, "notify"))
+        st.number_input(EXPIRES_AFTER, min_value=1, max_value=30, step=1, key=authorise_key(order, "days"))
         op = f"authorise|{follow.order_id}|{follow.authorisation.id if follow.authorisation else 0}"
-        st.button("Authorise", key=authorise_key(order, "confirm"), type="primary", disabled=is_done(op),
+        st.button(AUTHORISE, key=authorise_key(order, "confirm"), type="primary", disabled=is_done(op),
                   on_click=run_once, args=(op, lambda: _authorise(follow.order_id, order, ctx.ticket),
                                            authorise_key(order, "result"), lambda _: _forget(order)))
 
@@ -128,14 +123,13 @@ def authorise_panel(ctx: Context, order: str, lookup: Lookup) -> None:
         try:
             follow = get_assistant().follow_up(lookup, ctx.ticket)
         except ActionError as exc:
-            st.error(escape_md(f"The follow-up list could not be updated: {exc}"))
+            st.error(escape_md(unlisted_words(str(exc))))
             return
         st.session_state[_follow_key(order)] = (lookup.read_at, follow)
     if follow is None or follow.closed_at is not None:
         return
-    due = "due now" if follow.due else f"next look {follow.due_at:%Y-%m-%d %H:%M} UTC"
-    st.info(f"Follow-up: {escape_md(follow.status_words)} ({escape_md(follow.waiting_words)}) since "
-            f"{follow.since:%Y-%m-%d %H:%M} UTC; {due}. It is on the Follow-ups page.", icon="⏳")
+    st.info(follow_up_words(escape_md(follow.status_words), escape_md(follow.waiting_words), follow.since,
+                            due=follow.due, due_at=follow.due_at), icon="⏳")
     _result(order)
     auth = follow.authorisation
     if auth is not None and auth.state == "active":

@@ -18,6 +18,11 @@ from kb.state import SupplierOrderState, SupplierRef
 from kb.suppliers import SUPPLIER_TITLES, supplier_title
 from kb.walkthrough import ActionId
 from kb.wording.hand_check import HAND_STATUS_WORDS
+from kb.wording.supplier_check_panel import (BAD_SUPPLIER_ID, CHOOSE_STATUS_FIRST, NAMES_NONE, NONE_PLACED,
+                                             NONE_PLACED_SURE, RECORD, REMEMBER, SUPPLIER, SUPPLIER_ORDER_ID,
+                                             TICK_FIRST, WHAT_IT_SHOWS, WHICH_ORDER, check_by_hand_heading,
+                                             check_it_by_hand, checked_by_hand_note, none_confirmed_words,
+                                             open_it_on, unread_note)
 from pages._ui import Context, Failure, escape_md, get_assistant, run_once, state_key, store_lookup
 
 __all__ = ["hand_check_panel", "supplier_panel"]
@@ -38,7 +43,7 @@ def _remember_ref(ctx: Context, order: str, result_key: str) -> None:
         ref = SupplierRef(supplier=ss[state_key("ref-supplier", order)],
                           order_id=(ss.get(state_key("ref-id", order)) or "").strip(), source="entered")
     except ValidationError:
-        ss[result_key] = Failure(message="A supplier order id is letters, digits, - and _ (up to 64).")
+        ss[result_key] = Failure(message=BAD_SUPPLIER_ID)
         return
     op = f"{order}|remember|{ref.supplier}|{ref.order_id}"
     run_once(op, lambda: get_assistant().remember_supplier_ref(order, ref, ticket=ctx.ticket),
@@ -47,8 +52,7 @@ def _remember_ref(ctx: Context, order: str, result_key: str) -> None:
 
 def _confirm_none(ctx: Context, order: str, lookup: Lookup, result_key: str) -> None:
     if not st.session_state.get(state_key("none-sure", order)):
-        st.session_state[result_key] = Failure(
-            message="Tick the box first: you checked in your dropshipping app that no supplier order was placed.")
+        st.session_state[result_key] = Failure(message=TICK_FIRST)
         return
     op = f"{order}|no-supplier-order|{lookup.read_at.isoformat()}"
     run_once(op, lambda: get_assistant().confirm_no_supplier_order(order, ticket=ctx.ticket),
@@ -67,25 +71,24 @@ def supplier_panel(ctx: Context, order: str, lookup: Lookup, result_key: str, *,
     asking = next((s for s in lookup.walkthrough.steps if s.action is ActionId.FIND_SUPPLIER_ORDER), None)
     with st.container(border=not compact, gap="xsmall" if compact else "small"):
         if asking is None:
-            st.markdown("**This order names no supplier order.** Enter it to check and cancel it here.")
+            st.markdown(NAMES_NONE)
         elif not compact:  # in the card, its sentence asks the question: the controls come first
-            st.markdown("**Which supplier order is this?** No supplier order number was found on this order.")
+            st.markdown(WHICH_ORDER)
             st.caption(escape_md(asking.reason))
         left, right, button = st.columns([2, 3, 2], vertical_alignment="bottom")
-        left.selectbox("Supplier", list(SUPPLIER_TITLES), key=state_key("ref-supplier", order),
+        left.selectbox(SUPPLIER, list(SUPPLIER_TITLES), key=state_key("ref-supplier", order),
                        format_func=supplier_title)
-        right.text_input("Supplier order id", key=state_key("ref-id", order), max_chars=64)
-        button.button("Remember it", key=state_key("ref-save", order), on_click=_remember_ref,
+        right.text_input(SUPPLIER_ORDER_ID, key=state_key("ref-id", order), max_chars=64)
+        button.button(REMEMBER, key=state_key("ref-save", order), on_click=_remember_ref,
                       args=(ctx, order, result_key))
         if state.no_supplier_order is None:
-            st.checkbox("I checked in the dropshipping app: no supplier order was placed for this order",
+            st.checkbox(NONE_PLACED_SURE,
                         key=state_key("none-sure", order))
-            st.button("No supplier order was placed", key=state_key("none-save", order), on_click=_confirm_none,
+            st.button(NONE_PLACED, key=state_key("none-save", order), on_click=_confirm_none,
                       args=(ctx, order, lookup, result_key))
         else:
             ruled = state.no_supplier_order
-            ticket = f" for ticket {ruled.ticket}" if ruled.ticket else ""
-            st.caption(escape_md(f"Confirmed at {ruled.at:%Y-%m-%d %H:%M} UTC{ticket}: no supplier order was placed."))
+            st.caption(escape_md(none_confirmed_words(ruled.at, ruled.ticket)))
         if asking is not None and compact:
             st.caption(escape_md(asking.reason))
 
@@ -93,7 +96,7 @@ def supplier_panel(ctx: Context, order: str, lookup: Lookup, result_key: str, *,
 def _record_check(ctx: Context, order: str, lookup: Lookup, so: SupplierOrderState, result_key: str) -> None:
     status = st.session_state.get(state_key("hand-status", order, so.order_id))
     if status is None:
-        st.session_state[result_key] = Failure(message="Choose what the supplier's order page shows first.")
+        st.session_state[result_key] = Failure(message=CHOOSE_STATUS_FIRST)
         return
     op = f"{order}|check-by-hand|{so.supplier}|{so.order_id}|{status}|{lookup.read_at.isoformat()}"
     run_once(op, lambda: get_assistant().record_supplier_check(order, so.order_id, status, supplier=so.supplier,
@@ -112,23 +115,20 @@ def hand_check_panel(ctx: Context, order: str, lookup: Lookup, result_key: str, 
         title = supplier_title(so.supplier)
         with st.container(border=not compact, gap="xsmall" if compact else "small"):
             if compact and not (so.source == "manual" and so.checked_at is not None):
-                st.markdown(f"**Check it by hand:** open {escape_md(title)} order {escape_md(so.order_id)} and say "
-                            "what it shows.")
+                st.markdown(check_it_by_hand(escape_md(title), escape_md(so.order_id)))
             else:
-                st.markdown(f"**Check {escape_md(title)} order {escape_md(so.order_id)} by hand**")
+                st.markdown(check_by_hand_heading(escape_md(title), escape_md(so.order_id)))
             if so.source == "manual" and so.checked_at is not None:
-                st.caption(escape_md(f"Checked by hand at {so.checked_at:%H:%M} UTC: {so.raw_status or ''}. "
-                                     "Say again what it shows once it changes (after you cancel it there, say so)."))
+                st.caption(escape_md(checked_by_hand_note(so.checked_at, so.raw_status)))
             elif not compact:
-                st.caption(escape_md(f"It could not be read ({so.read_error}). Open it on {title} and say what "
-                                     "its order page shows; the walkthrough then follows your answer."))
+                st.caption(escape_md(unread_note(so.read_error, title)))
             if so.order_url and not compact:
-                st.link_button(f"Open it on {title}", so.order_url, icon="↗️")
-            st.radio("What the order page shows", list(HandStatus), index=None, horizontal=compact,
+                st.link_button(open_it_on(title), so.order_url, icon="↗️")
+            st.radio(WHAT_IT_SHOWS, list(HandStatus), index=None, horizontal=compact,
                      key=state_key("hand-status", order, so.order_id), format_func=HAND_STATUS_WORDS.get,
                      label_visibility="collapsed" if compact else "visible")
             row = st.container(horizontal=True) if compact else st.container()
-            row.button("Record what it shows", key=state_key("hand-save", order, so.order_id), on_click=_record_check,
+            row.button(RECORD, key=state_key("hand-save", order, so.order_id), on_click=_record_check,
                        args=(ctx, order, lookup, so, result_key))
             if so.order_url and compact:  # beside Record: the card keeps the whole question on a phone's first screen
-                row.link_button(f"Open it on {title}", so.order_url, icon="↗️")
+                row.link_button(open_it_on(title), so.order_url, icon="↗️")

@@ -25,7 +25,8 @@ from kb.guide import link_guides, load_guide
 from kb.state import CancelOptions, CancelReason, RefundDestination, RefundTiming
 from kb.suppliers import supplier_title
 from kb.walkthrough import ActionId, StepStatus, WalkthroughStep
-from kb.wording.options import CANCEL_REASON_WORDS, REFUND_TO_WORDS, REFUND_WORDS
+from kb.wording import walkthrough_page as words
+from kb.wording.options import CANCEL_FORM, CANCEL_REASON_WORDS, REFUND_TO_WORDS, REFUND_WORDS
 from pages._authorise import authorise_panel
 from pages._supplier_check import hand_check_panel, supplier_panel
 from pages._ui import (
@@ -108,7 +109,7 @@ def _submit_order() -> None:
         st.session_state[INPUT_ERROR] = str(exc)
         return
     if ctx.order is None:
-        st.session_state[INPUT_ERROR] = "Enter an order number such as #1001, an order id or an order's admin URL."
+        st.session_state[INPUT_ERROR] = words.ENTER_AN_ORDER
         return
     set_context(ctx)
     st.session_state.pop(INPUT_ERROR, None)
@@ -122,9 +123,9 @@ def _order_form(ctx: Context) -> None:
     with st.form(state_key("order-form"), border=False):
         left, right, button = st.columns([3, 2, 1], vertical_alignment="bottom")
         # No max_chars on the order box: a long paste must reach the parser, which says "too long".
-        left.text_input("Order", key=ORDER_BOX, placeholder="#1001, 1001, an order id or its admin URL")
-        right.text_input("Ticket (optional)", key=TICKET_BOX, placeholder="ZD-42", max_chars=64)
-        button.form_submit_button("Look up", key=LOOK_UP, type="primary", on_click=_submit_order)
+        left.text_input(words.ORDER, key=ORDER_BOX, placeholder=words.ORDER_PLACEHOLDER)
+        right.text_input(words.TICKET, key=TICKET_BOX, placeholder=words.TICKET_PLACEHOLDER, max_chars=64)
+        button.form_submit_button(words.LOOK_UP, key=LOOK_UP, type="primary", on_click=_submit_order)
     if st.session_state.get(INPUT_ERROR):
         st.error(plain(st.session_state[INPUT_ERROR]))
 
@@ -134,26 +135,22 @@ def _order_box(ctx: Context) -> None:
     if ctx.order is None:
         _order_form(ctx)
         return
-    with st.expander("Look up another order", expanded=bool(st.session_state.get(INPUT_ERROR))):
+    with st.expander(words.LOOK_UP_ANOTHER, expanded=bool(st.session_state.get(INPUT_ERROR))):
         _order_form(ctx)
 
 
 # --- the order heading ----------------------------------------------------------------------------------
 
 
-def _words(value: str) -> str:
-    return value.replace("_", " ").lower()
-
-
 def _heading(order: str, lookup: Lookup) -> None:
     shop = lookup.state.shopify
-    st.header(f"Order {plain(shop.name)}", anchor=False)
+    st.header(words.order_heading(plain(shop.name)), anchor=False)
     facts = [shop.customer_name or shop.customer_email or "", str(shop.total),
-             _words(shop.financial_status.value if shop.financial_status else "unknown"),
-             _words(shop.fulfillment_status.value)]
+             words.value_words(shop.financial_status.value if shop.financial_status else words.UNKNOWN),
+             words.value_words(shop.fulfillment_status.value)]
     if shop.is_cancelled and shop.cancelled_at is not None:
-        facts.append(f"cancelled {shop.cancelled_at:%Y-%m-%d %H:%M} UTC")
-    st.caption(plain(" · ".join(f for f in facts if f)) + f" · read at {lookup.read_at:%H:%M:%S} UTC")
+        facts.append(words.cancelled_words(shop.cancelled_at))
+    st.caption(plain(" · ".join(f for f in facts if f)) + words.read_at_words(lookup.read_at))
 
 
 # --- actions ---------------------------------------------------------------------------------------------
@@ -246,7 +243,7 @@ def _card(ctx: Context, order: str, lookup: Lookup, card: Card) -> None:
         if card.kind == "wait":  # what we wait for is the why; then when to look again, and Check now
             st.markdown(f"⏳ {plain(card.waiting_for)}")
             st.caption(plain(card.look_again))
-            _refresh_button(st, order, lookup, "Check now", state_key("check-now", order), primary=True)
+            _refresh_button(st, order, lookup, words.CHECK_NOW, state_key("check-now", order), primary=True)
         else:
             st.markdown(plain(card.why))
         if card.kind == "act" and step is not None and card.label:
@@ -254,19 +251,20 @@ def _card(ctx: Context, order: str, lookup: Lookup, card: Card) -> None:
         elif card.kind == "by_hand" and step is not None:
             form = _card_form(card)
             if form is None:
-                st.markdown(f"**Next, by hand:** {plain(step.title)}. {plain(step_line(step))}")
+                st.markdown(words.next_by_hand(plain(step.title), plain(step_line(step))))
                 _by_hand_controls(order, lookup, step)
             elif form is ActionId.FIND_SUPPLIER_ORDER:  # the question the Shopify cancel waits on, answered here
                 supplier_panel(ctx, order, lookup, _result_key(order), compact=True)
             else:
                 hand_check_panel(ctx, order, lookup, _result_key(order), compact=True)
         if card.kind != "wait":
-            _refresh_button(st, order, lookup, "Refresh", state_key("refresh", order))
+            _refresh_button(st, order, lookup, words.REFRESH, state_key("refresh", order))
         _last_result(order)
         # A pressed button's call runs here, in a progress box under the buttons (drawn disabled above).
         finish_queued(_slot(order))
         cited = lookup.walkthrough.cites.partition("#")
-        st.markdown(f"📖 [Why: {_cited(lookup.walkthrough.cites)}]({_guide_url(cited[0], cited[2] or None)})")
+        why = words.why_words(_cited(lookup.walkthrough.cites))
+        st.markdown(f"📖 [{why}]({_guide_url(cited[0], cited[2] or None)})")
 
 
 _FORMS = (ActionId.FIND_SUPPLIER_ORDER, ActionId.CHECK_BY_HAND)  # next steps answered in a form, not a button
@@ -283,16 +281,16 @@ def _card_form(card: Card) -> ActionId | None:
 def _by_hand_controls(order: str, lookup: Lookup, step: WalkthroughStep) -> None:
     so = next((so for so in lookup.state.suppliers if so.order_id == step.target), None)
     if so is not None and so.order_url:
-        st.link_button(f"Open the order at {supplier_title(so.supplier)}", so.order_url, icon="↗️")
+        st.link_button(words.open_order_at(supplier_title(so.supplier)), so.order_url, icon="↗️")
     if _tickable(step):
-        _progress_box(lookup.state.shopify.id, step, "Done")
+        _progress_box(lookup.state.shopify.id, step, words.DONE)
 
 
 def _cited(cites: str) -> str:
     guide_name, _, section_id = cites.partition("#")
     try:
         guide = load_guide(guide_name)
-        return f"{guide.title} › {guide.section(section_id).title}"
+        return words.citation(guide.title, guide.section(section_id).title)
     except (KeyError, OSError, ValueError):
         return cites
 
@@ -319,7 +317,7 @@ def _last_result(order: str) -> None:
     else:
         st.error(plain(result.message))
     if result.url:
-        st.link_button("Open the supplier order", result.url, icon="↗️")
+        st.link_button(words.OPEN_SUPPLIER_ORDER, result.url, icon="↗️")
 
 
 # --- the checklist ----------------------------------------------------------------------------------------
@@ -369,18 +367,18 @@ def _step_row(order_id: str, step: WalkthroughStep, card_step: WalkthroughStep |
     line = f"{_ICONS[step.status]} **{plain(step.title)}** · {plain(step_line(step))}"
     guide = _guide_steps().get(step.step_id)
     if guide is not None:
-        line += f" [guide]({_guide_url('cancel-an-order', guide.section_id)})"
+        line += f" [{words.GUIDE_LINK}]({_guide_url('cancel-an-order', guide.section_id)})"
     if step.status is StepStatus.NEXT:
         with st.container(border=True):
             st.markdown(line)
             text = _guide_text(step)
             if text:
-                with st.expander("What the guide says"):
+                with st.expander(words.WHAT_THE_GUIDE_SAYS):
                     st.markdown(text)
     else:
         st.markdown(line)
     if _tickable(step) and step != card_step:
-        _progress_box(order_id, step, f"Done by hand: {step.title}")
+        _progress_box(order_id, step, words.done_by_hand(step.title))
 
 
 @st.fragment
@@ -390,8 +388,8 @@ def _checklist(order: str, lookup: Lookup, card_step: WalkthroughStep | None) ->
     steps = lookup.walkthrough.steps
     hidden = sum(1 for s in steps if s.status is StepStatus.NOT_NEEDED)
     top, toggle = st.columns([3, 2], vertical_alignment="bottom")
-    top.subheader("Checklist", anchor=False)
-    show_all = toggle.toggle(f"Show all steps ({hidden} not needed)", key=state_key("all-steps", order),
+    top.subheader(words.CHECKLIST, anchor=False)
+    show_all = toggle.toggle(words.show_all_steps(hidden), key=state_key("all-steps", order),
                              disabled=hidden == 0)
     for step in steps:
         if step.status is StepStatus.NOT_NEEDED and not show_all:
@@ -409,12 +407,10 @@ def _supplier_orders(lookup: Lookup) -> None:
         return
     lines = []
     for so in lookup.state.suppliers:
-        status = _words(so.status.value) + (f" ({so.raw_status})" if so.raw_status else "")
-        text = f"{supplier_title(so.supplier)} order {so.order_id}: {status}"
-        if so.read_error:
-            text += f". Could not be read: {first_sentence(so.read_error)}"
+        text = words.supplier_order_line(supplier_title(so.supplier), so.order_id, so.status.value, so.raw_status,
+                                         first_sentence(so.read_error) if so.read_error else None)
         lines.append(f"- {plain(text)}")
-    st.caption("Supplier orders (live status)")
+    st.caption(words.SUPPLIER_ORDERS)
     st.markdown("\n".join(lines))
 
 
@@ -441,26 +437,25 @@ def _confirm_cancel_body(ctx: Context, order: str, lookup: Lookup, step: Walkthr
     ss.setdefault(cancel_option_key(order, "reason"), CancelReason.CUSTOMER)
     ss.setdefault(cancel_option_key(order, "restock"), True)
     ss.setdefault(cancel_option_key(order, "notify"), False)
-    st.radio("Refund", list(RefundTiming), key=cancel_option_key(order, "refund"), horizontal=True,
+    st.radio(CANCEL_FORM.refund, list(RefundTiming), key=cancel_option_key(order, "refund"), horizontal=True,
              format_func=REFUND_WORDS.get, disabled=running)
     if ss[cancel_option_key(order, "refund")] is RefundTiming.NOW:
-        st.radio("Refund to", list(RefundDestination), key=cancel_option_key(order, "refund_to"), horizontal=True,
-                 format_func=REFUND_TO_WORDS.get, disabled=running)
-    st.caption("A refund goes back to the original payment method, or as store credit if you choose it. With "
-               "'Refund later' you refund from the order page afterwards.")
-    st.selectbox("Reason for cancellation", list(CancelReason), key=cancel_option_key(order, "reason"),
+        st.radio(CANCEL_FORM.refund_to, list(RefundDestination), key=cancel_option_key(order, "refund_to"),
+                 horizontal=True, format_func=REFUND_TO_WORDS.get, disabled=running)
+    st.caption(CANCEL_FORM.refund_note)
+    st.selectbox(CANCEL_FORM.reason, list(CancelReason), key=cancel_option_key(order, "reason"),
                  format_func=CANCEL_REASON_WORDS.get, disabled=running)
-    st.text_input("Staff note (only your staff sees it)", key=cancel_option_key(order, "staff_note"), max_chars=255,
+    st.text_input(CANCEL_FORM.staff_note, key=cancel_option_key(order, "staff_note"), max_chars=255,
                   disabled=running)
-    st.checkbox("Restock the items", key=cancel_option_key(order, "restock"), disabled=running)
-    st.checkbox("Send the customer a cancellation notice", key=cancel_option_key(order, "notify"), disabled=running)
+    st.checkbox(CANCEL_FORM.restock, key=cancel_option_key(order, "restock"), disabled=running)
+    st.checkbox(CANCEL_FORM.notify, key=cancel_option_key(order, "notify"), disabled=running)
     try:
         options = _cancel_options(order)
     except ValidationError:
-        st.error("The staff note can be at most 255 characters.")
+        st.error(CANCEL_FORM.staff_note_too_long)
         return
     preview = get_assistant().preview_cancel(lookup, options)
-    st.markdown("**What will happen**")
+    st.markdown(words.WHAT_WILL_HAPPEN)
     st.markdown("\n".join(f"- {plain(line)}" for line in preview.summary))
     for warning in card.dialog_warnings:  # "cannot be undone" here, once (the refund note is the caption above)
         if warning == REFUND_METHOD_NOTE:
@@ -468,7 +463,7 @@ def _confirm_cancel_body(ctx: Context, order: str, lookup: Lookup, step: Walkthr
         st.caption(f"⚠️ {plain(warning)}")
     op = _op(order, lookup, ActionId.CANCEL_ORDER, step.target)
     st.button(
-        "Confirm: cancel the order", key=cancel_option_key(order, "confirm"), type="primary",
+        words.CONFIRM_CANCEL, key=cancel_option_key(order, "confirm"), type="primary",
         disabled=is_done(op) or running, on_click=start_once,
         args=(op, lambda: _run(_request(ctx, lookup, step, _cancel_options(order))), _result_key(order),
               _after_action(order), progress_words(step), _dialog_slot(order)),
@@ -478,11 +473,10 @@ def _confirm_cancel_body(ctx: Context, order: str, lookup: Lookup, step: Walkthr
 
 def _confirm_supplier_body(ctx: Context, order: str, lookup: Lookup, step: WalkthroughStep) -> None:
     supplier = supplier_title(step.supplier)
-    st.markdown(f"Cancel supplier order **{plain(step.target or '')}** at {plain(supplier)}? "
-                "A cancelled supplier order cannot be reopened.")
+    st.markdown(words.confirm_supplier_question(plain(step.target or ''), plain(supplier)))
     op = _op(order, lookup, ActionId.CANCEL_SUPPLIER, step.target)
     st.button(
-        f"Confirm: cancel at {supplier}", key=state_key("confirm-supplier", order, step.target), type="primary",
+        words.confirm_supplier(supplier), key=state_key("confirm-supplier", order, step.target), type="primary",
         disabled=is_done(op) or busy(_dialog_slot(order)), on_click=start_once,
         args=(op, lambda: _run(_request(ctx, lookup, step)), _result_key(order), _after_action(order),
               progress_words(step), _dialog_slot(order)),
@@ -500,14 +494,14 @@ def _dialogs(ctx: Context, order: str, lookup: Lookup, card: Card) -> None:
         return
     steps = {s.action: s for s in lookup.walkthrough.steps if s.status is StepStatus.NEXT and s.action}
     if which == "shopify" and ActionId.CANCEL_ORDER in steps:
-        dialog = st.dialog("Cancel the order on Shopify", width="large", on_dismiss=lambda: _close_dialog(order))
+        dialog = st.dialog(words.SHOPIFY_DIALOG, width="large", on_dismiss=lambda: _close_dialog(order))
         dialog(_confirm_cancel_body)(ctx, order, lookup, steps[ActionId.CANCEL_ORDER], card)
     elif which.startswith("supplier:"):
         target = which.removeprefix("supplier:")
         step = next((s for s in lookup.walkthrough.steps if s.action is ActionId.CANCEL_SUPPLIER
                      and s.status is StepStatus.NEXT and s.target == target), None)
         if step is not None:
-            st.dialog("Cancel at the supplier", on_dismiss=lambda: _close_dialog(order))(_confirm_supplier_body)(
+            st.dialog(words.SUPPLIER_DIALOG, on_dismiss=lambda: _close_dialog(order))(_confirm_supplier_body)(
                 ctx, order, lookup, step)
         else:
             _close_dialog(order)
@@ -520,18 +514,17 @@ def _dialogs(ctx: Context, order: str, lookup: Lookup, card: Card) -> None:
 
 def _ticket_panel(ctx: Context, order: str, lookup: Lookup) -> None:
     assistant = get_assistant()
-    with st.expander("For the ticket: its link and the reply to the customer", icon="✉️"):
+    with st.expander(words.TICKET_PANEL, icon="✉️"):
         base = st.context.url or "http://localhost:8501/"
         try:
             link = assistant.link(base, order, ctx.ticket)
         except ActionError as exc:
             st.error(plain(exc))
         else:
-            st.caption("Link for this ticket (opens this order here, and records actions against the ticket)")
+            st.caption(words.TICKET_LINK_CAPTION)
             st.code(link, language=None)
-        markdown = st.toggle("Markdown", key=state_key("reply-markdown"),
-                             help="For helpdesks that render Markdown; plain text otherwise.")
-        st.caption("Reply to the customer: copy it with the button at the top right of the box")
+        markdown = st.toggle(words.MARKDOWN, key=state_key("reply-markdown"), help=words.MARKDOWN_HELP)
+        st.caption(words.REPLY_CAPTION)
         st.code(assistant.customer_reply(lookup, markdown=markdown), language="markdown" if markdown else None,
                 wrap_lines=True)
 
@@ -543,7 +536,7 @@ def _sandbox_call(order: str | None, fn: Any, *args: Any, **kwargs: Any) -> None
     try:
         fn(*args, **kwargs)
     except Exception as exc:  # the simulator refusing (bad fault spec, no pending request) is an answer
-        st.session_state[state_key("sandbox-message")] = f"Sandbox: {exc}"
+        st.session_state[state_key("sandbox-message")] = words.sandbox_message(str(exc))
     else:
         st.session_state.pop(state_key("sandbox-message"), None)
     if order is not None:
@@ -565,29 +558,27 @@ def _sandbox_panel(order: str | None, lookup: Lookup | None) -> None:
     sandbox = get_assistant().demo
     if sandbox is None:
         return
-    with st.expander("Sandbox controls", icon="🧪"):
-        st.caption("One sandbox for every tab and reload of this server: the Activity page and every tab show "
-                   "the same demo. Reset demo puts every demo order back for everyone.")
-        st.button("Reset demo", key=state_key("sandbox", "reset"), on_click=_reset_sandbox)
-        st.text_input("Faults on demand", key=state_key("sandbox", "faults"),
-                      placeholder="shopify:throttled, aliexpress:5xx, cj:timeout")
-        st.button("Apply faults", key=state_key("sandbox", "apply-faults"), on_click=lambda: _sandbox_call(
+    with st.expander(words.SANDBOX_CONTROLS, icon="🧪"):
+        st.caption(words.SANDBOX_NOTE)
+        st.button(words.RESET_DEMO, key=state_key("sandbox", "reset"), on_click=_reset_sandbox)
+        st.text_input(words.FAULTS, key=state_key("sandbox", "faults"), placeholder=words.FAULTS_PLACEHOLDER)
+        st.button(words.APPLY_FAULTS, key=state_key("sandbox", "apply-faults"), on_click=lambda: _sandbox_call(
             order, sandbox.set_faults, st.session_state.get(state_key("sandbox", "faults")) or ""))
         if lookup is not None and order is not None:
             left, right = st.columns(2)
-            left.button("Simulate fulfillment service reply (accept)", key=state_key("sandbox", "service-accept"),
+            left.button(words.SERVICE_ACCEPTS, key=state_key("sandbox", "service-accept"),
                         on_click=lambda: _sandbox_call(order, sandbox.simulate_fulfillment_service_reply, accept=True))
-            right.button("Simulate fulfillment service reply (reject)", key=state_key("sandbox", "service-reject"),
+            right.button(words.SERVICE_REJECTS, key=state_key("sandbox", "service-reject"),
                          on_click=lambda: _sandbox_call(order, sandbox.simulate_fulfillment_service_reply,
                                                         accept=False))
             for so in lookup.state.suppliers:
                 left, right = st.columns(2)
                 name = supplier_title(so.supplier)
-                left.button(f"Simulate seller reply: {name} {plain(so.order_id)} accepts",
+                left.button(words.seller_reply(name, plain(so.order_id), accept=True),
                             key=state_key("sandbox", "seller-accept", so.order_id),
                             on_click=lambda so=so: _sandbox_call(order, sandbox.simulate_seller_reply, so.supplier,
                                                                  so.order_id, accept=True))
-                right.button(f"Simulate seller reply: {name} {plain(so.order_id)} refuses",
+                right.button(words.seller_reply(name, plain(so.order_id), accept=False),
                              key=state_key("sandbox", "seller-reject", so.order_id),
                              on_click=lambda so=so: _sandbox_call(order, sandbox.simulate_seller_reply, so.supplier,
                                                                   so.order_id, accept=False))
@@ -609,9 +600,9 @@ def _show() -> None:
     assistant: Assistant = get_assistant()
     ctx = current_context()
     if ctx.order is None:
-        st.title("Cancel an order")
+        st.title(words.NO_ORDER_TITLE)
         _order_box(ctx)
-        st.info("Enter the order to cancel (from the ticket or the Shopify admin) to see what to do, step by step.")
+        st.info(words.NO_ORDER_HINT)
         _sandbox_panel(None, None)
         return
     order = ctx.order
@@ -621,9 +612,9 @@ def _show() -> None:
     _order_box(ctx)
     lookup = _read(assistant, order)
     if isinstance(lookup, Failure):
-        st.header(f"Order {plain(order)}", anchor=False)
+        st.header(words.order_heading(plain(order)), anchor=False)
         st.error(plain(lookup.message))
-        _refresh_button(st, order, None, "Try again", state_key("refresh", order))
+        _refresh_button(st, order, None, words.TRY_AGAIN, state_key("refresh", order))
         finish_queued(_slot(order))
         _sandbox_panel(order, None)
         return

@@ -1,4 +1,4 @@
-"""Every sentence a merchant reads about an order, apart from the rules that choose it.
+"""Every sentence a merchant reads, apart from the rules (and the pages) that choose it.
 
 - `options`: the cancel's options (refund timing, cancel reasons) and the fulfillment-order actions, one map
   per concept for every caller (kb, actions, pages, replies).
@@ -6,6 +6,12 @@
 - `steps`: per step situation (`kb.steps.Reason`), the step's reason.
 - `paths`: per path its title, citation, explanation and "blocked because".
 - `warnings`: what the walkthrough warns about.
+- `card`, `hand_check`, `followups`, `replies`: the first screen's buttons, a status checked by hand, a followed
+  order, the customer reply.
+- The pages' own words, one module per page or panel: `frame` (the entry file: sign-in, page titles, mode
+  banner), `walkthrough_page`, `supplier_check_panel`, `authorise_panel`, `activity_page`, `followups_page`,
+  `connection_page`, `guide_page`. Constants, or small functions taking the values a page already decided and
+  escaped; `tests/app/test_page_wording_apart.py` keeps the pages free of sentences of their own.
 
 Changing a sentence touches only this package; the rules never read a word of it.
 """

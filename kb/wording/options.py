@@ -13,8 +13,10 @@ from typing import NamedTuple
 from kb.state import CancelReason, FulfillmentOrderAction, RefundDestination, RefundTiming
 
 __all__ = [
+    "CANCEL_FORM",
     "CANCEL_REASONS",
     "CANCEL_REASON_WORDS",
+    "CancelFormWords",
     "CancelReasonWords",
     "FO_ACTIONS",
     "FoActionWords",
@@ -61,6 +63,32 @@ CANCEL_REASONS: Mapping[CancelReason, CancelReasonWords] = MappingProxyType({
 # The labels alone, for a choice's `format_func` (read from CANCEL_REASONS, not kept twice).
 CANCEL_REASON_WORDS: Mapping[CancelReason, str] = MappingProxyType(
     {reason: words.label for reason, words in CANCEL_REASONS.items()})
+
+
+class CancelFormWords(NamedTuple):
+    """The fields of a form that sets the cancel's options (the cancel dialog and "Finish it for me")."""
+
+    refund: str
+    refund_to: str
+    refund_note: str  # under the refund choice
+    reason: str
+    staff_note: str
+    staff_note_too_long: str
+    restock: str
+    notify: str
+
+
+CANCEL_FORM = CancelFormWords(
+    refund="Refund",
+    refund_to="Refund to",
+    refund_note=("A refund goes back to the original payment method, or as store credit if you choose it. With "
+                 f"'{REFUND_WORDS[RefundTiming.LATER]}' you refund from the order page afterwards."),
+    reason="Reason for cancellation",
+    staff_note="Staff note (only your staff sees it)",
+    staff_note_too_long="The staff note can be at most 255 characters.",
+    restock="Restock the items",
+    notify="Send the customer a cancellation notice",
+)
 
 
 class FoActionWords(NamedTuple):
