@@ -3,13 +3,12 @@
 Not a benchmark itself. `serve(script)` runs `streamlit run` headless on a free loopback port (the
 app on the sandbox, in a throw-away data dir; `tests.app_server` starts and stops it, as for the
 browser tests) and stops it when the block ends, whatever happens.
-`frames_log` is the in-page recorder the browser benchmark injects; `decode_in`/`decode_out` read
-Streamlit's protobuf messages so a rerun ends exactly at its `script_finished` message.
+The in-page frame recorder and the decoders of Streamlit's protobuf messages live in `tests.ws_frames`
+(the browser tests use them too) and are re-exported here, so a rerun ends exactly at its `script_finished`.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import os
 import shutil
@@ -18,10 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
 from tests import app_server
+from tests.ws_frames import RECORDER_JS, decode_in, decode_out, is_script_finished
 
 __all__ = [
     "APP",
@@ -43,67 +40,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 _TICK = os.sysconf("SC_CLK_TCK")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
-
-# Every websocket frame the page sends or receives, with the page's own clock (performance.now()).
-RECORDER_JS = r"""
-(() => {
-  const log = [];
-  window.__wsLog = log;
-  const b64 = (bytes) => {
-    let s = "";
-    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-    return btoa(s);
-  };
-  const Native = window.WebSocket;
-  class Recorded extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener("message", (ev) => {
-        const t = performance.now();
-        const d = ev.data;
-        const bytes = d instanceof ArrayBuffer ? new Uint8Array(d) : null;
-        log.push({t, dir: "in", len: bytes ? bytes.length : (d.length || d.size || 0), b64: bytes ? b64(bytes) : ""});
-      });
-    }
-    send(data) {
-      const t = performance.now();
-      let bytes = null;
-      if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
-      else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      log.push({t, dir: "out", len: bytes ? bytes.length : (data.length || data.size || 0), b64: bytes ? b64(bytes) : ""});
-      return super.send(data);
-    }
-  }
-  window.WebSocket = Recorded;
-})();
-"""
-
-
-def decode_in(b64: str) -> ForwardMsg | None:
-    if not b64:
-        return None
-    msg = ForwardMsg()
-    try:
-        msg.ParseFromString(base64.b64decode(b64))
-    except Exception:  # noqa: BLE001 - a frame we cannot read is not a script_finished
-        return None
-    return msg
-
-
-def decode_out(b64: str) -> BackMsg | None:
-    if not b64:
-        return None
-    msg = BackMsg()
-    try:
-        msg.ParseFromString(base64.b64decode(b64))
-    except Exception:  # noqa: BLE001
-        return None
-    return msg
-
-
-def is_script_finished(msg: ForwardMsg | None) -> bool:
-    return msg is not None and msg.WhichOneof("type") == "script_finished"
-
 
 @dataclass
 class Server:

@@ -4,7 +4,7 @@ Thin by design: statuses, paths, card words, previews and replies all come from 
 this file only lays them out. The first screen is one card under the order heading (the path, why, and
 the next action's button, or what we wait for and "Check now"); the quiet checklist, the supplier
 orders, the ticket panel and the sandbox controls come below it. The order is read once per look-up
-and kept in session state, so a checkbox click sends nothing (and reruns only the checklist); it is
+and kept in session state, so a checkbox click sends nothing (and reruns only its own box); it is
 read again on Refresh / Check now, after an action, or for a new order. Every remote call runs inside
 a progress box with its buttons disabled, then the page reruns on the fresh reading.
 """
@@ -344,7 +344,9 @@ def _tickable(step: WalkthroughStep) -> bool:
     return step.status in _OPEN and step.step_id in guide and guide[step.step_id].kind == "manual"
 
 
+@st.fragment
 def _progress_box(order_id: str, step: WalkthroughStep, label: str) -> None:
+    """One "done by hand" tick: its own fragment, so a click reruns this box alone (a tick changes no path)."""
     key = progress_key(order_id, step)
     if key not in st.session_state:
         try:
@@ -354,6 +356,8 @@ def _progress_box(order_id: str, step: WalkthroughStep, label: str) -> None:
             ticked = frozenset()
         st.session_state[key] = step_key(step) in ticked
     st.checkbox(label, key=key, on_change=_toggle_progress, args=(order_id, step_key(step), key))
+    if st.session_state.get(state_key("progress-error", order_id)):
+        st.error(plain(st.session_state.pop(state_key("progress-error", order_id))))
 
 
 def _guide_text(step: WalkthroughStep) -> str | None:
@@ -395,8 +399,6 @@ def _checklist(order: str, lookup: Lookup, card_step: WalkthroughStep | None) ->
         if step.status is StepStatus.NOT_NEEDED and not show_all:
             continue
         _step_row(order_id, step, card_step)
-    if st.session_state.get(state_key("progress-error", order_id)):
-        st.error(plain(st.session_state.pop(state_key("progress-error", order_id))))
 
 
 # --- the supplier orders ------------------------------------------------------------------------------------
