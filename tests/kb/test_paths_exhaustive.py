@@ -9,7 +9,6 @@ orders of a split order, and every fulfillment order `revert_action_for` could b
 from __future__ import annotations
 
 import itertools
-import random
 
 from kb.guide import load_guide
 from kb.paths import (
@@ -25,7 +24,6 @@ from kb.paths import (
 from kb.state import (
     DisplayFinancialStatus,
     DisplayFulfillmentStatus,
-    Dispute,
     FulfillmentOrderAction,
     FulfillmentOrderRequestStatus,
     FulfillmentOrderState,
@@ -34,12 +32,10 @@ from kb.state import (
     SupplierStatus,
 )
 from kb.walkthrough import ActionId, PathId, StepStatus, Walkthrough
+from tests.kb import generated_states as generated
 from tests.kb.states import (
     fulfillment_order,
-    held_fulfillment_order,
-    money,
     order,
-    random_order_state,
     shopify_order,
     supplier_order,
 )
@@ -186,43 +182,17 @@ def _assert_all_hold(cases) -> int:
     return count
 
 
-def _single_supplier_product():
-    for status, display, request, cancelled, actions in itertools.product(
-        [*SupplierStatus, None, "ruled_out"], D, R, (False, True), ("reported", "none")
-    ):
-        fo = fulfillment_order(request, supported_actions=None if actions == "reported" else ())
-        shopify = shopify_order(display, fulfillment_orders=[fo], cancelled=cancelled)
-        suppliers = () if status in (None, "ruled_out") else (supplier_order(status),)
-        yield (status, display, request, cancelled, actions), order(shopify, *suppliers,
-                                                                    ruled_out=status == "ruled_out")
-
-
 def test_every_supplier_status_times_every_shopify_state_maps_to_one_path_and_one_next_step():
-    count = _assert_all_hold(_single_supplier_product())
+    count = _assert_all_hold(generated.single_supplier())
     assert count == 12 * len(D) * len(R) * 2 * 2  # 10 statuses, none found, none placed
 
 
 def test_every_fulfillment_order_status_and_request_maps_to_one_path():
-    def cases():
-        for fo_status, request, display, cancelled in itertools.product(FS, R, D, (False, True)):
-            fo = fulfillment_order(request, status=fo_status)
-            shopify = shopify_order(display, fulfillment_orders=[fo], cancelled=cancelled)
-            yield (fo_status, request, display, cancelled), order(shopify, supplier_order(SupplierStatus.CANCELLED))
-
-    assert _assert_all_hold(cases()) == len(FS) * len(R) * len(D) * 2
+    assert _assert_all_hold(generated.fulfillment_orders()) == len(FS) * len(R) * len(D) * 2
 
 
 def test_every_pair_of_supplier_orders_of_a_split_order_maps_to_one_path():
-    def cases():
-        for first, second, display, cancelled in itertools.product(SupplierStatus, SupplierStatus, D, (False, True)):
-            shopify = shopify_order(display, cancelled=cancelled)
-            yield (first, second, display, cancelled), order(
-                shopify,
-                supplier_order(first, order_id="8100000000001"),
-                supplier_order(second, supplier="cjdropshipping", order_id="CJ2600000002"),
-            )
-
-    assert _assert_all_hold(cases()) == 10 * 10 * len(D) * 2
+    assert _assert_all_hold(generated.split_orders()) == 10 * 10 * len(D) * 2
 
 
 def test_a_split_order_takes_the_most_constraining_path_of_its_supplier_orders():
@@ -242,9 +212,7 @@ def test_a_split_order_takes_the_most_constraining_path_of_its_supplier_orders()
 
 
 def test_ten_thousand_random_states_all_hold():
-    rng = random.Random(20260302)
-    cases = ((i, random_order_state(rng)) for i in range(10_000))
-    assert _assert_all_hold(cases) == 10_000
+    assert _assert_all_hold(generated.random_states()) == 10_000
 
 
 def test_revert_is_never_an_action_shopify_does_not_support():
@@ -275,43 +243,11 @@ def test_revert_follows_the_request_status():
     assert revert(R.UNSUBMITTED, FS.OPEN) is None
 
 
-_MONEY_SHAPES = {
-    "paid": {},
-    "cash-on-delivery": {"financial": DisplayFinancialStatus.PENDING, "manual_payment": True},
-    "pending-provider": {"financial": DisplayFinancialStatus.PENDING},
-    "partly-refunded": {"financial": DisplayFinancialStatus.PARTIALLY_REFUNDED},
-    "refunded": {"financial": DisplayFinancialStatus.REFUNDED},
-    "chargeback": {"disputes": (Dispute(id="gid://shopify/ShopifyPaymentsDispute/1", initiated_as="CHARGEBACK",
-                                        status="NEEDS_RESPONSE"),)},
-    "other-currency": {"currency_paid": money("45.10", "EUR")},
-}
-
-
 def test_every_payment_shape_times_supplier_and_shopify_states_maps_to_one_path():
     """Cash on delivery, refunds, chargebacks, the customer's currency, holds and notification, on every state."""
-    def cases():
-        for shape, status, display, cancelled, notified, held in itertools.product(
-            _MONEY_SHAPES, [*SupplierStatus, None], D, (False, True), (None, True, False), (False, True)
-        ):
-            fos = [held_fulfillment_order(reason="HIGH_RISK_OF_FRAUD")] if held else None
-            shopify = shopify_order(display, fulfillment_orders=fos, cancelled=cancelled, **_MONEY_SHAPES[shape])
-            suppliers = () if status is None else (supplier_order(status),)
-            state = order(shopify, *suppliers).model_copy(update={"customer_notified": notified})
-            yield (shape, status, display, cancelled, notified, held), state
-
-    assert _assert_all_hold(cases()) == len(_MONEY_SHAPES) * 11 * len(D) * 2 * 3 * 2
+    assert _assert_all_hold(generated.payment_shapes()) == len(generated.MONEY_SHAPES) * 11 * len(D) * 2 * 3 * 2
 
 
 def test_a_fulfillment_service_silent_for_48_hours_is_offered_only_a_supported_cancel():
     """Before 48 hours it is a wait; after, the fulfillment order's own cancel if Shopify lists it."""
-    def cases():
-        for hours, actions, display, status in itertools.product(
-            (None, 1, 47.9, 48, 300), ("reported", "none"), (D.IN_PROGRESS, D.UNFULFILLED),
-            [SupplierStatus.CANCELLED, SupplierStatus.AWAITING_SHIPMENT, None]
-        ):
-            fo = fulfillment_order(R.CANCELLATION_REQUESTED, asked_hours_ago=hours,
-                                   supported_actions=None if actions == "reported" else ())
-            suppliers = () if status is None else (supplier_order(status),)
-            yield (hours, actions, display, status), order(shopify_order(display, fulfillment_orders=[fo]), *suppliers)
-
-    assert _assert_all_hold(cases()) == 5 * 2 * 2 * 3
+    assert _assert_all_hold(generated.silent_service()) == 5 * 2 * 2 * 3

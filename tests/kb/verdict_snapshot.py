@@ -11,118 +11,30 @@ did not move (a different state would make any comparison meaningless).
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import itertools
 import json
 import lzma
-import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from kb.paths import decide
-from kb.state import (
-    DisplayFinancialStatus,
-    DisplayFulfillmentStatus,
-    Dispute,
-    FulfillmentOrderRequestStatus,
-    FulfillmentOrderStatus,
-    OrderState,
-    SupplierStatus,
-)
+from kb.state import OrderState
 from kb.walkthrough import Walkthrough
-from tests.kb.states import (
-    fulfillment_order,
-    held_fulfillment_order,
-    money,
-    order,
-    random_order_state,
-    shopify_order,
-    supplier_order,
-)
+from tests.kb import generated_states as generated
 
 __all__ = ["SNAPSHOT", "SUITES", "line_of", "read_snapshot", "states_hash", "write_snapshot"]
 
 SNAPSHOT = Path(__file__).parent / "data" / "verdicts.jsonl.xz"
 
-D = DisplayFulfillmentStatus
-R = FulfillmentOrderRequestStatus
-FS = FulfillmentOrderStatus
 
-
-# The generators of tests/kb/test_paths_exhaustive.py, state for state (that file stays as it was).
-
-def _single_supplier() -> Iterator[OrderState]:
-    for status, display, request, cancelled, actions in itertools.product(
-        [*SupplierStatus, None, "ruled_out"], D, R, (False, True), ("reported", "none")
-    ):
-        fo = fulfillment_order(request, supported_actions=None if actions == "reported" else ())
-        shopify = shopify_order(display, fulfillment_orders=[fo], cancelled=cancelled)
-        suppliers = () if status in (None, "ruled_out") else (supplier_order(status),)
-        yield order(shopify, *suppliers, ruled_out=status == "ruled_out")
-
-
-def _fulfillment_orders() -> Iterator[OrderState]:
-    for fo_status, request, display, cancelled in itertools.product(FS, R, D, (False, True)):
-        fo = fulfillment_order(request, status=fo_status)
-        shopify = shopify_order(display, fulfillment_orders=[fo], cancelled=cancelled)
-        yield order(shopify, supplier_order(SupplierStatus.CANCELLED))
-
-
-def _split_orders() -> Iterator[OrderState]:
-    for first, second, display, cancelled in itertools.product(SupplierStatus, SupplierStatus, D, (False, True)):
-        yield order(shopify_order(display, cancelled=cancelled),
-                    supplier_order(first, order_id="8100000000001"),
-                    supplier_order(second, supplier="cjdropshipping", order_id="CJ2600000002"))
-
-
-def _random_states() -> Iterator[OrderState]:
-    rng = random.Random(20260302)
-    for _ in range(10_000):
-        yield random_order_state(rng)
-
-
-_MONEY_SHAPES: dict[str, dict[str, object]] = {
-    "paid": {},
-    "cash-on-delivery": {"financial": DisplayFinancialStatus.PENDING, "manual_payment": True},
-    "pending-provider": {"financial": DisplayFinancialStatus.PENDING},
-    "partly-refunded": {"financial": DisplayFinancialStatus.PARTIALLY_REFUNDED},
-    "refunded": {"financial": DisplayFinancialStatus.REFUNDED},
-    "chargeback": {"disputes": (Dispute(id="gid://shopify/ShopifyPaymentsDispute/1", initiated_as="CHARGEBACK",
-                                        status="NEEDS_RESPONSE"),)},
-    "other-currency": {"currency_paid": money("45.10", "EUR")},
-}
-
-
-def _payment_shapes() -> Iterator[OrderState]:
-    for shape, status, display, cancelled, notified, held in itertools.product(
-        _MONEY_SHAPES, [*SupplierStatus, None], D, (False, True), (None, True, False), (False, True)
-    ):
-        fos = [held_fulfillment_order(reason="HIGH_RISK_OF_FRAUD")] if held else None
-        shopify = shopify_order(display, fulfillment_orders=fos, cancelled=cancelled,
-                                **_MONEY_SHAPES[shape])  # type: ignore[arg-type]  # the suite's own shapes
-        suppliers = () if status is None else (supplier_order(status),)
-        yield order(shopify, *suppliers).model_copy(update={"customer_notified": notified})
-
-
-def _silent_service() -> Iterator[OrderState]:
-    for hours, actions, display, status in itertools.product(
-        (None, 1, 47.9, 48, 300), ("reported", "none"), (D.IN_PROGRESS, D.UNFULFILLED),
-        [SupplierStatus.CANCELLED, SupplierStatus.AWAITING_SHIPMENT, None]
-    ):
-        fo = fulfillment_order(R.CANCELLATION_REQUESTED, asked_hours_ago=hours,
-                               supported_actions=None if actions == "reported" else ())
-        suppliers = () if status is None else (supplier_order(status),)
-        yield order(shopify_order(display, fulfillment_orders=[fo]), *suppliers)
+def _states(suite: str) -> Iterator[OrderState]:
+    """The suite's states, without their labels."""
+    return (state for _, state in generated.SUITES[suite]())
 
 
 SUITES: dict[str, Callable[[], Iterator[OrderState]]] = {
-    "single_supplier": _single_supplier,
-    "fulfillment_orders": _fulfillment_orders,
-    "split_orders": _split_orders,
-    "random_states": _random_states,
-    "payment_shapes": _payment_shapes,
-    "silent_service": _silent_service,
-}
+    name: functools.partial(_states, name) for name in generated.SUITES}
 
 
 def _short_hash(text: str) -> str:
