@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
 
+from kb.wording import order_ref as words
+
 __all__ = ["MAX_INPUT_LENGTH", "OrderRef", "OrderRefError", "parse_order_ref"]
 
 MAX_INPUT_LENGTH = 200
@@ -48,7 +50,7 @@ class OrderRef(BaseModel):
     @property
     def display(self) -> str:
         """How to show the reference to a merchant."""
-        return self.value if self.kind == "name" else f"order id {self.legacy_id}"
+        return self.value if self.kind == "name" else words.order_id(self.legacy_id)
 
     def __str__(self) -> str:
         return self.display
@@ -57,16 +59,14 @@ class OrderRef(BaseModel):
 def parse_order_ref(text: str, *, shop: str | None = None) -> OrderRef:
     """Read an order reference; `shop` (`<name>.myshopify.com`) refuses URLs of other shops."""
     if not isinstance(text, str):
-        raise OrderRefError("Enter an order number such as #1001, an order id or an order's admin URL.")
+        raise OrderRefError(words.ENTER_AN_ORDER)
     stripped = text.strip()
     if not stripped:
-        raise OrderRefError("Enter an order number such as #1001, an order id or an order's admin URL.")
+        raise OrderRefError(words.ENTER_AN_ORDER)
     if len(stripped) > MAX_INPUT_LENGTH:
-        raise OrderRefError(
-            f"That is too long to be an order reference ({len(stripped)} characters, at most {MAX_INPUT_LENGTH})."
-        )
+        raise OrderRefError(words.too_long(len(stripped), MAX_INPUT_LENGTH))
     if any(unicodedata.category(ch).startswith("C") for ch in stripped):
-        raise OrderRefError(f"{_echo(stripped)} contains invisible control characters; type the order number again.")
+        raise OrderRefError(words.control_characters(_echo(stripped)))
     lowered = stripped.lower()
     if lowered.startswith("gid://"):
         return _from_gid(stripped)
@@ -78,29 +78,24 @@ def parse_order_ref(text: str, *, shop: str | None = None) -> OrderRef:
         return OrderRef(kind="name", value=f"#{stripped}")
     if _NAME.fullmatch(stripped):
         return OrderRef(kind="name", value=stripped)
-    raise OrderRefError(
-        f"{_echo(stripped)} is not an order reference. Use the order number (#1001), "
-        "the order id, or the order's URL from the Shopify admin."
-    )
+    raise OrderRefError(words.not_a_reference(_echo(stripped)))
 
 
 def _by_id(digits: str) -> OrderRef:
     number = int(digits)
     if number <= 0:
-        raise OrderRefError("An order id is a positive number.")
+        raise OrderRefError(words.NOT_POSITIVE)
     return OrderRef(kind="id", value=f"gid://shopify/Order/{number}")
 
 
 def _from_gid(text: str) -> OrderRef:
     match = _GID.fullmatch(text)
     if not match:
-        raise OrderRefError(f"{_echo(text)} is not a Shopify id; an order id looks like gid://shopify/Order/123.")
+        raise OrderRefError(words.not_a_shopify_id(_echo(text)))
     if match["type"] != "Order":
-        raise OrderRefError(
-            f"That is the id of a {match['type']}, not of an order; an order id looks like gid://shopify/Order/123."
-        )
+        raise OrderRefError(words.not_of_an_order(match["type"]))
     if not _DIGITS.fullmatch(match["id"]):
-        raise OrderRefError(f"{_echo(text)} is not an order id; the part after Order/ must be a number.")
+        raise OrderRefError(words.not_an_order_id(_echo(text)))
     return _by_id(match["id"])
 
 
@@ -112,9 +107,9 @@ def _from_url(text: str, shop: str | None) -> OrderRef:
         host = (parts.hostname or "").lower()
         port = parts.port
     except ValueError:
-        raise OrderRefError(f"{_echo(text)} is not a web address we can read.") from None
+        raise OrderRefError(words.unreadable_url(_echo(text))) from None
     if parts.username or parts.password or port is not None:
-        raise OrderRefError("An order's admin URL has no user name, password or port; copy it again from the admin.")
+        raise OrderRefError(words.NO_CREDENTIALS_IN_URL)
     expected = _store_name(shop) if shop else None
     if host == "admin.shopify.com":
         match = _ADMIN_PATH.fullmatch(parts.path)
@@ -123,17 +118,11 @@ def _from_url(text: str, shop: str | None) -> OrderRef:
         match = _LEGACY_ADMIN_PATH.fullmatch(parts.path)
         store = host.removesuffix(".myshopify.com")
     else:
-        raise OrderRefError(
-            "Only Shopify admin URLs (admin.shopify.com/store/… or your-store.myshopify.com/admin/…) are accepted."
-        )
+        raise OrderRefError(words.ONLY_ADMIN_URLS)
     if not match or not _STORE.fullmatch(store):
-        raise OrderRefError(
-            "That Shopify URL does not point at an order; open the order in the admin and copy its address."
-        )
+        raise OrderRefError(words.NOT_AN_ORDER_URL)
     if expected is not None and store != expected:
-        raise OrderRefError(
-            f"That order belongs to the shop {store!r}, not to {expected!r}; open it from this shop's admin."
-        )
+        raise OrderRefError(words.other_shop(store, expected))
     return _by_id(match["id"])
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kb.wording.order_ref import ENTER_AN_ORDER  # the order box left empty: what the parser says too
+
 __all__ = [
     "APPLY_FAULTS",
     "CHECKLIST",
@@ -71,7 +73,6 @@ TICKET = "Ticket (optional)"
 TICKET_PLACEHOLDER = "ZD-42"
 LOOK_UP = "Look up"
 LOOK_UP_ANOTHER = "Look up another order"
-ENTER_AN_ORDER = "Enter an order number such as #1001, an order id or an order's admin URL."
 NO_ORDER_TITLE = "Cancel an order"
 NO_ORDER_HINT = "Enter the order to cancel (from the ticket or the Shopify admin) to see what to do, step by step."
 

@@ -93,10 +93,10 @@ def _literals(path: Path) -> set[str]:
 
 
 # The rules modules whose sentences moved to kb.wording: each keeps only rules (no literal of two words or more).
-_RULES_ONLY = ("card.py", "followups.py", "hand_check.py")
+_RULES_ONLY = ("card.py", "followups.py", "hand_check.py", "order_ref.py")
 
 
-def test_the_rules_of_the_first_screen_the_follow_ups_and_the_hand_check_hold_no_sentence_of_their_own():
+def test_the_rules_of_the_first_screen_the_follow_ups_the_hand_check_and_order_refs_hold_no_sentence_of_their_own():
     root = Path(kb.__file__).parent
     worded = {f"{name}: {text!r}" for name in _RULES_ONLY for text in _literals(root / name) if _is_words(text)}
     assert worded == set()
