@@ -1,6 +1,6 @@
 """The activity page: every recorded action, filtered by order, ticket, outcome and date, exportable as CSV.
 
-The record is the activity store's; this page only lists it, a page at a time, in words (`kb.labels`:
+The record is the activity store's; this page only lists it, a page at a time, in words (`kb.wording.record`:
 "Cancel on Shopify", "Refund later", "fulfillment 5003" instead of `cancel_order`, `later` and a GID),
 and says how many records match; the export holds all of them, with the stored values. st.table renders
 Markdown in its cells, so every cell is plain text (`table`). The page is wide so the request id is
@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import streamlit as st
 
 from actions.errors import ActionError, InputError
-from kb.labels import OUTCOME_LABELS, action_label, gid_words, option_words, outcome_label
+from kb.wording.record import OUTCOME_LABELS, action_label, gid_words, option_words, outcome_label
 from kb.wording.activity_page import (ANY_OUTCOME, COLUMNS, EXPORT, FILTERS, INTRO, NOTHING_RECORDED, SINCE_AFTER_UNTIL,
                                       UNUSABLE_FILTERS, export_help, page_picker, record_count)
 from kb.wording.frame import PAGE_TITLES

@@ -1,6 +1,6 @@
 """Words of the Activity page (`pages/activity.py`): its filters, its counts, its table's columns, its export.
 
-The record's own values (actions, outcomes, options) are worded by `kb.labels`.
+The record's own values (actions, outcomes, options) are worded by `kb.wording.record`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kb.labels import ACTION_LABELS, OUTCOME_LABELS, action_label, gid_words, option_words, outcome_label
+from kb.wording.record import ACTION_LABELS, OUTCOME_LABELS, action_label, gid_words, option_words, outcome_label
 from kb.state import CancelReason, RefundTiming
 from kb.walkthrough import ActionId
 
