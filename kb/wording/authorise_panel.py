@@ -10,6 +10,7 @@ from datetime import datetime
 
 from kb.state import CancelOptions
 from kb.wording.followups_page import DUE_NOW
+from kb.wording.frame import PAGE_TITLES
 from kb.wording.options import CANCEL_REASON_WORDS, REFUND_WORDS
 
 __all__ = [
@@ -51,7 +52,7 @@ def follow_up_words(status: str, waiting: str, since: datetime, *, due: bool, du
     """Where the order's follow-up stands (`status`, `waiting` as the page shows them)."""
     when = DUE_NOW if due else f"next look {due_at:%Y-%m-%d %H:%M} UTC"
     return (f"Follow-up: {status} ({waiting}) since "
-            f"{since:%Y-%m-%d %H:%M} UTC; {when}. It is on the Follow-ups page.")
+            f"{since:%Y-%m-%d %H:%M} UTC; {when}. It is on the {PAGE_TITLES['followups']} page.")
 
 
 def unlisted_words(problem: str) -> str:

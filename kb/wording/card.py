@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from kb.walkthrough import ActionId
+from kb.wording.walkthrough_page import CHECK_NOW
 
 __all__ = ["ACTION_WORDS", "NO_SUPPLIER", "READING", "REVERTING", "WORKING", "ActionWords", "look_again_words"]
 
@@ -40,7 +41,7 @@ _SANDBOX_REPLY = 60  # seconds: a simulated answer quicker than this is read wit
 def look_again_words(after: timedelta | None, reply_seconds: float | None) -> str:
     """When to look again for a step that waits (`reply_seconds`: the sandbox's simulated answer delay)."""
     if reply_seconds is not None and reply_seconds < _SANDBOX_REPLY:
-        return ("On the sandbox the simulated answer comes in a few seconds: press Check now to read it.")
+        return f"On the sandbox the simulated answer comes in a few seconds: press {CHECK_NOW} to read it."
     if after is None:
         return "Check again later."
     hours = max(1, int(after.total_seconds() // 3600))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kb.wording.frame import PAGE_TITLES
 from kb.wording.order_ref import ENTER_AN_ORDER  # the order box left empty: what the parser says too
 
 __all__ = [
@@ -105,9 +106,9 @@ REPLY_CAPTION = "Reply to the customer: copy it with the button at the top right
 
 # The sandbox controls
 SANDBOX_CONTROLS = "Sandbox controls"
-SANDBOX_NOTE = ("One sandbox for every tab and reload of this server: the Activity page and every tab show "
-                "the same demo. Reset demo puts every demo order back for everyone.")
 RESET_DEMO = "Reset demo"
+SANDBOX_NOTE = (f"One sandbox for every tab and reload of this server: the {PAGE_TITLES['activity']} page and "
+                f"every tab show the same demo. {RESET_DEMO} puts every demo order back for everyone.")
 FAULTS = "Faults on demand"
 FAULTS_PLACEHOLDER = "shopify:throttled, aliexpress:5xx, cj:timeout"
 APPLY_FAULTS = "Apply faults"
