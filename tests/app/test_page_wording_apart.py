@@ -21,7 +21,8 @@ from tests.wording_scan import is_sentence, sentences
 _ROOT = Path(__file__).resolve().parents[2]
 _FACES = sorted([*(_ROOT / "pages").glob("*.py"), _ROOT / "streamlit_app.py"])
 
-# Texts that stay in a page, per file, each with why (an f-string's fields read `{}`). None so far: keep it short.
+# Texts that may stay in a page, per file, each with why (an f-string's fields read `{}`). None is needed today:
+# every sentence moved. An entry added here must name a text the scanner finds in that file, or it is noise.
 ALLOWED: dict[str, dict[str, str]] = {}
 
 
@@ -34,12 +35,6 @@ def test_a_page_spells_out_no_sentence_a_merchant_reads(path: Path) -> None:
     allowed = ALLOWED.get(_named(path), {})
     inline = [(line, text) for line, text in sentences(path) if text not in allowed]
     assert inline == [], f"{_named(path)}: word these in kb/wording (or allow them here, with why)"
-
-
-def test_the_allow_list_names_only_what_is_still_there() -> None:
-    for name, texts in ALLOWED.items():
-        there = {text for _, text in sentences(_ROOT / name)}
-        assert set(texts) <= there, f"{name}: allowed texts no longer there: {set(texts) - there}"
 
 
 @pytest.mark.parametrize("text", [
