@@ -17,6 +17,7 @@ from datetime import timedelta
 from types import MappingProxyType
 
 from kb.state import CancelChannel, SupplierName, SupplierStatus
+from kb.wording.suppliers import NOT_CANCELLABLE_WORDS, UNSUPPORTED_SUPPLIER, unknown_supplier, wrong_order_id
 
 __all__ = [
     "ALIEXPRESS_LOGISTICS_NOT_SHIPPED",
@@ -141,31 +142,13 @@ def normalize_cj(order_status: str | None) -> SupplierStatus:
     return CJ_STATUSES.get(_key(order_status), _S.UNKNOWN)
 
 
-_NOT_CANCELLABLE: Mapping[SupplierStatus, str] = MappingProxyType({
-    _S.HELD: "It is on hold at the supplier (risk control, a missing address or a group buy): "
-             "open it on the supplier's site and see what the supplier needs before cancelling anything.",
-    _S.CANCEL_REQUESTED: "A cancellation is already requested and waits for the seller; do not ask twice. "
-                         "Check again later.",
-    _S.PARTIALLY_SHIPPED: "Part of it has shipped, so it can no longer be cancelled: "
-                          "ask the supplier for a return or open a dispute.",
-    _S.SHIPPED: "It has shipped, so it can no longer be cancelled: ask the supplier for a return "
-                "or open a dispute once it arrives.",
-    _S.COMPLETED: "It is delivered and completed, so there is nothing to cancel: "
-                  "use a return or a dispute if needed.",
-    _S.CANCELLED: "It is already cancelled at the supplier; nothing more to do there.",
-    _S.IN_DISPUTE: "A dispute or refund case is open: follow it on the supplier's site instead of cancelling.",
-    _S.UNKNOWN: "We do not know its status, so we cannot tell whether it can be cancelled: "
-                "check it on the supplier's site.",
-})
-
-
 @dataclass(frozen=True, slots=True)
 class SupplierRules:
     """Everything the rules know about one supplier: one entry of `SUPPLIERS`.
 
     `channels`: how an order in each status can be cancelled now, and why (a status not listed is
-    not cancellable: `_NOT_CANCELLABLE` says why). `closes_unanswered_after`: a marketplace that
-    closes an order and refunds when the seller leaves a cancellation request unanswered that long.
+    not cancellable: `kb.wording.suppliers.NOT_CANCELLABLE_WORDS` says why). `closes_unanswered_after`: a
+    marketplace that closes an order and refunds when the seller leaves a cancellation request unanswered that long.
     """
 
     name: SupplierName
@@ -269,8 +252,9 @@ def cancel_channel(supplier: SupplierName, status: SupplierStatus) -> tuple[Canc
     """How this supplier order can be cancelled now (API, by hand on the site, not at all), and why."""
     rules = SUPPLIERS.get(supplier)
     if rules is None:
-        return CancelChannel.NONE, "This supplier is not supported: check the order on the supplier's site."
-    return rules.channels.get(status) or (CancelChannel.NONE, _NOT_CANCELLABLE.get(status, _NOT_CANCELLABLE[_S.UNKNOWN]))
+        return CancelChannel.NONE, UNSUPPORTED_SUPPLIER
+    return rules.channels.get(status) or (CancelChannel.NONE,
+                                          NOT_CANCELLABLE_WORDS.get(status, NOT_CANCELLABLE_WORDS[_S.UNKNOWN]))
 
 
 def check_order_id(supplier: SupplierName, order_id: str) -> str:
@@ -281,9 +265,9 @@ def check_order_id(supplier: SupplierName, order_id: str) -> str:
     value = (order_id or "").strip()
     rules = SUPPLIERS.get(supplier)
     if rules is None:
-        raise ValueError(f"unknown supplier {str(supplier)[:40]!r}")
+        raise ValueError(unknown_supplier(repr(str(supplier)[:40])))
     if not rules.owns(value):
-        raise ValueError(f"{rules.title} order ids are {rules.id_shape}, not {value[:40]!r}")
+        raise ValueError(wrong_order_id(rules.title, rules.id_shape, repr(value[:40])))
     return value
 
 

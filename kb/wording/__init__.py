@@ -8,7 +8,8 @@
 - `warnings`: what the walkthrough warns about.
 - `card`, `hand_check`, `followups`, `replies`: the first screen's buttons, a status checked by hand, a followed
   order, the customer reply; `record`: the activity record's actions, outcomes and options; `order_ref`: an
-  order reference that cannot be read.
+  order reference that cannot be read; `suppliers`: why a supplier order cannot be cancelled (each supplier's
+  own cancel sentences stay in its registry entry, `kb.suppliers`).
 - The pages' own words, one module per page or panel: `frame` (the entry file: sign-in, page titles, mode
   banner), `walkthrough_page`, `supplier_check_panel`, `authorise_panel`, `activity_page`, `followups_page`,
   `connection_page`, `guide_page`. Constants, or small functions taking the values a page already decided and

@@ -105,3 +105,17 @@ def test_the_rules_of_the_first_screen_the_follow_ups_the_hand_check_and_order_r
 def _is_words(text: str) -> bool:
     """Two words or more: a sentence or a piece of one (a regular expression or a key is not)."""
     return re.search(r"[A-Za-z]+ [A-Za-z]+", text) is not None
+
+
+def test_the_supplier_registry_words_only_its_entries_and_the_rest_comes_from_the_wording_package():
+    """kb/suppliers.py keeps each supplier's own sentences in its registry entry (adding a supplier stays one
+    entry); why a status cannot be cancelled, for any supplier, is kb.wording.suppliers'."""
+    from tests.wording_scan import sentences
+
+    path = Path(kb.__file__).parent / "suppliers.py"
+    tree = ast.parse(path.read_text())
+    entries = next(node for node in tree.body if isinstance(node, ast.AnnAssign)
+                   and isinstance(node.target, ast.Name) and node.target.id == "_ENTRIES")
+    outside = [(line, text) for line, text in sentences(path)
+               if not entries.lineno <= line <= (entries.end_lineno or entries.lineno)]
+    assert outside == []
