@@ -53,10 +53,12 @@ from kb.state import (
     SupplierRefSource,
     SupplierStatus,
 )
-from kb.suppliers import SUPPLIERS, supplier_of_id, supplier_title
+from kb.suppliers import SUPPLIERS, supplier_of_id
 from kb.walkthrough import ActionId, StepStatus, Walkthrough, WalkthroughStep
-from kb.wording.hand_check import HAND_STATUS_WORDS, checked_words, stale_words
-from kb.wording.options import FO_ACTIONS
+from kb.wording import assistant as say
+from kb.wording.connection import connected
+from kb.wording.errors import with_request_id
+from kb.wording.hand_check import stale_words
 
 if TYPE_CHECKING:  # the sandbox is imported only when it is used (never in live mode)
     from actions.sandbox import Sandbox
@@ -84,29 +86,13 @@ _WRITE_STEPS = {
     ActionId.CANCEL_SUPPLIER: "supplier-cancel",
     ActionId.REVERT_FULFILLMENT: "shopify-revert-fulfillment",
 }
-_ACTION_WORDS = {
-    ActionId.CHECK_SUPPLIER: "check the supplier order",
-    ActionId.CANCEL_SUPPLIER: "cancel at the supplier",
-    ActionId.OPEN_SUPPLIER: "open the order on the supplier's site",
-    ActionId.REVERT_FULFILLMENT: "revert the fulfillment request",
-    ActionId.CANCEL_ORDER: "cancel the order on Shopify",
-    ActionId.FIND_SUPPLIER_ORDER: "enter the supplier order",
-    ActionId.CHECK_BY_HAND: "record what the supplier's site shows",
-}
-
-
-def _check(where: str) -> str:
-    """What a merchant is told to do when a write may have landed but no reading shows it yet."""
-    return (f"look the order up again in a minute (or check it in {where}) before doing anything else; "
-            "the next look-up will show whether it went through.")
 
 
 def _supplier_of(order_id: str) -> SupplierName:
     """The supplier an order id can only belong to (AliExpress ids are digits); InputError when unclear."""
     supplier = supplier_of_id(order_id)
     if supplier is None:
-        raise InputError(f"Say which supplier order {order_id[:40]!r} is (--supplier {'|'.join(SUPPLIERS)}).",
-                         system="order")
+        raise InputError(say.say_which_supplier(order_id, SUPPLIERS), system="order")
     return supplier
 
 
@@ -140,7 +126,7 @@ class _Acted(NamedTuple):
     @property
     def said(self) -> str:
         """The message as an error would say it (with the remote's request id)."""
-        return f"{self.message} (request id {self.request_id})" if self.request_id else self.message
+        return with_request_id(self.message, self.request_id)
 
 
 class _Frozen(BaseModel):
@@ -300,18 +286,14 @@ class Assistant:
         ticket = validate_ticket(ticket)
         shop_state = self.shopify.read_order(self.parse(order))
         if shop_state.supplier_refs:
-            raise InputError(
-                f"Order {shop_state.name} already names its supplier order(s) in Shopify; "
-                "change them there if they are wrong.",
-                system="order",
-            )
+            raise InputError(say.names_its_supplier_orders(shop_state.name), system="order")
         entered = SupplierRef(supplier=ref.supplier, order_id=ref.order_id, source="entered")
         self.activity.add_supplier_ref(shop_state.id, entered)
         self.activity.record(
             agent=self.agent,
             order_id=shop_state.id, order_name=shop_state.name, ticket=ticket, action="enter_supplier_ref",
             options={"supplier": ref.supplier, "order_id": ref.order_id}, outcome="ok",
-            message=f"Supplier order {ref.order_id} at {supplier_title(ref.supplier)} remembered for this order.",
+            message=say.supplier_ref_remembered(ref.supplier, ref.order_id),
         )
         return self._complete(shop_state)
 
@@ -349,8 +331,7 @@ class Assistant:
         try:
             hand = HandStatus(status)
         except ValueError:
-            raise InputError(f"The status must be one of: {', '.join(h.value for h in HandStatus)}.",
-                             system="order") from None
+            raise InputError(say.status_choices(HandStatus), system="order") from None
         shop_state = self.shopify.read_order(self.parse(order))
         named = shop_state.supplier_refs
         entered = () if named else self.activity.supplier_refs(shop_state.id)
@@ -359,9 +340,7 @@ class Assistant:
         if match:
             ref = match[0]
         elif named:
-            listed = ", ".join(f"{supplier_title(r.supplier)} {r.order_id}" for r in named)
-            raise InputError(f"Order {shop_state.name} names the supplier order(s) {listed}, not {value[:40]!r}: "
-                             "check one of those.", system="order")
+            raise InputError(say.check_one_of(shop_state.name, named, value), system="order")
         else:
             name = supplier or _supplier_of(value)
             ref = SupplierRef(supplier=name, order_id=validate_order_id(name, value), source="entered")
@@ -373,8 +352,7 @@ class Assistant:
             agent=self.agent,
             order_id=shop_state.id, order_name=shop_state.name, ticket=ticket, action=ActionId.CHECK_BY_HAND.value,
             options={"supplier": ref.supplier, "order_id": ref.order_id, "status": hand.value}, outcome="ok",
-            message=(f"{supplier_title(ref.supplier)} order {ref.order_id} {checked_words(at)}: "
-                     f"{HAND_STATUS_WORDS[hand].lower()}."),
+            message=say.supplier_check_recorded(ref.supplier, ref.order_id, at, hand),
         )
         return self._complete(shop_state)
 
@@ -388,16 +366,12 @@ class Assistant:
         shop_state = self.shopify.read_order(self.parse(order))
         known = shop_state.supplier_refs or self.activity.supplier_refs(shop_state.id)
         if known:
-            listed = ", ".join(f"{supplier_title(r.supplier)} {r.order_id}" for r in known)
-            raise InputError(
-                f"Order {shop_state.name} has supplier order(s) {listed}: check and cancel them instead.",
-                system="order",
-            )
+            raise InputError(say.has_supplier_orders(shop_state.name, known), system="order")
         self.activity.add_no_supplier_order(shop_state.id, ticket)
         self.activity.record(
             agent=self.agent,
             order_id=shop_state.id, order_name=shop_state.name, ticket=ticket, action="no_supplier_order",
-            outcome="ok", message=f"Confirmed that no supplier order was placed for {shop_state.name}.",
+            outcome="ok", message=say.no_supplier_order_confirmed(shop_state.name),
         )
         return self._complete(shop_state)
 
@@ -463,11 +437,7 @@ class Assistant:
                 api_version=self.settings.shopify.api_version if self.settings.shopify else None,
             )
         missing = tuple(report.missing_scopes)
-        message = (
-            f"Connected to {report.shop_name} ({report.shop_domain}), API {report.api_version}."
-            if not missing
-            else f"Connected to {report.shop_name}, but the app lacks the scopes: {', '.join(missing)}."
-        )
+        message = connected(report.shop_name, report.shop_domain, report.api_version, missing)
         return ConnectionInfo(
             mode=self.mode, shop=report.shop_domain or self.shop, ok=not missing, message=message,
             shop_name=report.shop_name, api_version=report.api_version,
@@ -524,7 +494,7 @@ class Assistant:
         try:
             before = self.look_up(request.order)
         except ActionError as exc:
-            message = f"Could not read order {self._safe(request.order, limit=80)}: {self._safe(str(exc))}"
+            message = say.could_not_read_order(self._safe(request.order, limit=80), self._safe(str(exc)))
             rid = self.activity.record(
                 agent=self.agent,
                 order_id=self._safe(request.order, limit=200), order_name=self._safe(request.order, limit=80),
@@ -536,14 +506,9 @@ class Assistant:
                                 outcome="error")
 
         if request.action is ActionId.CHECK_BY_HAND:  # a form, not a button: say what to use
-            return self._finish_unclaimed(before, request, "refused", (
-                "This step is answered, not clicked: open the order on the supplier's site and say what it shows "
-                "on the walkthrough page (or `cancel-assist supplier ORDER --order-id ID --status S`)."), ok=False)
+            return self._finish_unclaimed(before, request, "refused", say.ANSWER_THE_SUPPLIER_CHECK, ok=False)
         if request.action is ActionId.FIND_SUPPLIER_ORDER:  # a form, not a button: say what to use
-            return self._finish_unclaimed(before, request, "refused", (
-                "This step is answered, not clicked: enter the supplier order number on the walkthrough page "
-                "(or `cancel-assist supplier ORDER --order-id ID --status S`), or confirm there that no supplier "
-                "order was placed (`cancel-assist supplier ORDER --none`)."), ok=False)
+            return self._finish_unclaimed(before, request, "refused", say.ANSWER_THE_SUPPLIER_QUESTION, ok=False)
         step = self._offered(before, request)
         if step is None:
             return self._not_offered(before, request)
@@ -567,16 +532,15 @@ class Assistant:
         """Why the action is already done, from the state just read (None when it is not)."""
         state = lookup.state
         if request.action is ActionId.CANCEL_ORDER and state.shopify.is_cancelled:
-            return f"Order {state.shopify.name} is already cancelled on Shopify."
+            return say.already_cancelled(state.shopify.name)
         if request.action is ActionId.CANCEL_SUPPLIER:
             supplier = self._supplier_state(state, request.target)
             if supplier is not None and supplier.status in (SupplierStatus.CANCELLED, SupplierStatus.CANCEL_REQUESTED):
-                verb = "cancelled" if supplier.status is SupplierStatus.CANCELLED else "waiting for the seller to accept the cancellation"
-                return f"Supplier order {supplier.order_id} at {supplier_title(supplier.supplier)} is already {verb}."
+                return say.supplier_already(supplier.supplier, supplier.order_id, supplier.status)
         for step in lookup.walkthrough.steps:
             ours = step.action is request.action or step.step_id == _WRITE_STEPS.get(request.action)
             if ours and step.status is StepStatus.DONE and request.target in (None, step.target):
-                return f"{step.title}: already done. {step.reason}".strip()
+                return say.step_already_done(step.title, step.reason)
         return None
 
     def _not_offered(self, lookup: Lookup, request: ActionRequest) -> ActionResult:
@@ -585,13 +549,9 @@ class Assistant:
             return self._finish_unclaimed(lookup, request, "already_done", done, ok=False, already_done=True)
         wt = lookup.walkthrough
         same = [s for s in wt.steps if s.action is request.action and (request.target in (None, s.target))]
-        why = f" {same[0].reason}" if same and same[0].reason else ""
         nxt = wt.next_step
-        then = f" The next step is: {nxt.title}." if nxt else ""
-        message = (
-            f"Not now: order {lookup.state.shopify.name} is on the path \u201c{wt.title}\u201d, which does not let you "
-            f"{_ACTION_WORDS[request.action]} at this point.{why}{then}"
-        )
+        message = say.not_now(lookup.state.shopify.name, wt.title, request.action,
+                              same[0].reason if same else None, nxt.title if nxt else None)
         return self._finish_unclaimed(lookup, request, "refused", message, ok=False)
 
     def _finish_unclaimed(
@@ -613,15 +573,11 @@ class Assistant:
         """`before` was read just now, suppliers included: that reading is the check (no second one)."""
         supplier = self._supplier_state(before.state, step.target)
         if supplier is None:
-            message = "Checked the supplier order again."
+            message = say.CHECKED_AGAIN
         elif supplier.read_error:
-            message = f"{supplier_title(supplier.supplier)} could not be read: {self._safe(supplier.read_error)}"
+            message = say.supplier_unreadable(supplier.supplier, self._safe(supplier.read_error))
         else:
-            raw = f" ({supplier.raw_status})" if supplier.raw_status else ""
-            message = (
-                f"Supplier order {supplier.order_id} at {supplier_title(supplier.supplier)}: "
-                f"{supplier.status.value.replace('_', ' ')}{raw}."
-            )
+            message = say.supplier_read(supplier.supplier, supplier.order_id, supplier.status, supplier.raw_status)
         outcome: Outcome = "error" if supplier is not None and supplier.read_error else "ok"
         return self._finish_unclaimed(before, request, outcome, message, ok=outcome == "ok")
 
@@ -633,17 +589,14 @@ class Assistant:
         url = (supplier.order_url if supplier and supplier.order_url else None) or (
             client.order_url(target) if client else None
         )
-        message = f"Open supplier order {target} on {supplier_title(supplier_name)} and click \u201cCancel order\u201d there."
+        message = say.open_supplier_order(supplier_name, target)
         if self._supplier_site is not None and supplier is not None and supplier.cancel_channel is CancelChannel.MANUAL:
             try:
                 self._supplier_site(supplier_name, target)
             except Exception as exc:  # the simulated website refusing is an answer, not a crash
-                message += f" (Sandbox: the simulated website did not cancel it: {self._safe(str(exc))})"
+                message += say.sandbox_site_refused(self._safe(str(exc)))
             else:
-                message += (
-                    " Sandbox: the supplier's website is simulated, so this cancellation was made for you "
-                    "as if you had clicked it."
-                )
+                message += say.SANDBOX_SITE_CANCELLED
                 before = self._after(before) or before  # the simulated click changed the supplier order
         return self._finish_unclaimed(before, request, "ok", message, ok=True, url=url)
 
@@ -673,8 +626,8 @@ class Assistant:
             try:
                 fresh = self.look_up(request.order)
             except ActionError as exc:
-                return self._finish_unclaimed(before, request, "error", f"Could not read the order again: "
-                                              f"{self._safe(str(exc))}", ok=False)
+                return self._finish_unclaimed(before, request, "error", say.could_not_read_again(self._safe(str(exc))),
+                                              ok=False)
             again = self._offered(fresh, request)
             if again is not None and self._key(fresh, request, again) == key:
                 rid = self.activity.claim(key, agent=self.agent, replace_finished=True, **claim)
@@ -682,19 +635,11 @@ class Assistant:
                 holder = self.activity.holder(key)
                 done = self._done_already(fresh, request)
                 if done:
-                    message = f"{done} Someone else has just done it; nothing was sent again."
+                    message = say.someone_else_did_it(done)
                 elif holder is not None and holder.outcome == "started":
-                    by = f" for ticket {holder.ticket}" if holder.ticket else ""
-                    message = (
-                        f"Already in progress: someone else started this at {holder.at:%H:%M:%S} UTC{by}. "
-                        "Nothing was sent again; refresh in a moment to see the result."
-                    )
+                    message = say.already_in_progress(holder.at, holder.ticket)
                 elif holder is not None and holder.outcome == "unknown":
-                    message = (
-                        f"The last attempt, at {holder.at:%H:%M:%S} UTC, got no clear answer and may still land, "
-                        "so nothing was sent again. Check the order in the Shopify admin and refresh in a few "
-                        "minutes before trying again."
-                    )
+                    message = say.last_attempt_unknown(holder.at)
                     return self._finish_unclaimed(fresh, request, "refused", message, ok=False)
                 else:
                     return self._not_offered(fresh, request)
@@ -723,8 +668,7 @@ class Assistant:
         except ActionError as exc:
             outcome, message, request_id, release = "error", self._safe(str(exc)), exc.request_id, True
         except BaseException as exc:  # a bug or an interrupt: never leave the claim dangling as "started"
-            self.activity.finish(rid, outcome="unknown", message=self._safe(
-                f"Stopped by an unexpected {type(exc).__name__}; check the order before trying again."))
+            self.activity.finish(rid, outcome="unknown", message=self._safe(say.stopped_unexpectedly(type(exc).__name__)))
             raise
         else:
             request_id = acted.request_id
@@ -736,7 +680,7 @@ class Assistant:
                 outcome, message, release = self._resolve(before, request, step, system=acted.system, said=acted.said)
         after = self._after(before)
         if after is None and outcome != "unknown":  # an unknown outcome already says to look again
-            message += " (The order could not be read again afterwards; refresh to see where it stands.)"
+            message += say.NOT_READ_AFTER
         self.activity.finish(rid, outcome=outcome, message=message, request_id=request_id, release=release)
         return ActionResult(
             ok=outcome == "ok", action=request.action, message=message, lookup=after, record_id=rid,
@@ -751,35 +695,27 @@ class Assistant:
             options = effective_options(state.shopify, request.options or CancelOptions())
             result = self.shopify.cancel_order(state.shopify.id, options)
             preview = preview_cancel(state, options)
-            refund = f"Refund: {preview.refund} to {preview.refund_method}." if preview.refund \
-                else preview.refund_method[:1].upper() + preview.refund_method[1:] + "."
             if result.confirmed or result.order.is_cancelled:
-                return _Acted("ok", f"Order {state.shopify.name} is cancelled on Shopify. {refund}", result.request_id)
-            return _Acted("unknown", "Shopify accepted the cancellation and is still processing it.",
-                          result.request_id, system="shopify")
+                return _Acted("ok", say.cancelled_on_shopify(state.shopify.name, preview.refund, preview.refund_method),
+                              result.request_id)
+            return _Acted("unknown", say.SHOPIFY_STILL_PROCESSING, result.request_id, system="shopify")
         if request.action is ActionId.REVERT_FULFILLMENT:
             fo = self._fulfillment_order(state, step.target)
             if fo is None:
-                return _Acted("refused", "That fulfillment request is no longer on the order.", system="shopify")
+                return _Acted("refused", say.FO_GONE, system="shopify")
             action = step.revert or revert_action_for(fo, now=state.checked_at)
             if action is None:
-                return _Acted("refused", "Shopify offers no way to revert this fulfillment request now.",
-                              system="shopify")
+                return _Acted("refused", say.NO_REVERT_NOW, system="shopify")
             if action is FulfillmentOrderAction.RELEASE_HOLD:  # never, whatever asked: an app may fulfil at once
-                return _Acted("refused", "Cancel Assist never releases a hold; cancel the held order as it is.",
-                              system="shopify")
+                return _Acted("refused", say.NEVER_RELEASES_HOLD, system="shopify")
             revert = self.shopify.revert_fulfillment(fo, action, message=request.message, order_id=state.shopify.id)
-            done = FO_ACTIONS.get(revert.action)
-            words = done.done if done is not None else "The fulfillment request was reverted"
-            return _Acted("ok", f"{words} (now {revert.status.lower().replace('_', ' ')}).", revert.request_id)
+            return _Acted("ok", say.reverted(revert.action, revert.status), revert.request_id)
         supplier_name = step.supplier or ""
         client = self.suppliers.get(supplier_name)
         if client is None:
-            return _Acted("refused", f"{supplier_title(supplier_name)} is not connected; cancel it on its website.")
+            return _Acted("refused", say.not_connected(supplier_name))
         cancelled = client.cancel(step.target or "")
-        status = cancelled.status.value.replace("_", " ")
-        return _Acted("ok", f"Supplier order {cancelled.order_id} at {supplier_title(supplier_name)}: "
-                            f"cancellation sent (now {status}).")
+        return _Acted("ok", say.supplier_cancel_sent(supplier_name, cancelled.order_id, cancelled.status))
 
     def _resolve(
         self, before: Lookup, request: ActionRequest, step: WalkthroughStep, *, system: str, said: str
@@ -789,34 +725,31 @@ class Assistant:
         `system` is the remote that gave no clear answer, `said` what it (or our client) said.
         """
         remote = system
-        system = {"shopify": "Shopify"}.get(remote, supplier_title(remote) if remote else "The remote")
+        system = say.remote_title(remote)
         # Whatever fails from here on, the key stays held: the write may still land. A retry is allowed
         # only once the claim goes stale, never by sending it again now.
-        check = _check(system if remote and remote != "shopify" else "the Shopify admin")
+        check = say.look_again(system if remote and remote != "shopify" else say.SHOPIFY_ADMIN)
         try:
             fresh = self.look_up(request.order)
         except ActionError:
-            return ("unknown", f"{self._safe(said)} Reading the order again failed too, so it is not known yet "
-                    f"whether it took effect. It was sent once and not again: {check}", False)
+            return "unknown", say.read_again_failed(self._safe(said), check), False
         happened = self._happened(before, fresh, request, step)
         if happened:
-            return "ok", f"{system} gave no clear answer, but reading the order again shows it worked: {happened}", False
-        return ("unknown", f"{self._safe(said)} Reading the order again shows no change yet. It was sent once "
-                f"and not again: {check}", False)
+            return "ok", say.read_again_worked(system, happened), False
+        return "unknown", say.read_again_no_change(self._safe(said), check), False
 
     def _happened(self, before: Lookup, fresh: Lookup, request: ActionRequest, step: WalkthroughStep) -> str | None:
         if request.action is ActionId.CANCEL_ORDER:
-            return f"order {fresh.state.shopify.name} is cancelled." if fresh.state.shopify.is_cancelled else None
+            return say.order_cancelled(fresh.state.shopify.name) if fresh.state.shopify.is_cancelled else None
         if request.action is ActionId.CANCEL_SUPPLIER:
             supplier = self._supplier_state(fresh.state, step.target)
             if supplier and supplier.status in (SupplierStatus.CANCELLED, SupplierStatus.CANCEL_REQUESTED):
-                return f"supplier order {supplier.order_id} is {supplier.status.value.replace('_', ' ')}."
+                return say.supplier_now(supplier.order_id, supplier.status)
             return None
         old = self._fulfillment_order(before.state, step.target)
         new = self._fulfillment_order(fresh.state, step.target)
         if old is not None and (new is None or (new.status, new.request_status) != (old.status, old.request_status)):
-            now = f"{new.status.value.lower()}, request {new.request_status.value.lower()}" if new else "gone"
-            return f"the fulfillment order is now {now.replace('_', ' ')}."
+            return say.fo_now(new.status, new.request_status) if new is not None else say.fo_now(None, None)
         return None
 
     # --- settling what a look-up proves ---------------------------------------------------------
@@ -832,23 +765,19 @@ class Assistant:
             records = self.activity.open_claims(lookup.state.shopify.id)
         except ActionError:
             return  # the log is unusable: the look-up itself still stands, and the next write says why
-        read_at = f"{lookup.read_at:%H:%M:%S} UTC"
         for record in records:
             found = self._effect_shown(lookup, record)
             if record.outcome == "unknown":
                 if found:
-                    self._close(record, "ok", f"{record.message} A look-up at {read_at} settled it: {found}")
+                    self._close(record, "ok", say.effect_settled(record.message, lookup.read_at, found))
                 continue
             if not self.activity.abandoned(record):
                 continue
-            stopped = (f"The process that started this at {record.at:%H:%M:%S} UTC stopped before recording its "
-                       "result.")
+            stopped = say.process_stopped(record.at)
             if found:
-                self._close(record, "ok", f"{stopped} A look-up at {read_at} found it done: {found}")
+                self._close(record, "ok", say.found_done(stopped, lookup.read_at, found))
             else:
-                self._close(record, "unknown", f"{stopped} A look-up at {read_at} shows no change yet: it may not "
-                            "have been sent, or may still land, so it was not sent again. Check the order before "
-                            "trying again.")
+                self._close(record, "unknown", say.no_change_after_stop(stopped, lookup.read_at))
 
     def _close(self, record: ActivityRecord, outcome: Outcome, message: str) -> None:
         try:
@@ -860,11 +789,11 @@ class Assistant:
         """What in this reading shows a recorded write took effect (None when nothing does)."""
         state, target = lookup.state, record.options.get("target")
         if record.action == ActionId.CANCEL_ORDER.value:
-            return f"order {state.shopify.name} is cancelled." if state.shopify.is_cancelled else None
+            return say.order_cancelled(state.shopify.name) if state.shopify.is_cancelled else None
         if record.action == ActionId.CANCEL_SUPPLIER.value:
             supplier = self._supplier_state(state, target) if target else None
             if supplier and supplier.status in (SupplierStatus.CANCELLED, SupplierStatus.CANCEL_REQUESTED):
-                return f"supplier order {supplier.order_id} is {supplier.status.value.replace('_', ' ').lower()}."
+                return say.supplier_now(supplier.order_id, supplier.status)
             return None
         if record.action == ActionId.REVERT_FULFILLMENT.value and target:
             try:
@@ -873,8 +802,7 @@ class Assistant:
                 return None
             fo = self._fulfillment_order(state, target)
             if fo is not None and reverted(action, fo):
-                now = f"{fo.status.value.lower()}, request {fo.request_status.value.lower()}"
-                return f"the fulfillment order is now {now.replace('_', ' ')}."
+                return say.fo_now(fo.status, fo.request_status)
         return None
 
     # --- helpers ----------------------------------------------------------------------------

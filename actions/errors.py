@@ -43,6 +43,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+from kb.wording.errors import with_request_id
+
 __all__ = [
     "MASK",
     "ActionError",
@@ -86,9 +88,7 @@ class ActionError(Exception):
         return False
 
     def __str__(self) -> str:
-        if self.request_id:
-            return f"{self.message} (request id {self.request_id})"
-        return self.message
+        return with_request_id(self.message, self.request_id)
 
 
 class ConfigError(ActionError):
