@@ -31,6 +31,7 @@ from kb.followups import (
 )
 from kb.state import CancelOptions
 from kb.walkthrough import ActionId
+from kb.wording import followups as say
 from kb.wording.followups import FOLLOW_UP_STATUS_WORDS, WAITING_WORDS
 
 if TYPE_CHECKING:
@@ -134,10 +135,9 @@ def validate_agent(agent: str | None) -> str:
     """The agent's name as typed (stripped) or InputError: a name is needed to authorise or withdraw."""
     text = (agent or "").strip()
     if not text:
-        raise InputError("Say who you are (your name or email): an authorisation is recorded with it.",
-                         system="agent")
+        raise InputError(say.WHO_ARE_YOU, system="agent")
     if not _AGENT.fullmatch(text):
-        raise InputError("A name is up to 200 letters, digits, spaces and . @ ' + - _", system="agent")
+        raise InputError(say.NAME_RULE, system="agent")
     return text
 
 
@@ -248,23 +248,19 @@ class FollowUps:
         agent = validate_agent(agent or self._a.agent)
         ticket = validate_ticket(ticket)
         if not 1 <= int(days) <= 30:
-            raise InputError("An authorisation lasts 1 to 30 days.", system="authorisation")
+            raise InputError(say.AUTHORISATION_DAYS, system="authorisation")
         row = self._a.activity.follow_up(order_id)
         if row is None or row.closed_at is not None or _waiting(row.waiting_for) not in _WAITING_STATES:
-            raise InputError(
-                "Only an order waiting for the seller or the fulfillment service to confirm the cancellation can be "
-                "finished for you; open its walkthrough to see where it stands.", system="authorisation")
+            raise InputError(say.ONLY_WAITING, system="authorisation")
         auth_id = self._a.activity.authorise(
             order_id=row.order_id, order_name=row.order_name, ticket=ticket or row.ticket, agent=agent,
             options=options.model_dump(mode="json"), expires_at=now + timedelta(days=int(days)),
         )
-        words = _options_words(options)
         self._a.activity.record(
             order_id=row.order_id, order_name=row.order_name, ticket=ticket or row.ticket,
             action="authorise_cancel", options={**options.model_dump(mode="json"), "agent": agent, "days": int(days),
                                                 "authorisation": auth_id},
-            outcome="ok", message=(f"{agent} authorised: when the supplier confirms the cancellation, cancel "
-                                   f"{row.order_name} on Shopify ({words}). Expires in {int(days)} days."),
+            outcome="ok", message=say.authorised_words(agent, row.order_name, options, int(days)),
             agent=agent,
         )
         auth = self._a.activity.authorisation(row.order_id)
@@ -281,7 +277,7 @@ class FollowUps:
         self._a.activity.record(
             order_id=auth.order_id, order_name=auth.order_name, ticket=auth.ticket, action="withdraw_authorisation",
             options={"agent": agent, "authorisation": auth.id}, outcome="ok",
-            message=f"{agent} withdrew the authorisation {auth.agent} gave to cancel {auth.order_name} on Shopify.",
+            message=say.withdrew_words(agent, auth.agent, auth.order_name),
             agent=agent,
         )
         return True
@@ -294,7 +290,7 @@ class FollowUps:
         run = run or new_run_id(now)
         store = self._a.activity
         if not store.take_lease(CHECK_LEASE, holder=run, ttl=_LEASE_TTL):
-            return CheckReport(run=run, ran=False, at=now, held_by=_lease_holder_words(),
+            return CheckReport(run=run, ran=False, at=now, held_by=say.LEASE_HELD,
                                needs_person=tuple(f for f in self.list(now=now) if f.needs_person))
         try:
             rows = store.follow_ups(due_by=None if every else now)
@@ -314,7 +310,7 @@ class FollowUps:
         try:
             fresh = self._a.look_up(row.order_id)
         except ActionError as exc:
-            message = f"Follow-up check {run}: order {row.order_name} could not be read: {self._a._safe(str(exc))}"
+            message = say.unreadable_in_check(run, row.order_name, self._a._safe(str(exc)))
             rid = store.record(order_id=row.order_id, order_name=row.order_name, ticket=ticket,
                                action="follow_up_check", options={"check_run": run}, outcome="error",
                                message=message, request_id=exc.request_id, agent=self._a.agent)
@@ -338,22 +334,20 @@ class FollowUps:
                     reply = self._a.customer_reply(lookup)
                 settled = settle(lookup.state, lookup.walkthrough) if lookup is not None else settled
             elif auth.withdrawn_at is None and auth.used_by_run is None and auth.expires_at <= now:
-                notes.append(f"The authorisation {auth.agent} gave expired at {auth.expires_at:%Y-%m-%d %H:%M} UTC; "
-                             "nothing was sent.")
+                notes.append(say.expired_words(auth.agent, auth.expires_at))
         elif auth is not None and auth.active(now) and settled.status is FollowUpStatus.PERSON:
             # The path went somewhere the authorisation did not cover: never let it fire later by surprise.
             store.withdraw_authorisation(auth.id, agent=f"check run {run}")
-            notes.append(f"The authorisation {auth.agent} gave was withdrawn: the order did not end as authorised.")
+            notes.append(say.withdrawn_words(auth.agent))
         if settled.status is FollowUpStatus.READY:
-            notes.append("Ready: cancel it on Shopify now (no authorisation to do it for you).")
+            notes.append(say.READY_NO_AUTHORISATION)
 
         after_status = settled.status
         changed = cancelled or (after_status.value, settled.waiting_for.value if settled.waiting_for else None) != (
             row.status, row.waiting_for)
-        message = (f"{_status_sentence(before, _waiting(row.waiting_for))} -> "
-                   f"{_status_sentence(after_status, settled.waiting_for)}: {settled.detail}")
-        if notes:
-            message = " ".join(notes) + " Now: " + message if cancelled else message + " " + " ".join(notes)
+        message = say.recheck_words(say.status_sentence(before, _waiting(row.waiting_for)),
+                                    say.status_sentence(after_status, settled.waiting_for), settled.detail, notes,
+                                    cancelled=cancelled)
         if changed or notes:
             shop = lookup.state.shopify if lookup is not None else None
             record_id = store.record(
@@ -362,7 +356,7 @@ class FollowUps:
                 options={"check_run": run, "status": after_status.value,
                          "waiting_for": settled.waiting_for.value if settled.waiting_for else None,
                          **({"authorised_by": authorised_by} if authorised_by else {})},
-                outcome="ok", message=f"Follow-up check {run}: {message}", agent=self._a.agent,
+                outcome="ok", message=say.check_record(run, message), agent=self._a.agent,
             ) if not cancelled else record_id
         if lookup is not None:
             self.track(lookup, ticket=ticket, now=now, checked=True, record_id=record_id)
@@ -382,19 +376,16 @@ class FollowUps:
             options = CancelOptions.model_validate(auth.options)
         except ValidationError:
             self._a.activity.settle_authorisation(auth.id, record_id=None, give_back=False)
-            return lookup, False, None, "The stored authorisation is unreadable; nothing was sent."
+            return lookup, False, None, say.AUTHORISATION_UNREADABLE
         result = self._a.run(ActionRequest(
             action=ActionId.CANCEL_ORDER, order=lookup.state.shopify.id, ticket=ticket or auth.ticket,
             options=options, authorised_by=auth.agent, check_run=run,
         ))
         nothing_sent = result.outcome in ("refused", "error")
         self._a.activity.settle_authorisation(auth.id, record_id=result.record_id, give_back=nothing_sent)
-        by = f"Authorised by {auth.agent}, done by check run {run}."
         if result.ok:
-            return result.lookup, True, result.record_id, f"{result.message} {by}"
-        return result.lookup or lookup, False, result.record_id, (
-            f"The authorised cancel did not go through: {result.message}"
-            + (" The authorisation stays for the next run." if nothing_sent else ""))
+            return result.lookup, True, result.record_id, say.done_by_run(result.message, auth.agent, run)
+        return result.lookup or lookup, False, result.record_id, say.not_done_by_run(result.message, stays=nothing_sent)
 
 
 def _status(value: str) -> FollowUpStatus:
@@ -409,12 +400,6 @@ def _waiting(value: str | None) -> WaitingFor | None:
         return WaitingFor(value) if value else None
     except ValueError:
         return None
-
-
-def _status_sentence(status: FollowUpStatus, waiting: WaitingFor | None) -> str:
-    if status is FollowUpStatus.WAITING and waiting is not None:
-        return f"waiting for {WAITING_WORDS[waiting]}"
-    return FOLLOW_UP_STATUS_WORDS[status]
 
 
 def _unchanged(row: FollowUpRow, values: Mapping[str, object]) -> bool:
@@ -439,15 +424,3 @@ def _auth_view(auth: Authorisation, now: datetime) -> AuthorisationView:
                              expires_at=auth.expires_at, state=state, withdrawn_by=auth.withdrawn_by,
                              used_by_run=auth.used_by_run, record_id=auth.record_id)
 
-
-def _options_words(options: CancelOptions) -> str:
-    refund = "refund now" if options.refund.value == "now" else "refund later"
-    parts = [f"reason {options.reason.value.lower()}", refund, "restock" if options.restock else "no restock",
-             "notify the customer" if options.notify_customer else "no email to the customer"]
-    if options.staff_note:
-        parts.append(f"note \u201c{options.staff_note}\u201d")
-    return ", ".join(parts)
-
-
-def _lease_holder_words() -> str:
-    return "another check run is in progress"

@@ -1,4 +1,4 @@
-"""Words for people: what a cancel will do (the confirmation); the customer reply is `kb.wording.replies`.
+"""What a cancel will do (the confirmation, worded by `kb.wording.preview`); the customer reply is `kb.wording.replies`.
 
 Both are built from the order's state and path only, so the page, the CLI and the ticket say the same
 thing. `customer_reply` and `refund_destination` are re-exported here for the assistant and the CLI.
@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from kb.refunds import effective_options, open_chargebacks, refundable, refundable_presentment, unpaid_manual_payment
 from kb.state import CancelOptions, Money, OrderState, RefundDestination, RefundTiming
-from kb.wording.options import CANCEL_REASONS
+from kb.wording import preview
 from kb.wording.replies import customer_reply, refund_destination
 
 __all__ = ["CancelPreview", "customer_reply", "preview_cancel", "refund_destination"]
@@ -29,14 +29,6 @@ class CancelPreview(BaseModel):
     summary: tuple[str, ...]
 
 
-def _with_shop_amount(state: OrderState) -> str:
-    """The refundable amount for the merchant: the customer's currency, and the shop's beside it when it differs."""
-    shop = state.shopify
-    customer = refundable_presentment(shop)
-    return f"{customer} ({refundable(shop)} in the shop's currency)" if customer else str(refundable(shop))
-
-
-
 def preview_cancel(state: OrderState, options: CancelOptions) -> CancelPreview:
     """The confirmation text: refund (amount, method), restock, notification, and that it is final."""
     shop = state.shopify
@@ -47,41 +39,26 @@ def preview_cancel(state: OrderState, options: CancelOptions) -> CancelPreview:
     if options.refund is RefundTiming.NOW:
         refund = refundable(shop)
         presentment = refundable_presentment(shop)
-        refund_method = ("store credit for the customer (no expiry)" if options.refund_to is RefundDestination.STORE_CREDIT
+        refund_method = (preview.STORE_CREDIT if options.refund_to is RefundDestination.STORE_CREDIT
                          else refund_destination(state))
     elif unpaid_manual_payment(shop):
-        refund_method = "nothing was paid (cash on delivery or another manual payment), so the cancel sends no refund"
+        refund_method = preview.NOTHING_PAID
     elif asked.refund is RefundTiming.NOW:
-        refund_method = ("nothing is left to refund, so the cancel sends no refund (a pending authorization is "
-                         "released)")
+        refund_method = preview.NOTHING_LEFT
     else:
-        refund_method = "no refund now: refund later from the order page"
+        refund_method = preview.REFUND_LATER
     restock = tuple(
-        f"{item.current_quantity if item.current_quantity is not None else item.quantity} × {item.title}"
+        preview.restock_line(item.current_quantity if item.current_quantity is not None else item.quantity, item.title)
         for item in shop.line_items
         if options.restock and item.restockable and (item.current_quantity is None or item.current_quantity > 0)
     )
-    summary = [f"Cancel order {shop.name} on Shopify (reason: {CANCEL_REASONS[options.reason].phrase})."]
-    if refund is not None:
-        summary.append(f"Refund {_with_shop_amount(state)} now to {refund_method}.")
-    else:
-        summary.append(refund_method[:1].upper() + refund_method[1:] + ".")
-    if open_chargebacks(shop):
-        summary.append("A chargeback is open: the dispute returns the money if the bank decides for the customer"
-                       + (", so refunding now may pay them twice." if refund is not None else "."))
-    if options.restock:
-        summary.append("Restock: " + ("; ".join(restock) if restock else "no item can be restocked") + ".")
-    else:
-        summary.append("Items are not restocked.")
-    summary.append(
-        "Shopify emails the customer a cancellation notice."
-        if options.notify_customer
-        else "Shopify does not notify the customer (send them the reply text yourself)."
+    summary = preview.summary(
+        order_name=shop.name, reason=options.reason,
+        refund=preview.amount_words(refund, presentment) if refund is not None else None,
+        refund_method=refund_method, chargeback=bool(open_chargebacks(shop)), restock=options.restock,
+        restocked=restock, notify=options.notify_customer, staff_note=options.staff_note,
     )
-    if options.staff_note:
-        summary.append(f"Staff note (only your staff sees it): {options.staff_note}")
-    summary.append("A cancelled order cannot be reopened: this cannot be undone.")
     return CancelPreview(
         refund=refund, refund_method=refund_method, refund_presentment=presentment, restock_items=restock,
-        notify=options.notify_customer, summary=tuple(summary),
+        notify=options.notify_customer, summary=summary,
     )

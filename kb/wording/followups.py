@@ -1,25 +1,45 @@
-"""Words for the follow-up list (`kb.followups`): who an order waits on, where a follow-up stands, and why."""
+"""Words for the follow-up list (`kb.followups`): who an order waits on, where a follow-up stands, and why;
+the authorisations and the check run (`actions.followups`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from types import MappingProxyType
 
-from kb.state import FollowUpStatus, FulfillmentOrderState, Money, SupplierOrderState, WaitingFor
+from kb.state import CancelOptions, FollowUpStatus, FulfillmentOrderState, Money, SupplierOrderState, WaitingFor
 from kb.suppliers import SUPPLIER_TITLES
 from kb.walkthrough import PathId
 
 __all__ = [
+    "AUTHORISATION_DAYS",
+    "AUTHORISATION_UNREADABLE",
     "DONE_WORDS",
     "FOLLOW_UP_STATUS_WORDS",
+    "LEASE_HELD",
+    "NAME_RULE",
+    "ONLY_WAITING",
+    "READY_NO_AUTHORISATION",
     "READY_WORDS",
     "WAITING_WORDS",
+    "WHO_ARE_YOU",
+    "authorised_words",
+    "check_record",
+    "recheck_words",
+    "done_by_run",
     "elsewhere_words",
+    "expired_words",
+    "not_done_by_run",
+    "options_words",
     "refund_owed_words",
     "seller_words",
     "service_words",
+    "status_sentence",
     "still_active_words",
     "unread_words",
+    "unreadable_in_check",
+    "withdrawn_words",
+    "withdrew_words",
 ]
 
 WAITING_WORDS: Mapping[WaitingFor, str] = MappingProxyType({
@@ -88,3 +108,77 @@ def elsewhere_words(path: PathId, title: str, next_title: str | None) -> str:
     then = f" Next step: {next_title}." if next_title is not None else ""
     why = _ELSEWHERE.get(path, title)
     return f"{why[:1].upper()}{why[1:]}.{then}"
+
+
+# --- authorising the last step, and the check run (`actions.followups`) ------------------------------
+
+WHO_ARE_YOU = "Say who you are (your name or email): an authorisation is recorded with it."
+NAME_RULE = "A name is up to 200 letters, digits, spaces and . @ ' + - _"
+AUTHORISATION_DAYS = "An authorisation lasts 1 to 30 days."
+ONLY_WAITING = ("Only an order waiting for the seller or the fulfillment service to confirm the cancellation can be "
+                "finished for you; open its walkthrough to see where it stands.")
+READY_NO_AUTHORISATION = "Ready: cancel it on Shopify now (no authorisation to do it for you)."
+AUTHORISATION_UNREADABLE = "The stored authorisation is unreadable; nothing was sent."
+LEASE_HELD = "another check run is in progress"
+
+
+def options_words(options: CancelOptions) -> str:
+    """The cancel an authorisation will send, in short."""
+    refund = "refund now" if options.refund.value == "now" else "refund later"
+    parts = [f"reason {options.reason.value.lower()}", refund, "restock" if options.restock else "no restock",
+             "notify the customer" if options.notify_customer else "no email to the customer"]
+    if options.staff_note:
+        parts.append(f"note \u201c{options.staff_note}\u201d")
+    return ", ".join(parts)
+
+
+def authorised_words(agent: str, order_name: str, options: CancelOptions, days: int) -> str:
+    return (f"{agent} authorised: when the supplier confirms the cancellation, cancel "
+            f"{order_name} on Shopify ({options_words(options)}). Expires in {days} days.")
+
+
+def withdrew_words(agent: str, giver: str, order_name: str) -> str:
+    return f"{agent} withdrew the authorisation {giver} gave to cancel {order_name} on Shopify."
+
+
+def expired_words(giver: str, expires_at: datetime) -> str:
+    return f"The authorisation {giver} gave expired at {expires_at:%Y-%m-%d %H:%M} UTC; nothing was sent."
+
+
+def withdrawn_words(giver: str) -> str:
+    """An authorisation a check run withdrew: the order's path went where it did not cover."""
+    return f"The authorisation {giver} gave was withdrawn: the order did not end as authorised."
+
+
+def done_by_run(message: str, giver: str, run: str) -> str:
+    """The authorised cancel, done by a check run."""
+    return f"{message} Authorised by {giver}, done by check run {run}."
+
+
+def not_done_by_run(message: str, *, stays: bool) -> str:
+    """The authorised cancel that did not go through (`stays`: nothing was sent, so it is kept)."""
+    return f"The authorised cancel did not go through: {message}" + (
+        " The authorisation stays for the next run." if stays else "")
+
+
+def status_sentence(status: FollowUpStatus, waiting: WaitingFor | None) -> str:
+    if status is FollowUpStatus.WAITING and waiting is not None:
+        return f"waiting for {WAITING_WORDS[waiting]}"
+    return FOLLOW_UP_STATUS_WORDS[status]
+
+
+def recheck_words(before: str, after: str, detail: str, notes: Sequence[str], *, cancelled: bool) -> str:
+    """What one re-read found (`before`, `after`: status sentences), with its notes first when it cancelled."""
+    message = f"{before} -> {after}: {detail}"
+    if notes:
+        return " ".join(notes) + " Now: " + message if cancelled else message + " " + " ".join(notes)
+    return message
+
+
+def check_record(run: str, message: str) -> str:
+    """A check run's record of one order."""
+    return f"Follow-up check {run}: {message}"
+
+
+def unreadable_in_check(run: str, order_name: str, error: str) -> str:
+    return check_record(run, f"order {order_name} could not be read: {error}")
