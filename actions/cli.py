@@ -91,6 +91,7 @@ from kb.refunds import default_refund, refundable, refundable_presentment
 from kb.state import CancelOptions, CancelReason, Money, RefundDestination, RefundTiming
 from kb.suppliers import SUPPLIERS
 from kb.walkthrough import ActionId
+from kb.wording import cli as say
 
 __all__ = ["EXIT_BUSY", "EXIT_ERROR", "EXIT_NEEDS_PERSON", "EXIT_OK", "EXIT_REFUSED", "lookup_json", "main"]
 
@@ -104,7 +105,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_REFUSED, f"cancel-assist: {message}\n")
+        self.exit(EXIT_REFUSED, say.failed(message))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -189,9 +190,9 @@ def _settings(env: Mapping[str, str]) -> AppSettings:
         try:
             secrets = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path} is not valid TOML: {str(exc)[:120]}", system="settings") from None
+            raise ConfigError(say.toml_invalid(str(path), str(exc)), system="settings") from None
         except OSError as exc:
-            raise ConfigError(f"{path} cannot be read ({exc.strerror})", system="settings") from None
+            raise ConfigError(say.not_a_file(str(path), str(exc.strerror)), system="settings") from None
     return load_settings(secrets, env)
 
 
@@ -203,16 +204,8 @@ def _assistant(settings: AppSettings) -> Any:
         return build_assistant(settings)
     saved = sandbox_path(settings)
     if saved.exists() and not saved.is_file():
-        raise ConfigError(f"{saved} should be the sandbox's saved file, but it is a folder or not a regular file: "
-                          "move it aside and run the command again (a fresh sandbox starts)", system="sandbox")
+        raise ConfigError(say.sandbox_file_not_regular(str(saved)), system="sandbox")
     return build_assistant(settings.model_copy(update={"sandbox_persist": True}))
-
-
-_STAFF_NOTE_PROBLEMS = {
-    "string_too_long": "the staff note must be at most 255 characters",
-    "string_unicode": "the staff note is not valid text (it holds bytes that are not UTF-8, as a terminal set to "
-                      "another encoding sends): type it again in a UTF-8 terminal",
-}
 
 
 def _money(value: Money | None) -> dict[str, str] | None:
@@ -314,11 +307,11 @@ def _db_copy(args: argparse.Namespace, env: Mapping[str, str], out: TextIO | _Te
 
     source_text = str(args.source)
     if not source_text.startswith(("sqlite:", "postgresql://", "postgres://")):
-        raise InputError("--from is sqlite:PATH or a postgresql:// URL", system="cli")
+        raise InputError(say.FROM_FORMAT, system="cli")
     if not str(args.target).startswith(("postgresql://", "postgres://", "sqlite:")):
-        raise InputError("--to is a postgresql:// URL (or sqlite:PATH)", system="cli")
+        raise InputError(say.TO_FORMAT, system="cli")
     if source_text.startswith("sqlite:") and not Path(source_text.removeprefix("sqlite:")).is_file():
-        raise InputError(f"there is no activity log at {source_text.removeprefix('sqlite:')}", system="cli")
+        raise InputError(say.no_activity_log(source_text.removeprefix("sqlite:")), system="cli")
     source = ActivityStore(source_text)
     try:
         target = ActivityStore(args.target)
@@ -328,73 +321,32 @@ def _db_copy(args: argparse.Namespace, env: Mapping[str, str], out: TextIO | _Te
             target.close()
     finally:
         source.close()
-    out.write(
-        f"Copied {counts['activity']} activity records, {counts['progress']} ticked steps, "
-        f"{counts['supplier_refs']} entered supplier orders, "
-        f"{counts['no_supplier_orders'] + counts['supplier_checks']} checks by hand, "
-        f"{counts['followups']} follow-ups and {counts['authorisations']} authorisations to {target.db.label}.\n"
-    )
+    out.write(say.copied(counts, target.db.label))
     return EXIT_OK
 
 
 def _status_text(lookup: Any, mode: str, out: TextIO) -> None:
-    state, wt = lookup.state, lookup.walkthrough
-    shop = state.shopify
-    w = _Terminal(out).write  # remote strings (names, statuses, errors) are printed as plain text
-    w(f"Order {shop.name} ({'sandbox' if mode == 'sandbox' else 'live shop'})\n")
-    w(f"Path: {wt.title} [{wt.path.value}]\n")
-    w(f"{wt.explanation}\n(guide: {wt.cites})\n\n")
-    cancelled = f"cancelled {shop.cancelled_at:%Y-%m-%d %H:%M} UTC" if shop.cancelled_at else "not cancelled"
-    payment = shop.financial_status.value.lower() if shop.financial_status else "unknown"
-    w(f"Shopify: {cancelled}; fulfillment {shop.fulfillment_status.value.lower()}; payment {payment}; "
-      f"total {shop.total}; refundable {_refundable_words(shop)}\n")
-    for fo in shop.fulfillment_orders:
-        w(f"  fulfillment order {fo.id}: {fo.status.value.lower()}, request {fo.request_status.value.lower()}\n")
-    if not state.suppliers and state.no_supplier_order is not None:
-        w(f"Supplier: none placed (confirmed {state.no_supplier_order.at:%Y-%m-%d %H:%M} UTC)\n")
-    elif not state.suppliers:
-        w("Supplier: no supplier order known for this order\n")
-    for s in state.suppliers:
-        raw = f" ({s.raw_status})" if s.raw_status else ""
-        problem = f"; could not be read: {s.read_error}" if s.read_error else ""
-        w(f"Supplier {s.supplier} {s.order_id}: {s.status.value.replace('_', ' ')}{raw}; "
-          f"cancel: {s.cancel_channel.value}{problem}\n")
-    w("\nSteps:\n")
-    for step in wt.steps:
-        action = f"  -> {step.action.value}" + (f" {step.target}" if step.target else "") if step.action else ""
-        w(f"  [{step.status.value}] {step.step_id}: {step.title}{action}\n")
-        if step.reason:
-            w(f"      {step.reason}\n")
-    if wt.warnings:
-        w("\nWarnings:\n")
-        for warning in wt.warnings:
-            w(f"  ! {warning}\n")
-
-
-def _refundable_words(shop: Any) -> str:
-    customer = refundable_presentment(shop)
-    return f"{refundable(shop)}" + (f" ({customer} in the customer's currency)" if customer else "")
+    """`status` for people; remote strings (names, statuses, errors) are printed as plain text."""
+    _Terminal(out).write(say.status_text(lookup.state, lookup.walkthrough, mode))
 
 
 def _supplier(assistant: Any, args: argparse.Namespace, out: TextIO | _Terminal) -> int:
     """`supplier`: record a check by hand, or that no supplier order was placed."""
-    ticket = f" (ticket {args.ticket})" if args.ticket else ""
     if args.none:
         if args.status or args.supplier:
-            raise InputError("--none takes no --status or --supplier", system="cli")
+            raise InputError(say.NONE_TAKES_NO_STATUS, system="cli")
         lookup = assistant.confirm_no_supplier_order(args.order, ticket=args.ticket)
-        out.write(f"Recorded: no supplier order was placed for {lookup.state.shopify.name}{ticket}.\n")
+        out.write(say.recorded_none(lookup.state.shopify.name, args.ticket))
     else:
         if not args.status:
-            raise InputError("--order-id needs --status (what the supplier's order page shows)", system="cli")
+            raise InputError(say.ORDER_ID_NEEDS_STATUS, system="cli")
         lookup = assistant.record_supplier_check(args.order, args.order_id, args.status, supplier=args.supplier,
                                                  ticket=args.ticket)
         seen = next((s for s in lookup.state.suppliers if s.order_id == args.order_id.strip()), None)
-        out.write(f"Recorded: {args.order_id.strip()} shows {args.status.replace('_', ' ')}{ticket}.\n")
+        out.write(say.recorded_check(args.order_id.strip(), args.status, args.ticket))
         if seen is not None and seen.source == "api":
-            out.write(f"Note: the supplier's API reads it ({seen.status.value.replace('_', ' ')}), and a read wins "
-                      "over a check by hand; yours is kept for when it cannot be read.\n")
-    out.write(f"Path now: {lookup.walkthrough.title} [{lookup.walkthrough.path.value}]\n")
+            out.write(say.api_wins(seen.status.value))
+    out.write(say.path_now(lookup.walkthrough))
     return EXIT_OK
 
 
@@ -442,14 +394,14 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err:
             notify_customer=args.notify, staff_note=args.staff_note,
         )
     except ValidationError as exc:
-        raise InputError(_STAFF_NOTE_PROBLEMS.get(exc.errors()[0]["type"], _STAFF_NOTE_PROBLEMS["string_too_long"]),
+        raise InputError(say.STAFF_NOTE_PROBLEMS.get(exc.errors()[0]["type"], say.STAFF_NOTE_PROBLEMS["string_too_long"]),
                          system="cli") from None
     validate_ticket(args.ticket)
     if not args.yes:
         lookup = assistant.look_up(args.order)
         preview = assistant.preview_cancel(lookup, options)
-        err.write("This would:\n" + "".join(f"  - {line}\n" for line in preview.summary))
-        err.write("Nothing was done. Add --yes to confirm: a cancellation cannot be undone.\n")
+        err.write(say.would_do(preview.summary))
+        err.write(say.NOT_CONFIRMED)
         return EXIT_REFUSED
     result = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order=args.order, ticket=args.ticket,
                                          options=options))
@@ -457,10 +409,10 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err:
     stream.write(result.message + "\n")
     if result.outcome == "unknown":
         # The cancel was sent and may still land: a path read before it shows would invite a second one.
-        stream.write(f"Check it with: cancel-assist status {shlex.quote(args.order)}\n")
+        stream.write(say.check_it_with(shlex.quote(args.order)))
         return EXIT_ERROR
     if result.lookup is not None:
-        stream.write(f"Path now: {result.lookup.walkthrough.title} [{result.lookup.walkthrough.path.value}]\n")
+        stream.write(say.path_now(result.lookup.walkthrough))
     if result.ok:
         return EXIT_OK
     return EXIT_REFUSED if result.outcome in ("refused", "already_done") else EXIT_ERROR
@@ -485,15 +437,12 @@ def follow_up_json(item: Any) -> dict[str, Any]:
 
 
 def _follow_up_line(item: Any) -> str:
-    waiting = f"waiting for {item.waiting_words}" if item.status.value == "waiting" else item.status_words
-    due = "due now" if item.due else f"look again {item.due_at:%Y-%m-%d %H:%M} UTC"
-    ticket = f" [{item.ticket}]" if item.ticket else ""
-    auth = ""
-    if item.authorisation is not None and item.authorisation.state == "active":
-        auth = f"; authorised by {item.authorisation.agent} until {item.authorisation.expires_at:%Y-%m-%d %H:%M} UTC"
-    closed = f"; closed {item.closed_at:%Y-%m-%d %H:%M} UTC" if item.closed_at else ""
-    return (f"{item.order}{ticket}: {waiting} since {item.since:%Y-%m-%d %H:%M} UTC; {due}{auth}{closed}\n"
-            f"    {item.detail}\n")
+    auth = item.authorisation if item.authorisation is not None and item.authorisation.state == "active" else None
+    return say.follow_up_line(
+        order=item.order, ticket=item.ticket, is_waiting=item.status.value == "waiting",
+        waiting_words=item.waiting_words, status_words=item.status_words, since=item.since, due=item.due,
+        due_at=item.due_at, authorised_by=auth.agent if auth else None, authorised_until=auth.expires_at if auth else None,
+        closed_at=item.closed_at, detail=item.detail)
 
 
 def _follow_ups(args: argparse.Namespace, assistant: Any, out: TextIO | _Terminal) -> int:
@@ -503,7 +452,7 @@ def _follow_ups(args: argparse.Namespace, assistant: Any, out: TextIO | _Termina
             out.write(json.dumps({"mode": assistant.mode, "follow_ups": [follow_up_json(i) for i in items]},
                                  indent=2, ensure_ascii=False) + "\n")
         elif not items:
-            out.write("No follow-ups: no order is waiting on a seller, a fulfillment service or a person.\n")
+            out.write(say.NO_FOLLOW_UPS)
         else:
             for item in items:
                 out.write(_follow_up_line(item))
@@ -517,20 +466,20 @@ def _follow_ups(args: argparse.Namespace, assistant: Any, out: TextIO | _Termina
             "needs_person": [follow_up_json(i) for i in report.needs_person],
         }, indent=2, ensure_ascii=False) + "\n")
     elif not report.ran:
-        out.write(f"Nothing done: {report.held_by}; try again in a moment.\n")
+        out.write(say.nothing_done(report.held_by))
     else:
-        out.write(f"Check run {report.run}: {len(report.checked)} order(s) re-read.\n")
+        out.write(say.check_run(report.run, len(report.checked)))
         for c in report.checked:
             mark = "!" if c.error else ("*" if c.changed else "-")
-            out.write(f"  {mark} {c.order}{f' [{c.ticket}]' if c.ticket else ''}: {c.message}\n")
+            out.write(say.checked_line(mark, c.order, c.ticket, c.message))
             if c.reply:
-                out.write(f"    Customer reply ready: cancel-assist reply {c.order.lstrip('#')}\n")
+                out.write(say.reply_ready(c.order.lstrip("#")))
         if report.needs_person:
-            out.write("Needs a person:\n")
+            out.write(say.NEEDS_A_PERSON)
             for item in report.needs_person:
                 out.write("  " + _follow_up_line(item).replace("\n    ", "\n      "))
         else:
-            out.write("Nothing needs a person.\n")
+            out.write(say.NOTHING_NEEDS_A_PERSON)
     if not report.ran:
         return EXIT_BUSY
     if report.errors:
@@ -546,18 +495,16 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
     try:
         return _run(args, env, out, err)
     except InputError as exc:
-        err.write(f"cancel-assist: {redact(str(exc), _env_secrets(env))}\n")
+        err.write(say.failed(redact(str(exc), _env_secrets(env))))
         return EXIT_REFUSED
     except ActionError as exc:
-        err.write(f"cancel-assist: {redact(str(exc), _env_secrets(env))}\n")
+        err.write(say.failed(redact(str(exc), _env_secrets(env))))
         return EXIT_ERROR
     except KeyboardInterrupt:
-        err.write("cancel-assist: interrupted\n")
+        err.write(say.INTERRUPTED)
         return EXIT_ERROR
     except OSError as exc:  # a file or folder of ours (data dir, sandbox file) that cannot be used
-        where = f" ({exc.filename})" if exc.filename else ""
-        err.write(f"cancel-assist: {exc.strerror or type(exc).__name__}{where}: check the data folder and its "
-                  "permissions\n")
+        err.write(say.os_failed(exc.strerror or type(exc).__name__, exc.filename))
         return EXIT_ERROR
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pathlib
 
-from tests.wording_scan import sentences
+from tests.wording_scan import Finding, findings, sentences
 
 _ROOT = pathlib.Path(__file__).resolve().parent.parent
 _ACTIONS = sorted((_ROOT / "actions").glob("*.py"))
@@ -16,9 +16,17 @@ _ACTIONS = sorted((_ROOT / "actions").glob("*.py"))
 # Texts that stay where they are, per module, each with why (an f-string's fields read `{}`).
 ALLOWED: dict[str, dict[str, str]] = {}
 
+# The CLI's flag help stays beside its flag: argparse prints it from there (`--help`), and a flag read
+# without its help would be a step away from what it does.
+_ARGPARSE = frozenset({"_Parser", "ArgumentParser", "add_parser", "add_argument"})
+
+
+def _flag_help(path: pathlib.Path, finding: Finding) -> bool:
+    return path.name == "cli.py" and finding.call in _ARGPARSE and finding.keyword in ("help", "description")
+
 # Modules whose sentences are not moved to kb/wording yet (issue 12, in progress): this set only shrinks.
 NOT_MOVED_YET = frozenset({
-    "access.py", "activity.py", "aliexpress.py", "cjdropshipping.py", "cli.py", "db.py",
+    "access.py", "activity.py", "aliexpress.py", "cjdropshipping.py", "db.py",
     "db_postgres.py", "graphql_transport.py", "links.py", "settings.py",
     "shopify.py", "shopify_documents.py", "suppliers.py", "wire.py",
 })
@@ -26,7 +34,7 @@ NOT_MOVED_YET = frozenset({
 
 def _spelled_out(path: pathlib.Path) -> list[tuple[int, str]]:
     allowed = ALLOWED.get(path.name, {})
-    return [(line, text) for line, text in sentences(path) if text not in allowed]
+    return [(f.line, f.text) for f in findings(path) if f.text not in allowed and not _flag_help(path, f)]
 
 
 def test_actions_spell_out_no_sentence_a_merchant_reads() -> None:
