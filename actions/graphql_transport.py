@@ -35,6 +35,7 @@ from actions.errors import (
 from actions.settings import ShopifySettings
 from actions.shopify_documents import Document, is_registered
 from actions.wire import json_object, object_or_empty, retry_read, send
+from kb.wording import shopify_errors as say
 
 __all__ = ["AmbiguousWrite", "GraphQLResult", "GraphQLTransport", "QueryCost"]
 
@@ -139,7 +140,7 @@ class GraphQLTransport:
                 budget.retries += 1
                 if budget.retries > _MAX_THROTTLE_RETRIES or budget.waited + wait > self._max_throttle_wait:
                     raise RateLimited(
-                        "Shopify is busy with this shop's other apps (rate limit). Wait a few seconds and try again.",
+                        say.BUSY,
                         system=_SYSTEM,
                         retry_after=round(throttled.wait, 2),
                         status=429,
@@ -171,10 +172,7 @@ class GraphQLTransport:
         if status != 200:
             raise self._status_error(status, request_id, response)
         if payload is None:
-            raise MalformedResponse(
-                "Shopify sent an answer we could not read (not JSON).", system=_SYSTEM, status=status,
-                request_id=request_id,
-            )
+            raise MalformedResponse(say.ANSWER_NOT_JSON, system=_SYSTEM, status=status, request_id=request_id)
         cost = _cost(payload)
         if cost is not None:
             self.last_cost = cost
@@ -189,9 +187,7 @@ class GraphQLTransport:
             if blocking:
                 raise self._graphql_error(blocking, request_id)
         if not isinstance(data, dict):
-            raise MalformedResponse(
-                "Shopify's answer had no data.", system=_SYSTEM, status=status, request_id=request_id
-            )
+            raise MalformedResponse(say.NO_DATA, system=_SYSTEM, status=status, request_id=request_id)
         return GraphQLResult(data=data, request_id=request_id, cost=cost)
 
     def _throttle_wait(self, payload: dict[str, Any] | None, response: httpx.Response) -> float:
@@ -209,34 +205,19 @@ class GraphQLTransport:
         shop = self._settings.shop
         kwargs: dict[str, Any] = {"system": _SYSTEM, "status": status, "request_id": request_id}
         if status == 401:
-            return AuthenticationError(
-                f"Shopify refused the access token for {shop}: it is wrong or was revoked. "
-                "Create a new Admin API token and update the settings.",
-                **kwargs,
-            )
+            return AuthenticationError(say.token_refused(shop), **kwargs)
         if status == 402:
-            return PaymentRequiredError(
-                f"{shop} is frozen by Shopify until its bill is paid; nothing can change until the owner pays.",
-                **kwargs,
-            )
+            return PaymentRequiredError(say.frozen(shop), **kwargs)
         if status == 403:
-            return PermissionDenied(
-                "Shopify refused this request: the app is missing an access scope. "
-                "Open the Connection page to see which scopes to grant.",
-                **kwargs,
-            )
+            return PermissionDenied(say.MISSING_SCOPE, **kwargs)
         if status == 404:
-            return NotFoundError(
-                f"Shopify has no Admin API at this address for {shop} "
-                f"(API version {self._settings.api_version}). Check the shop domain and the API version.",
-                **kwargs,
-            )
+            return NotFoundError(say.no_admin_api(shop, self._settings.api_version), **kwargs)
         if status == 423:
-            return LockedError(f"{shop} is locked by Shopify; contact Shopify support.", **kwargs)
+            return LockedError(say.locked(shop), **kwargs)
         if status >= 500:
-            return ServerError(f"Shopify had a problem answering (HTTP {status}). Try again shortly.", **kwargs)
+            return ServerError(say.server_problem(status), **kwargs)
         detail = self._safe(response.text, limit=200) if response.text else ""
-        return ApiError(f"Shopify refused the request (HTTP {status}). {detail}".strip(), **kwargs)
+        return ApiError(say.http_refused(status, detail), **kwargs)
 
     def _graphql_error(self, errors: list[Any], request_id: str | None) -> ActionError:
         codes = [_code(e) for e in errors]
@@ -245,16 +226,14 @@ class GraphQLTransport:
         code = next((c for c in codes if c), None)
         kwargs: dict[str, Any] = {"system": _SYSTEM, "status": 200, "code": code, "request_id": request_id}
         if code == "ACCESS_DENIED":
-            return PermissionDenied(
-                f"Shopify refused this for lack of an access scope or staff permission: {messages}", **kwargs
-            )
+            return PermissionDenied(say.scope_or_permission(messages), **kwargs)
         if code in ("SHOP_INACTIVE",):
-            return PaymentRequiredError(f"{self._settings.shop} is not active on Shopify: {messages}", **kwargs)
+            return PaymentRequiredError(say.not_active(self._settings.shop, messages), **kwargs)
         if code == "INTERNAL_SERVER_ERROR":
-            return ServerError(f"Shopify had an internal error: {messages}", **kwargs)
+            return ServerError(say.internal_error(messages), **kwargs)
         if code == "MAX_COST_EXCEEDED":
-            return GraphQLError(f"This request is too large for Shopify: {messages}", **kwargs)
-        return GraphQLError(f"Shopify rejected the request: {messages}", **kwargs)
+            return GraphQLError(say.too_large(messages), **kwargs)
+        return GraphQLError(say.rejected(messages), **kwargs)
 
     def _secrets(self) -> tuple[str, ...]:
         return (self._settings.access_token.get_secret_value(),)

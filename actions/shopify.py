@@ -49,6 +49,7 @@ from actions.shopify_documents import (
 from actions.wire import object_or_empty, read_back, reread
 from kb.discovery import SupplierPattern, find_supplier_refs
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
+from kb.wording import shopify_errors as say
 from kb.wording.options import FO_ACTIONS
 from kb.state import (
     CancelOptions,
@@ -106,29 +107,6 @@ REVERT_ACTIONS: Mapping[FulfillmentOrderAction, Document] = {
 _ORDER_GID = re.compile(r"gid://shopify/Order/\d{1,20}")
 _FO_GID = re.compile(r"gid://shopify/FulfillmentOrder/\d{1,20}")
 
-# orderCancelUserErrors codes in a merchant's words.
-_CANCEL_ERRORS: Mapping[str, str] = {
-    "NO_REFUND_PERMISSION": (
-        "Your staff account may not refund orders, so Shopify did not cancel with a refund. "
-        "Ask the store owner for the refund permission, or cancel with 'refund later'."
-    ),
-    "NO_REFUND_TO_STORE_CREDIT_PERMISSION": "Your staff account may not refund to store credit.",
-    "STORE_CREDIT_REFUND_EXPIRATION_IN_PAST": "The store credit expiry date is in the past.",
-    "STORE_CREDIT_REFUND_MISSING_CUSTOMER": "Store credit needs a customer on the order, and this order has none.",
-    "STORE_CREDIT_REFUND_B2B_NOT_SUPPORTED": "Store credit refunds are not available for B2B orders.",
-    "NOT_FOUND": "Shopify could not find this order any more.",
-    "INVALID": "Shopify cannot cancel this order as it is now.",
-    "INTERNAL_ERROR": "Shopify had an internal problem cancelling this order; nothing was cancelled. Try again.",
-}
-
-_REVERT_ERRORS: Mapping[str, str] = {
-    "FULFILLMENT_ORDER_HAS_MANUALLY_REPORTED_PROGRESS": (
-        "Progress was reported on this fulfillment order by hand, so it cannot be cancelled; "
-        "mark it as open instead."
-    ),
-    "FULFILLMENT_ORDER_NOT_FOUND": "Shopify could not find this fulfillment order any more; refresh the order.",
-    "INVALID_ACCESS": "This app may not change this fulfillment order (it belongs to another app or location).",
-}
 
 
 
@@ -217,7 +195,7 @@ class ShopifyClient:
             node = result.data.get("order")
             if node is None:
                 raise NotFoundError(
-                    f"There is no {ref.display} in {self._settings.shop}. Check the number, or that it is this shop's.",
+                    say.no_order(ref.display, self._settings.shop),
                     system=_SYSTEM,
                     code="NOT_FOUND",
                     request_id=result.request_id,
@@ -240,7 +218,7 @@ class ShopifyClient:
             )
             name, domain = str(shop["name"]), str(shop["myshopifyDomain"])
         except (KeyError, TypeError):
-            raise self._malformed("the shop and its access scopes", result) from None
+            raise self._malformed(say.SHOP_AND_SCOPES, result) from None
         return ConnectionReport(
             shop_name=name,
             shop_domain=domain,
@@ -254,7 +232,7 @@ class ShopifyClient:
     def cancel_order(self, order_id: str, options: CancelOptions) -> CancelOutcome:
         """Cancel with the admin's options, follow Shopify's job, confirm with `cancelledAt`."""
         if not _ORDER_GID.fullmatch(order_id or ""):
-            raise InputError("Cancel needs the order's Shopify id (gid://shopify/Order/…).", system=_SYSTEM)
+            raise InputError(say.CANCEL_NEEDS_GID, system=_SYSTEM)
         variables = {
             "orderId": order_id,
             "reason": options.reason.value,
@@ -283,8 +261,7 @@ class ShopifyClient:
             order = read_back(lambda: self.read_order(OrderRef(kind="id", value=order_id)), sleep=self._sleep)
         except ActionError as exc:
             raise OutcomeUnknown(
-                "Shopify accepted the cancellation, but the order could not be read back to confirm it "
-                f"({exc.message.rstrip('.')}).",
+                say.cancel_unconfirmed(exc.message),
                 system=_SYSTEM,
                 request_id=request_id,
             ) from exc
@@ -294,8 +271,7 @@ class ShopifyClient:
             # Still running after poll_timeout (or its poll failed): accepted, not yet visible. The caller checks again.
             return CancelOutcome(order=order, job_id=job_id, request_id=request_id, confirmed=False)
         raise OutcomeUnknown(
-            f"Shopify accepted the cancellation of {order.name} and finished its job, but the order still "
-            "shows as not cancelled. Open it in the Shopify admin to see why; nothing was sent twice.",
+            say.cancel_not_shown(order.name),
             system=_SYSTEM,
             request_id=request_id,
         )
@@ -316,7 +292,7 @@ class ShopifyClient:
         codes = {code for code, _ in errors}
         if "NOT_FOUND" in codes:
             return NotFoundError(
-                _CANCEL_ERRORS["NOT_FOUND"], system=_SYSTEM, code="NOT_FOUND", request_id=request_id
+                say.CANCEL_ERRORS["NOT_FOUND"], system=_SYSTEM, code="NOT_FOUND", request_id=request_id
             )
         if codes & {"INVALID", None} or any("already" in message.lower() for _, message in errors):
             # The usual INVALID is an order that is already cancelled: look before saying so.
@@ -326,11 +302,11 @@ class ShopifyClient:
                 order = None
             if order is not None and order.is_cancelled:
                 return AlreadyDone(
-                    f"{order.name} is already cancelled on Shopify; nothing was changed.",
+                    say.already_cancelled(order.name),
                     system=_SYSTEM,
                     request_id=request_id,
                 )
-        return self._user_error("Shopify did not cancel the order", errors, _CANCEL_ERRORS, request_id)
+        return self._user_error(say.DID_NOT_CANCEL, errors, say.CANCEL_ERRORS, request_id)
 
     def _cancel_after_ambiguity(self, order_id: str, ambiguous: AmbiguousWrite) -> CancelOutcome:
         seen, order = reread(lambda: self.read_order(OrderRef(kind="id", value=order_id)),
@@ -338,8 +314,7 @@ class ShopifyClient:
         if order is not None and order.is_cancelled:
             return CancelOutcome(order=order, job_id=None, request_id=ambiguous.request_id, confirmed=True)
         raise OutcomeUnknown(
-            f"We could not tell whether Shopify cancelled the order: {ambiguous.message.rstrip('.')}. "
-            f"{seen} The cancel was not sent again; check the order in the Shopify admin before retrying.",
+            say.cancel_unknown(ambiguous.message, seen),
             system=_SYSTEM,
             request_id=ambiguous.request_id,
         )
@@ -357,16 +332,12 @@ class ShopifyClient:
         """Run the revert mutation Shopify lists in the fulfillment order's supported actions."""
         fo = fulfillment_order
         if action not in REVERT_ACTIONS:
-            raise Refused(f"{action.value} does not revert a fulfillment request.", system=_SYSTEM)
+            raise Refused(say.not_a_revert(action.value), system=_SYSTEM)
         if action not in fo.supported_actions:
-            allowed = ", ".join(a.value for a in fo.supported_actions) or "none"
-            raise Refused(
-                f"Shopify does not allow us to {FO_ACTIONS[action].verb} on this fulfillment order right now "
-                f"(it allows: {allowed}). Refresh the order and follow the step it shows.",
-                system=_SYSTEM,
-            )
+            raise Refused(say.revert_not_allowed(FO_ACTIONS[action].verb, [a.value for a in fo.supported_actions]),
+                          system=_SYSTEM)
         if not _FO_GID.fullmatch(fo.id):
-            raise InputError("That is not a Shopify fulfillment order id.", system=_SYSTEM)
+            raise InputError(say.NOT_A_FO_ID, system=_SYSTEM)
         document = REVERT_ACTIONS[action]
         variables: dict[str, Any] = {"id": fo.id}
         if action is FulfillmentOrderAction.REQUEST_CANCELLATION:
@@ -379,7 +350,7 @@ class ShopifyClient:
             return self._revert_after_ambiguity(fo, action, order_id or self._fo_orders.get(fo.id), ambiguous)
         errors = _user_errors(payload.get("userErrors"))
         if errors:
-            raise self._user_error(f"Shopify did not {FO_ACTIONS[action].verb}", errors, _REVERT_ERRORS, request_id)
+            raise self._user_error(say.did_not(FO_ACTIONS[action].verb), errors, say.REVERT_ERRORS, request_id)
         after = object_or_empty(payload.get("fulfillmentOrder"))
         replacement = payload.get("replacementFulfillmentOrder")
         return RevertOutcome(
@@ -400,8 +371,7 @@ class ShopifyClient:
     ) -> RevertOutcome:
         if order_id is None:
             raise OutcomeUnknown(
-                f"We could not tell whether Shopify managed to {FO_ACTIONS[action].verb}: "
-                f"{ambiguous.message.rstrip('.')}. It was not sent again; refresh the order to see where it stands.",
+                say.revert_unknown(FO_ACTIONS[action].verb, ambiguous.message, None),
                 system=_SYSTEM,
                 request_id=ambiguous.request_id,
             )
@@ -421,8 +391,7 @@ class ShopifyClient:
                 confirmed_by_reread=True,
             )
         raise OutcomeUnknown(
-            f"We could not tell whether Shopify managed to {FO_ACTIONS[action].verb}: "
-            f"{ambiguous.message.rstrip('.')}. {seen} It was not sent again; refresh the order before retrying.",
+            say.revert_unknown(FO_ACTIONS[action].verb, ambiguous.message, seen),
             system=_SYSTEM,
             request_id=ambiguous.request_id,
         )
@@ -436,7 +405,7 @@ class ShopifyClient:
         if not isinstance(payload, dict):
             # Shopify answered, but without the mutation's payload: whether it ran is unknown.
             raise AmbiguousWrite(
-                "Shopify's answer had no result.",
+                say.NO_RESULT,
                 cause=MalformedResponse(f"no {document.name} payload", system=_SYSTEM),
                 request_id=result.request_id,
             )
@@ -446,21 +415,19 @@ class ShopifyClient:
         orders = result.data.get("orders")
         nodes = orders.get("nodes") if isinstance(orders, dict) else None
         if not isinstance(nodes, list):
-            raise self._malformed("the orders list", result)
+            raise self._malformed(say.ORDERS_LIST, result)
         wanted = ref.value.casefold()
         matches = [n for n in nodes if isinstance(n, dict) and str(n.get("name", "")).casefold() == wanted]
         if not matches:
             raise NotFoundError(
-                f"There is no order named {ref.value} in {self._settings.shop}. "
-                "Check the number, or paste the order's admin URL.",
+                say.no_order_named(ref.value, self._settings.shop),
                 system=_SYSTEM,
                 code="NOT_FOUND",
                 request_id=result.request_id,
             )
         if len(matches) > 1:
             raise InputError(
-                f"More than one order is named {ref.value} in {self._settings.shop}. "
-                "Paste the order's admin URL or id to say which one.",
+                say.several_named(ref.value, self._settings.shop),
                 system=_SYSTEM,
                 request_id=result.request_id,
             )
@@ -472,15 +439,14 @@ class ShopifyClient:
                 node, self._settings.supplier_note_attributes, self._settings.supplier_patterns)
         except (KeyError, TypeError, ValueError, ValidationError) as exc:
             raise MalformedResponse(
-                "Shopify's answer about the order was missing fields we need.",
+                say.MISSING_FIELDS,
                 system=_SYSTEM,
                 request_id=request_id,
             ) from _redacted(exc, self._secret())
         fos = node.get("fulfillmentOrders") or {}
         if (fos.get("pageInfo") or {}).get("hasNextPage"):
             raise ApiError(
-                f"{state.name} has more than {FULFILLMENT_ORDERS_PAGE} fulfillment orders; "
-                "Cancel Assist cannot check them all. Handle this order in the Shopify admin.",
+                say.too_many_fulfillment_orders(state.name, FULFILLMENT_ORDERS_PAGE),
                 system=_SYSTEM,
                 code="TOO_MANY_FULFILLMENT_ORDERS",
                 request_id=request_id,
@@ -497,19 +463,17 @@ class ShopifyClient:
         secret = self._secret()
         explained = [
             # INVALID is Shopify's catch-all (a hold it will not cancel through, ...): its own message says why.
-            f"{words[code].rstrip('.')}. Shopify says: {redact(message, [secret])}" if code == "INVALID" and code in words
+            say.invalid_says(words[code], redact(message, [secret])) if code == "INVALID" and code in words
             else words.get(code or "", redact(message, [secret]))
             for code, message in errors
         ]
         codes = tuple((code, redact(message, [secret])) for code, message in errors)
-        text = f"{prefix}: " + " ".join(dict.fromkeys(e.rstrip(".") + "." for e in explained))
+        text = say.user_errors(prefix, explained)
         first = next((code for code, _ in errors if code), None)
         return UserError(text, errors=codes, system=_SYSTEM, code=first, request_id=request_id)
 
     def _malformed(self, what: str, result: GraphQLResult) -> MalformedResponse:
-        return MalformedResponse(
-            f"Shopify's answer did not contain {what}.", system=_SYSTEM, request_id=result.request_id
-        )
+        return MalformedResponse(say.answer_lacks(what), system=_SYSTEM, request_id=result.request_id)
 
     def _secret(self) -> str:
         return self._settings.access_token.get_secret_value()

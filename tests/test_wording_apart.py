@@ -14,7 +14,14 @@ _ROOT = pathlib.Path(__file__).resolve().parent.parent
 _ACTIONS = sorted((_ROOT / "actions").glob("*.py"))
 
 # Texts that stay where they are, per module, each with why (an f-string's fields read `{}`).
-ALLOWED: dict[str, dict[str, str]] = {}
+ALLOWED: dict[str, dict[str, str]] = {
+    "graphql_transport.py": {
+        "only documents of actions.shopify_documents can be sent": "a programmer's error (a bug), never a merchant's",
+    },
+    "shopify.py": {
+        "cash on delivery": "a gateway name Shopify writes, matched against, never shown",
+    },
+}
 
 # The CLI's flag help stays beside its flag: argparse prints it from there (`--help`), and a flag read
 # without its help would be a step away from what it does.
@@ -27,8 +34,7 @@ def _flag_help(path: pathlib.Path, finding: Finding) -> bool:
 # Modules whose sentences are not moved to kb/wording yet (issue 12, in progress): this set only shrinks.
 NOT_MOVED_YET = frozenset({
     "access.py", "activity.py", "aliexpress.py", "cjdropshipping.py", "db.py",
-    "db_postgres.py", "graphql_transport.py", "links.py", "settings.py",
-    "shopify.py", "shopify_documents.py", "suppliers.py", "wire.py",
+    "db_postgres.py", "links.py", "settings.py", "shopify_documents.py", "suppliers.py", "wire.py",
 })
 
 
