@@ -35,6 +35,7 @@ from actions.suppliers import malformed, validate_order_id
 from actions.wire import RequestCounter, json_object, retry_read, safe_text, send, text_or_none
 from kb.state import Money, SupplierName, SupplierOrderState
 from kb.suppliers import cancel_channel, normalize_aliexpress, supplier_order_url
+from kb.wording import supplier_errors as say
 
 __all__ = ["ORDER_GET", "AliExpressClient", "sign"]
 
@@ -104,12 +105,7 @@ class AliExpressClient:
     def cancel(self, order_id: str) -> SupplierOrderState:
         """Refuse: AliExpress has no public cancel API; the merchant cancels on the order page."""
         url = self.order_url(order_id)
-        raise SupplierRefused(
-            f"AliExpress has no cancel API: open order {order_id.strip()} on AliExpress ({url}), click "
-            "\u201cCancel order\u201d and pick a reason, then check its status here again. An unpaid order is "
-            "cancelled at once; a paid one waits for the seller's approval (up to 72 hours).",
-            system=_SYSTEM, url=url,
-        )
+        raise SupplierRefused(say.ae_no_cancel_api(order_id.strip(), url), system=_SYSTEM, url=url)
 
     # --- wire ---------------------------------------------------------------------------
 
@@ -144,11 +140,9 @@ class AliExpressClient:
             if _RESPONSE_KEY not in body and code not in (None, "0", 0) and ("type" in body or "message" in body):
                 raise self._error(body, order_id=order_id, status=response.status_code)  # IOP's flat error shape
         if response.status_code >= 500:
-            raise ServerError(f"AliExpress had a server error (HTTP {response.status_code}); try again later",
-                              system=_SYSTEM, status=response.status_code)
+            raise ServerError(say.ae_server_error(response.status_code), system=_SYSTEM, status=response.status_code)
         if response.status_code == 429:
-            raise RateLimited("AliExpress is limiting how often we can ask; try again in a minute",
-                              system=_SYSTEM, status=429)
+            raise RateLimited(say.AE_RATE_LIMITED, system=_SYSTEM, status=429)
         if response.status_code in (401, 403):
             raise self._error({"code": str(response.status_code)}, order_id=order_id, status=response.status_code)
         if response.status_code >= 400 or body is None:
@@ -176,35 +170,28 @@ class AliExpressClient:
         common: dict[str, Any] = {"system": _SYSTEM, "code": label, "status": status, "request_id": request_id}
         self.last_request_id = request_id
         if keys & _PERMISSION or code == "403":
-            return PermissionDenied(
-                "Your AliExpress app is not allowed to read dropshipping orders (insufficient permission): "
-                "check the app's API permissions on the AliExpress Open Platform", **common)
+            return PermissionDenied(say.AE_PERMISSION, **common)
         if keys & _NOT_YOURS:
-            return NotFoundError(
-                f"Order {order_id} is not in your AliExpress account (AliExpress says it belongs to another "
-                "buyer): check the supplier order number", **common)
+            return NotFoundError(say.ae_not_yours(order_id), **common)
         if keys & _RATE_LIMIT:
-            return RateLimited("AliExpress is limiting how often we can ask; try again in a minute", **common)
+            return RateLimited(say.AE_RATE_LIMITED, **common)
         if keys & _UNAVAILABLE or kind == "SYSTEM" or sub_code.lower().startswith("isp."):
-            return ServerError(f"AliExpress is temporarily unavailable ({detail}); try again later", **common)
+            return ServerError(say.ae_unavailable(detail), **common)
         joined = f"{sub_code} {code}".lower().replace("-", "").replace(".", "")
         if code == "401" or any(word in joined for word in _AUTH_WORDS):
-            return AuthenticationError(
-                "AliExpress refused our credentials (the access token may have expired): "
-                "authorize the app again and update the AliExpress settings", **common)
+            return AuthenticationError(say.AE_CREDENTIALS, **common)
         if "notexist" in joined or "notfound" in joined:
-            return NotFoundError(f"AliExpress has no order {order_id} in this account", **common)
-        return ApiError(f"AliExpress refused the request: {detail}", **common)
+            return NotFoundError(say.ae_no_order(order_id), **common)
+        return ApiError(say.ae_refused(detail), **common)
 
     def _state(self, order_id: str, payload: Mapping[str, Any], request_id: str | None) -> SupplierOrderState:
         result = payload.get("result")
         if result is None and "order_status" in payload:
             result = payload
         if result is None:
-            raise NotFoundError(f"AliExpress returned no order {order_id} for this account",
-                                system=_SYSTEM, request_id=request_id)
+            raise NotFoundError(say.ae_returned_no_order(order_id), system=_SYSTEM, request_id=request_id)
         if not isinstance(result, dict):
-            raise malformed(_SYSTEM, "the order is not an object", request_id=request_id)
+            raise malformed(_SYSTEM, say.NOT_AN_OBJECT, request_id=request_id)
         raw_status = text_or_none(result.get("order_status"))
         logistics_status = text_or_none(result.get("logistics_status"))
         children = _unwrap(result.get("child_order_list"), "aeop_child_order_info")

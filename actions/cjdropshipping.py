@@ -46,6 +46,7 @@ from actions.wire import (
 )
 from kb.state import CancelChannel, Money, SupplierName, SupplierOrderState, SupplierStatus
 from kb.suppliers import cancel_channel, normalize_cj, supplier_order_url
+from kb.wording import supplier_errors as say
 
 __all__ = ["CJClient", "TOKEN_MARGIN_SECONDS"]
 
@@ -119,11 +120,8 @@ class CJClient:
         if before.status is SupplierStatus.CANCELLED:
             return before
         if before.cancel_channel is not CancelChannel.API:
-            raise SupplierRefused(
-                f"CJ order {order_id} cannot be cancelled from here: {before.cancel_note} "
-                f"Open it on CJ: {before.order_url}",
-                system=_SYSTEM, url=before.order_url,
-            )
+            raise SupplierRefused(say.cj_cannot_cancel(order_id, before.cancel_note, before.order_url),
+                                  system=_SYSTEM, url=before.order_url)
         try:
             self._authorized("DELETE", "/shopping/order/deleteOrder", order_id=order_id)
         except ActionError as exc:
@@ -142,11 +140,9 @@ class CJClient:
         if after is not None and _is_cancelled(after):
             return after
         if after is not None:
-            seen = f"Reading it back, it still shows as {after.raw_status or after.status.value}."
+            seen = say.cj_still_shows(after.raw_status or after.status.value)
         raise OutcomeUnknown(
-            f"CJ did not confirm the cancellation of order {order_id} ({exc.message.rstrip('.')}). {seen} "
-            "Do not cancel it again yet: check it again in a minute, "
-            f"or open it on CJ ({self.order_url(order_id)}).",
+            say.cj_unconfirmed(order_id, exc.message, seen, self.order_url(order_id)),
             system=_SYSTEM,
             request_id=exc.request_id,
         ) from exc
@@ -157,8 +153,7 @@ class CJClient:
             return read_back(lambda: self._read_after_delete(order_id), sleep=self._sleep)
         except ActionError as exc:
             raise OutcomeUnknown(
-                f"CJ accepted the cancellation of order {order_id}, but it could not be read back to confirm it "
-                f"({exc.message.rstrip('.')}).",
+                say.cj_unread_back(order_id, exc.message),
                 system=_SYSTEM,
                 request_id=request_id,
             ) from exc
@@ -171,16 +166,15 @@ class CJClient:
             return SupplierOrderState(
                 supplier="cjdropshipping", order_id=order_id, status=SupplierStatus.CANCELLED,
                 cancel_channel=CancelChannel.NONE,
-                cancel_note="CJ deleted the order; it no longer appears in your CJ account. Nothing more to do there.",
+                cancel_note=say.CJ_DELETED,
                 order_url=supplier_order_url("cjdropshipping", order_id),
             )
 
     def _state(self, order_id: str, data: object) -> SupplierOrderState:
         if data is None:
-            raise NotFoundError(f"CJ has no order {order_id} in this account", system=_SYSTEM,
-                                request_id=self.last_request_id)
+            raise NotFoundError(say.cj_no_order(order_id), system=_SYSTEM, request_id=self.last_request_id)
         if not isinstance(data, dict):
-            raise malformed(_SYSTEM, "the order is not an object", request_id=self.last_request_id)
+            raise malformed(_SYSTEM, say.NOT_AN_OBJECT, request_id=self.last_request_id)
         raw_status = text_or_none(data.get("orderStatus"))
         status = normalize_cj(raw_status)
         channel, note = cancel_channel("cjdropshipping", status)
@@ -230,7 +224,7 @@ class CJClient:
         data = retry_read(lambda: self._send("POST", path, json=body, auth_call=True),
                           sleep=self._sleep, what=f"CJ {path.rsplit('/', 1)[-1]}")
         if not isinstance(data, dict) or not text_or_none(data.get("accessToken")):
-            raise malformed(_SYSTEM, "no access token in the answer", request_id=self.last_request_id)
+            raise malformed(_SYSTEM, say.NO_ACCESS_TOKEN, request_id=self.last_request_id)
         now = self._clock()
         refresh = text_or_none(data.get("refreshToken"))
         self._seen_tokens += [SecretStr(t) for t in (str(data["accessToken"]), refresh) if t]
@@ -298,25 +292,21 @@ class CJClient:
         common: dict[str, Any] = {"system": _SYSTEM, "status": status, "code": str(code) if code is not None else None,
                                   "request_id": request_id}
         if status == 429 or code in _RATE_CODES or "too many requests" in lowered:
-            return RateLimited("CJ Dropshipping is limiting how often we can ask; try again in a minute",
-                               retry_after=_retry_after(response), **common)
+            return RateLimited(say.CJ_RATE_LIMITED, retry_after=_retry_after(response), **common)
         if status >= 500 or code in _SERVER_CODES or "internal error" in lowered:
             what = message or f"HTTP {status}"
-            return ServerError(f"CJ Dropshipping had a server error ({what}); try again later", **common)
+            return ServerError(say.cj_server_error(what), **common)
         if status == 403 and code not in _AUTH_CODES:
-            return PermissionDenied("CJ Dropshipping does not allow this account to do that", **common)
+            return PermissionDenied(say.CJ_FORBIDDEN, **common)
         if status == 401 or code in _AUTH_CODES or ("token" in lowered and ("invalid" in lowered or "expire" in lowered)):
-            what = "the CJ API key" if auth_call else "our CJ access token"
-            return AuthenticationError(
-                f"CJ Dropshipping refused {what}: check the API key in the CJ settings", **common)
+            return AuthenticationError(say.cj_credentials_refused(api_key=auth_call), **common)
         if code in _NOT_FOUND_CODES or status == 404:
-            which = f"order {order_id}" if order_id else "that order"
-            return NotFoundError(f"CJ has no {which} in this account: check the supplier order number", **common)
+            return NotFoundError(say.cj_not_found(order_id), **common)
         if not isinstance(body, dict):
             return malformed(_SYSTEM, f"HTTP {status}", status=status, request_id=request_id)
         if code is None and body.get("result") is None:
-            return malformed(_SYSTEM, "no result in the answer", status=status, request_id=request_id)
-        return ApiError(f"CJ Dropshipping refused the request: {message or 'no reason given'}", **common)
+            return malformed(_SYSTEM, say.NO_RESULT, status=status, request_id=request_id)
+        return ApiError(say.cj_refused(message), **common)
 
 
 def _is_cancelled(state: SupplierOrderState | None) -> bool:

@@ -16,6 +16,7 @@ from typing import Protocol, runtime_checkable
 from actions.errors import ActionError, InputError, MalformedResponse, Refused, SupplierRefused
 from kb.state import CancelChannel, SupplierName, SupplierOrderState, SupplierRef, SupplierStatus
 from kb.suppliers import cancel_channel, check_order_id, supplier_order_url, supplier_title
+from kb.wording import supplier_errors as say
 
 __all__ = [
     "MAX_READ_WORKERS",
@@ -73,7 +74,7 @@ def unreadable_state(supplier: SupplierName, order_id: str, reason: str) -> Supp
         cancel_channel=CancelChannel.NONE,
         cancel_note=note,
         order_url=url,
-        read_error=reason or "it could not be read",
+        read_error=reason or say.UNREADABLE,
     )
 
 
@@ -89,32 +90,25 @@ class UnconfiguredSupplier:
 
     def read_order(self, order_id: str) -> SupplierOrderState:
         order_id = validate_order_id(self.supplier, order_id)
-        title = supplier_title(self.supplier)
-        return unreadable_state(
-            self.supplier, order_id,
-            f"no {title} API access is set up, so it was not read; check it by hand on {title}",
-        )
+        return unreadable_state(self.supplier, order_id, say.no_api_access(self.supplier))
 
     def cancel(self, order_id: str) -> SupplierOrderState:
         url = self.order_url(order_id)
-        title = supplier_title(self.supplier)
-        raise SupplierRefused(
-            f"No {title} API access is set up: open order {order_id.strip()} on {title} ({url}) and cancel it there.",
-            system=self.supplier, url=url,
-        )
+        raise SupplierRefused(say.no_api_access_cancel(self.supplier, order_id.strip(), url), system=self.supplier,
+                              url=url)
 
 
 def _read_one(clients: Mapping[str, SupplierClient], ref: SupplierRef) -> SupplierOrderState:
     client = clients.get(ref.supplier)
     if client is None:
-        return unreadable_state(ref.supplier, ref.order_id, f"{supplier_title(ref.supplier)} is not connected")
+        return unreadable_state(ref.supplier, ref.order_id, say.not_connected(ref.supplier))
     try:
         return client.read_order(ref.order_id)
     except ActionError as exc:
         return unreadable_state(ref.supplier, ref.order_id, str(exc))
     except Exception as exc:  # a bug must not take the whole page down; its text may hold anything
         _log.error("reading a %s order failed unexpectedly: %s", ref.supplier, type(exc).__name__)
-        return unreadable_state(ref.supplier, ref.order_id, "it could not be read (an unexpected error)")
+        return unreadable_state(ref.supplier, ref.order_id, say.UNEXPECTED_ERROR)
 
 
 def read_supplier_orders(
@@ -130,7 +124,4 @@ def read_supplier_orders(
 
 def malformed(system: str, what: str, *, status: int | None = None, request_id: str | None = None) -> MalformedResponse:
     """The error for a response that is not what the supplier documents."""
-    return MalformedResponse(
-        f"{supplier_title(system)} answered with something unexpected ({what}); try again later",
-        system=system, status=status, request_id=request_id,
-    )
+    return MalformedResponse(say.unexpected_answer(system, what), system=system, status=status, request_id=request_id)

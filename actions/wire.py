@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import httpx
 
 from actions.errors import ActionError, NotSent, RateLimited, ServerError, TransportError, redact
+from kb.wording import errors as say
 
 __all__ = [
     "READ_ATTEMPTS",
@@ -79,22 +80,17 @@ def send(
     try:
         response = request()
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-        raise NotSent(
-            f"The address of {title} is not a valid URL ({type(exc).__name__}): check its base URL setting. "
-            "Nothing was sent.",
-            system=system,
-        ) from None
+        raise NotSent(say.not_a_url(title, type(exc).__name__), system=system) from None
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
         raise NotSent(
-            f"Could not connect to {where or title}: {type(exc).__name__}. "
-            "Check the network and try again; nothing was sent.",
+            say.could_not_connect(where or title, type(exc).__name__),
             system=system,
             timeout=isinstance(exc, httpx.ConnectTimeout),
         ) from None
     except httpx.TimeoutException:
-        raise TransportError(f"{title} did not answer in time.", system=system, timeout=True) from None
+        raise TransportError(say.no_answer_in_time(title), system=system, timeout=True) from None
     except httpx.HTTPError as exc:
-        raise TransportError(f"The connection to {title} failed ({type(exc).__name__}).", system=system) from None
+        raise TransportError(say.connection_failed(title, type(exc).__name__), system=system) from None
     return _redacted(response, tuple(s for s in secrets if s))
 
 
@@ -169,7 +165,7 @@ def reread(
     Returns ("", value) as soon as `settled(value)`; otherwise a sentence on what the last
     read-back showed, and its value (None when no read-back succeeded).
     """
-    seen = "We could not read the order back either."
+    seen = say.READ_BACK_FAILED_EITHER
     value: T | None = None
     for attempt in range(REREAD_ATTEMPTS):
         if attempt:
@@ -177,11 +173,11 @@ def reread(
         try:
             value = read()
         except ActionError as exc:
-            seen = f"Reading it back failed too ({exc.message.rstrip('.')})."
+            seen = say.read_back_failed(exc.message)
             continue
         if settled(value):
             return "", value
-        seen = "Reading it back shows no change yet."
+        seen = say.NO_CHANGE_YET
     return seen, value
 
 
