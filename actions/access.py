@@ -15,13 +15,10 @@ import ipaddress
 import sys
 from collections.abc import Iterable
 
-__all__ = ["NOT_LOCAL", "is_allowed", "is_loopback", "parse_allowed_users", "serving_problem"]
+from kb.wording import settings_errors as say
+from kb.wording.settings_errors import NOT_LOCAL
 
-NOT_LOCAL = (
-    "Live mode without sign-in serves only this computer: add an [auth] section (OpenID Connect) to "
-    ".streamlit/secrets.toml and list your agents in [cancel_assist] allowed_users (see \"Run it for a team\" "
-    "in the README), or serve on localhost."
-)
+__all__ = ["NOT_LOCAL", "is_allowed", "is_loopback", "parse_allowed_users", "serving_problem"]
 
 
 def is_loopback(address: str | None) -> bool:
@@ -70,7 +67,7 @@ def parse_allowed_users(value: object) -> tuple[str, ...]:
     elif isinstance(value, (list, tuple)):
         items = value
     else:
-        raise ValueError("allowed_users is a list of e-mail addresses or @domains")
+        raise ValueError(say.ALLOWED_USERS_LIST)
     entries: list[str] = []
     for item in items:
         text = str(item).strip().lower()
@@ -78,7 +75,7 @@ def parse_allowed_users(value: object) -> tuple[str, ...]:
             continue
         local, at, domain = text.rpartition("@")
         if not at or not domain or "." not in domain or " " in text or local.count("@"):
-            raise ValueError(f"allowed_users entry {text[:80]!r} is not an e-mail address or an @domain")
+            raise ValueError(say.not_an_address(text))
         entries.append(text)
     return tuple(entries)
 

@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict
 from actions.db import Database, Step, UniqueViolation, open_database
 from actions.errors import StoreError, redact
 from kb.state import NoSupplierOrder, SupplierRef
+from kb.wording import store_errors as say
 
 __all__ = ["SCHEMA_VERSION", "ActivityRecord", "ActivityStore", "Authorisation", "FollowUpRow", "HandCheck", "Outcome"]
 
@@ -364,7 +365,7 @@ class ActivityStore:
                             return None
                         conn.execute(
                             "UPDATE activity SET outcome = 'unknown', idempotency_key = NULL, message = ? WHERE id = ?",
-                            ("Abandoned: the session stopped before the result was recorded.", held[0]),
+                            (say.ABANDONED, held[0]),
                         )
                     elif replace_finished and not (held[2] == "unknown" and recent):
                         conn.execute("UPDATE activity SET idempotency_key = NULL WHERE id = ?", (held[0],))
@@ -579,10 +580,7 @@ class ActivityStore:
             authorisations = conn.execute(f"SELECT {_AUTH_COLUMNS} FROM authorisations ORDER BY id").fetchall()
         with target.db.connect(write=True) as conn:
             if conn.execute("SELECT count(*) FROM activity").fetchone()[0]:
-                raise StoreError(
-                    f"{target.db.label} already holds activity records; copy only into an empty database",
-                    system="activity",
-                )
+                raise StoreError(say.already_holds_records(target.db.label), system="activity")
             marks = ", ".join("?" * len(columns.split(",")))
             new_ids: dict[int, int] = {}
             for row in activity:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from actions.errors import StoreError, redact
+from kb.wording import store_errors as say
 
 __all__ = [
     "Connection",
@@ -88,13 +89,13 @@ def split_statements(step: Step, dialect: str) -> list[str]:
 def engine_error(label: str, exc: BaseException, secrets: Iterable[str], known: str | None = None) -> StoreError:
     """An engine's error as the store's one error: the cause in plain words when known, else the
     engine's own text, redacted before it is cut (each engine only says which causes it knows)."""
-    what = known or f"{label} could not be used ({redact(str(exc), secrets, limit=200)})"
+    what = known or say.could_not_be_used(label, redact(str(exc), secrets, limit=200))
     return StoreError(what, system="activity")
 
 
 def newer_schema_error(label: str, version: int) -> StoreError:
     """A database a newer release migrated past what this one knows: refused, never written."""
-    return StoreError(f"{label} was written by a newer Cancel Assist (schema {version})", system="activity")
+    return StoreError(say.newer_schema(label, version), system="activity")
 
 
 def open_database(location: Path | str, *, secrets: Iterable[str] = (), namespace: str | None = None) -> Database:
@@ -137,7 +138,7 @@ class SQLiteDatabase:
 
     def __init__(self, path: Path, *, secrets: Iterable[str] = ()) -> None:
         self.path = Path(path)
-        self.label = f"the activity log at {self.path}"
+        self.label = say.sqlite_label(self.path)
         self._secrets = tuple(s for s in secrets if s)
         self._lock = threading.RLock()  # Streamlit's session threads share the store and its one connection
         self._conn: sqlite3.Connection | None = None
@@ -145,10 +146,8 @@ class SQLiteDatabase:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(
-                f"the activity log folder {self.path.parent} cannot be created ({exc.strerror or exc})",
-                system="activity",
-            ) from None
+            raise StoreError(say.folder_cannot_be_created(self.path.parent, exc.strerror or exc),
+                             system="activity") from None
 
     @contextmanager
     def connect(self, *, write: bool = False, durable: bool = True) -> Iterator[_SQLiteConnection]:
@@ -172,9 +171,8 @@ class SQLiteDatabase:
                         conn.execute("PRAGMA synchronous = FULL")
                     self._seen = self._file_id()
             except sqlite3.IntegrityError as exc:
-                raise StoreError(
-                    f"{self.label} refused a write ({redact(str(exc), self._secrets, limit=200)})", system="activity"
-                ) from None
+                raise StoreError(say.refused_write(self.label, redact(str(exc), self._secrets, limit=200)),
+                                 system="activity") from None
             except sqlite3.Error as exc:
                 raise self._store_error(exc) from None
 
@@ -243,13 +241,13 @@ class SQLiteDatabase:
         where = self.label
         known: str | None = None
         if "not a database" in text or "malformed" in text or "corrupt" in text:
-            known = f"{where} is corrupt; move the file aside (the app starts a new one) or restore a backup"
+            known = say.corrupt(where)
         elif "locked" in text or "busy" in text:
-            known = f"{where} is locked by another program; try again in a moment"
+            known = say.locked(where)
         elif "readonly" in text or "read-only" in text:
-            known = f"{where} is read-only; check the file and folder permissions"
+            known = say.read_only(where)
         elif "unable to open" in text or "disk i/o" in text or "full" in text:
-            known = f"{where} cannot be written (missing folder, permissions or a full disk)"
+            known = say.cannot_be_written(where)
         return engine_error(where, exc, self._secrets, known)
 
     def migrate(self, steps: Sequence[Step]) -> None:
@@ -259,9 +257,7 @@ class SQLiteDatabase:
                 conn = self._current()
                 mode = self._switch_to_wal(conn)
                 if str(mode).lower() != "wal":
-                    raise StoreError(
-                        f"{self.label} cannot use write-ahead logging (journal mode {mode})", system="activity"
-                    )
+                    raise StoreError(say.no_wal(self.label, mode), system="activity")
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 self._check_not_newer(version, target)
                 if version < target:

@@ -25,6 +25,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from actions.db import Cursor, Step, UniqueViolation, engine_error, newer_schema_error, split_statements
 from actions.errors import StoreError
+from kb.wording import store_errors as say
 
 __all__ = ["PostgresDatabase", "public_url", "translate"]
 
@@ -104,11 +105,11 @@ class PostgresDatabase:
         self, url: str, *, secrets: Iterable[str] = (), schema: str | None = None, max_size: int = 8
     ) -> None:
         if schema is not None and not _SCHEMA_NAME.fullmatch(schema):
-            raise ValueError(f"not a schema name: {schema!r}")
+            raise ValueError(say.not_a_schema(schema))
         self.url = url
         self.path = None
         self.schema = schema
-        self.label = f"the activity database at {public_url(url)}" + (f" (schema {schema})" if schema else "")
+        self.label = say.pg_label(public_url(url), schema)
         kwargs: dict[str, Any] = {"application_name": "cancel-assist", "connect_timeout": 5}
         if schema:
             kwargs["options"] = f"-c search_path={schema}"
@@ -144,11 +145,7 @@ class PostgresDatabase:
         except UniqueViolation:
             raise
         except PoolTimeout:
-            raise StoreError(
-                f"{self.label} cannot be reached (no connection within {_POOL_TIMEOUT_S:g} s); "
-                "check that the server runs and the URL, user and password are right",
-                system="activity",
-            ) from None
+            raise StoreError(say.pool_timeout(self.label, _POOL_TIMEOUT_S), system="activity") from None
         except psycopg.Error as exc:
             raise self._store_error(exc) from None
 
@@ -164,13 +161,13 @@ class PostgresDatabase:
         where = self.label
         known: str | None = None
         if isinstance(exc, pg_errors.InsufficientPrivilege) or "permission denied" in text:
-            known = f"{where} refused this user (permission denied); grant it rights on the database"
+            known = say.refused_user(where)
         elif "password authentication failed" in text or "authentication" in text:
-            known = f"{where} refused the user name or password"
+            known = say.wrong_password(where)
         elif isinstance(exc, psycopg.OperationalError):
-            known = f"{where} cannot be reached; check that the server runs and the URL is right"
+            known = say.pg_unreachable(where)
         elif isinstance(exc, pg_errors.ReadOnlySqlTransaction) or "read-only" in text:
-            known = f"{where} is read-only (a standby?); point the URL at the primary"
+            known = say.pg_read_only(where)
         return engine_error(where, exc, self._secrets, known)
 
     def migrate(self, steps: Sequence[Step]) -> None:

@@ -12,6 +12,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from actions.errors import InputError
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
+from kb.wording import settings_errors as say
 
 __all__ = ["TICKET_PATTERN", "deep_link", "link_order_value", "validate_ticket"]
 
@@ -27,10 +28,7 @@ def validate_ticket(ticket: str | None) -> str | None:
         return None
     if not TICKET_PATTERN.fullmatch(text):
         shown = text[:40] + ("..." if len(text) > 40 else "")
-        raise InputError(
-            f"{shown!r} is not a ticket id: use up to 64 letters, digits and . _ # : - (for example ZD-42)",
-            system="ticket",
-        )
+        raise InputError(say.not_a_ticket(shown), system="ticket")
     return text
 
 
@@ -43,7 +41,7 @@ def link_order_value(ref: OrderRef) -> str:
 
 def _base(base_url: str) -> tuple[str, str, str]:
     text = (base_url or "").strip()
-    refused = InputError("the base URL must be an http(s) address such as http://localhost:8501", system="link")
+    refused = InputError(say.LINK_BASE_URL, system="link")
     if any(ch.isspace() or not ch.isprintable() for ch in text):
         raise refused
     try:
@@ -54,7 +52,7 @@ def _base(base_url: str) -> tuple[str, str, str]:
     if parts.scheme not in ("http", "https") or not host:
         raise refused
     if parts.username or parts.password:
-        raise InputError("the base URL must not carry a user name or password", system="link")
+        raise InputError(say.LINK_BASE_CREDENTIALS, system="link")
     return parts.scheme, parts.netloc, parts.path or "/"
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from actions.access import parse_allowed_users
 from actions.errors import ConfigError
 from kb.discovery import SupplierPattern, parse_supplier_patterns
+from kb.wording import settings_errors as say
 
 __all__ = [
     "DEFAULT_API_VERSION",
@@ -55,10 +56,10 @@ def normalize_shop_domain(value: str) -> str:
             or parts.query
             or parts.fragment
         ):
-            raise ValueError("the shop must be just <name>.myshopify.com (no user, port or path)")
+            raise ValueError(say.SHOP_HOST_ONLY)
         text = parts.hostname or ""
     if not _SHOP.fullmatch(text):
-        raise ValueError(f"the shop must look like your-store.myshopify.com, not {value[:80]!r}")
+        raise ValueError(say.shop_shape(value))
     return text
 
 
@@ -68,20 +69,20 @@ def _check_base_url(value: str | None) -> str | None:
     text = value.strip()
     if any(ch.isspace() or not ch.isprintable() for ch in text):
         # urlsplit drops tabs and newlines silently, and httpx then refuses the URL at the first request
-        raise ValueError("an API base URL must not contain spaces, tabs or other control characters")
+        raise ValueError(say.BASE_URL_CONTROL_CHARACTERS)
     try:
         parts = urlsplit(text)
         host, _ = parts.hostname, parts.port  # both raise ValueError on a malformed host or port
         httpx.URL(text)
     except (ValueError, httpx.InvalidURL):
-        raise ValueError("an API base URL must be a valid http(s) URL") from None
+        raise ValueError(say.BASE_URL_INVALID) from None
     if parts.scheme not in ("http", "https") or not host:
-        raise ValueError("an API base URL must be an http(s) URL")
+        raise ValueError(say.BASE_URL_HTTP)
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
         # the token travels in a header: plain http only to a proxy on this machine
-        raise ValueError("an API base URL must use https (plain http only for localhost)")
+        raise ValueError(say.BASE_URL_HTTPS)
     if parts.username or parts.password:
-        raise ValueError("an API base URL must not carry a user name or password")
+        raise ValueError(say.BASE_URL_CREDENTIALS)
     return value.strip().rstrip("/")
 
 
@@ -104,7 +105,7 @@ class ShopifySettings(_Frozen):
     @classmethod
     def _version(cls, value: str) -> str:
         if not _VERSION.fullmatch(value.strip()):
-            raise ValueError("the API version looks like 2026-04")
+            raise ValueError(say.API_VERSION_SHAPE)
         return value.strip()
 
     @field_validator("api_base_url")
@@ -159,7 +160,7 @@ def _check_database_url(value: SecretStr | None) -> SecretStr | None:
     text = value.get_secret_value().strip()
     parts = urlsplit(text)
     if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
-        raise ValueError("the database URL looks like postgresql://user:password@host:5432/cancel_assist")
+        raise ValueError(say.DATABASE_URL_SHAPE)
     return SecretStr(text)
 
 
@@ -244,7 +245,7 @@ def _section(secrets: Mapping[str, Any], env: Mapping[str, str], name: str,
              variables: Mapping[str, str] | None = None) -> dict[str, Any]:
     raw = secrets.get(name) or {}
     if not isinstance(raw, Mapping):
-        raise ConfigError(f"[{name}] in secrets.toml must be a section (a table)", system="settings")
+        raise ConfigError(say.not_a_section(name), system="settings")
     values = {k: v for k, v in raw.items() if v not in (None, "")}
     for field, var in (variables if variables is not None else _ENV[name]).items():
         if env.get(var):
@@ -262,18 +263,14 @@ def _build(model: type[BaseModel], name: str, values: dict[str, Any], required: 
             f"{'.'.join(str(p) for p in err['loc']) or name}: {err['msg'].removeprefix('Value error, ')}"
             for err in exc.errors(include_input=False, include_url=False)
         )
-        raise ConfigError(f"[{name}] settings are invalid: {problems}", system="settings") from None
-
-
-_KINDS = {str: "text in quotes", bool | str: "true or false", int | float | str: "a number of seconds"}
+        raise ConfigError(say.section_invalid(name, problems), system="settings") from None
 
 
 def _app_value(app: Mapping[str, Any], name: str, kind: Any) -> Any:
     """A `[cancel_assist]` value of the right type ("" when absent); ConfigError for a list, a table, a number."""
     value = app.get(name, "")
     if not isinstance(value, kind):
-        raise ConfigError(f"[cancel_assist] {name} in secrets.toml must be {_KINDS[kind]}, not a {_toml_type(value)}",
-                          system="settings")
+        raise ConfigError(say.wrong_type(name, say.TOML_TYPES[kind], _toml_type(value)), system="settings")
     return value
 
 
@@ -308,7 +305,7 @@ def load_settings(secrets: Mapping[str, Any] | None = None, env: Mapping[str, st
         shopify_values["supplier_note_attributes"] = tuple(a.strip() for a in attrs.split(",") if a.strip())
     app = secrets.get("cancel_assist") or {}
     if not isinstance(app, Mapping):
-        raise ConfigError("[cancel_assist] in secrets.toml must be a section (a table)", system="settings")
+        raise ConfigError(say.APP_NOT_A_SECTION, system="settings")
     data_dir = env.get("CANCEL_ASSIST_DATA_DIR") or _app_value(app, "data_dir", str) or ".data"
     force = env.get("CANCEL_ASSIST_SANDBOX", str(_app_value(app, "sandbox", bool | str))).strip().lower() in _TRUE
     persist = env.get("CANCEL_ASSIST_SANDBOX_PERSIST",
@@ -318,11 +315,11 @@ def load_settings(secrets: Mapping[str, Any] | None = None, env: Mapping[str, st
     try:
         checked_url = _check_database_url(SecretStr(database_url))
     except ValueError as exc:  # never echo the URL: it may hold a password
-        raise ConfigError(f"[cancel_assist] database_url is invalid: {exc}", system="settings") from None
+        raise ConfigError(say.database_url_invalid(exc), system="settings") from None
     try:
         allowed = parse_allowed_users(env.get("CANCEL_ASSIST_ALLOWED_USERS") or app.get("allowed_users"))
     except ValueError as exc:
-        raise ConfigError(f"[cancel_assist] {exc}", system="settings") from None
+        raise ConfigError(say.app_setting(exc), system="settings") from None
     delay_value = _app_value(app, "sandbox_reply_delay", int | float | str)
     delay_text = str(env.get("CANCEL_ASSIST_SANDBOX_REPLY_DELAY") or delay_value).strip()
     try:
@@ -330,8 +327,7 @@ def load_settings(secrets: Mapping[str, Any] | None = None, env: Mapping[str, st
         if delay is not None and not 0 <= delay <= 86_400:
             raise ValueError
     except ValueError:
-        raise ConfigError("CANCEL_ASSIST_SANDBOX_REPLY_DELAY must be a number of seconds from 0 to 86400",
-                          system="settings") from None
+        raise ConfigError(say.REPLY_DELAY_RANGE, system="settings") from None
     return AppSettings(
         auth_configured=isinstance(secrets.get("auth"), Mapping) and bool(secrets.get("auth")),
         allowed_users=allowed,
