@@ -1,4 +1,4 @@
-"""Every sentence a merchant reads, apart from the rules (and the pages) that choose it.
+"""Every sentence a merchant reads, apart from the rules, the I/O and the pages that choose it.
 
 - `options`: the cancel's options (refund timing, cancel reasons) and the fulfillment-order actions, one map
   per concept for every caller (kb, actions, pages, replies).
@@ -6,10 +6,13 @@
 - `steps`: per step situation (`kb.steps.Reason`), the step's reason.
 - `paths`: per path its title, citation, explanation and "blocked because".
 - `warnings`: what the walkthrough warns about.
-- `card`, `hand_check`, `followups`, `replies`: the first screen's buttons, a status checked by hand, a followed
-  order, the customer reply; `record`: the activity record's actions, outcomes and options; `order_ref`: an
-  order reference that cannot be read; `suppliers`: why a supplier order cannot be cancelled (each supplier's
-  own cancel sentences stay in its registry entry, `kb.suppliers`).
+- `card`, `hand_check`, `followups`, `replies`, `preview`: the first screen's buttons, a status checked by hand, a
+  followed order (and the check run), the customer reply, the cancel confirmation; `record`: the activity
+  record's actions, outcomes and options; `order_ref`: an order reference that cannot be read; `suppliers`: why
+  a supplier order cannot be cancelled (each supplier's own cancel sentences stay in its registry entry,
+  `kb.suppliers`).
+- `assistant`, `connection`, `cli`: what an action did (or why not), the connection check, the CLI's output.
+- `errors`, `shopify_errors`, `supplier_errors`, `store_errors`, `settings_errors`: what a failure says.
 - The pages' own words, one module per page or panel: `frame` (the entry file: sign-in, page titles, mode
   banner), `walkthrough_page`, `supplier_check_panel`, `authorise_panel`, `activity_page`, `followups_page`,
   `connection_page`, `guide_page`. Constants, or small functions taking the values a page already decided and

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from kb.state import CancelOptions, FollowUpStatus, FulfillmentOrderState, Money, SupplierOrderState, WaitingFor
 from kb.suppliers import SUPPLIER_TITLES
 from kb.walkthrough import PathId
+from kb.wording.options import REFUND_WORDS
 
 __all__ = [
     "AUTHORISATION_DAYS",
@@ -124,8 +125,7 @@ LEASE_HELD = "another check run is in progress"
 
 def options_words(options: CancelOptions) -> str:
     """The cancel an authorisation will send, in short."""
-    refund = "refund now" if options.refund.value == "now" else "refund later"
-    parts = [f"reason {options.reason.value.lower()}", refund, "restock" if options.restock else "no restock",
+    parts = [f"reason {options.reason.value.lower()}", REFUND_WORDS[options.refund].lower(), "restock" if options.restock else "no restock",
              "notify the customer" if options.notify_customer else "no email to the customer"]
     if options.staff_note:
         parts.append(f"note \u201c{options.staff_note}\u201d")
