@@ -125,7 +125,7 @@ def _status(status: SupplierStatus) -> str:
 
 
 def remote_title(system: str) -> str:
-    """The remote system a write went to, as the subject of a sentence ("" when none is known)."""
+    """The remote system a write went to, as the subject of a sentence ("The remote" when none is named)."""
     return {"shopify": "Shopify"}.get(system, supplier_title(system) if system else "The remote")
 
 
