@@ -337,7 +337,7 @@ class FollowUps:
                 notes.append(say.expired_words(auth.agent, auth.expires_at))
         elif auth is not None and auth.active(now) and settled.status is FollowUpStatus.PERSON:
             # The path went somewhere the authorisation did not cover: never let it fire later by surprise.
-            store.withdraw_authorisation(auth.id, agent=f"check run {run}")
+            store.withdraw_authorisation(auth.id, agent=say.run_agent(run))
             notes.append(say.withdrawn_words(auth.agent))
         if settled.status is FollowUpStatus.READY:
             notes.append(say.READY_NO_AUTHORISATION)

@@ -672,7 +672,7 @@ def _user_errors(raw: Any) -> list[tuple[str | None, str]]:
     for error in raw or ():
         if isinstance(error, dict):
             code = error.get("code")
-            errors.append((str(code) if code else None, str(error.get("message") or "no message")))
+            errors.append((str(code) if code else None, str(error.get("message") or say.NO_MESSAGE)))
     return errors
 
 

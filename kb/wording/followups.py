@@ -33,6 +33,7 @@ __all__ = [
     "not_done_by_run",
     "options_words",
     "refund_owed_words",
+    "run_agent",
     "seller_words",
     "service_words",
     "status_sentence",
@@ -150,9 +151,14 @@ def withdrawn_words(giver: str) -> str:
     return f"The authorisation {giver} gave was withdrawn: the order did not end as authorised."
 
 
+def run_agent(run: str) -> str:
+    """A check run, named as the one who withdrew an authorisation."""
+    return f"check run {run}"
+
+
 def done_by_run(message: str, giver: str, run: str) -> str:
     """The authorised cancel, done by a check run."""
-    return f"{message} Authorised by {giver}, done by check run {run}."
+    return f"{message} Authorised by {giver}, done by {run_agent(run)}."
 
 
 def not_done_by_run(message: str, *, stays: bool) -> str:

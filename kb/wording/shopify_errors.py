@@ -19,6 +19,7 @@ __all__ = [
     "MISSING_SCOPE",
     "NOT_A_FO_ID",
     "NO_DATA",
+    "NO_MESSAGE",
     "NO_RESULT",
     "ORDERS_LIST",
     "REVERT_ERRORS",
@@ -78,6 +79,7 @@ REVERT_ERRORS: Mapping[str, str] = MappingProxyType({
 
 CANCEL_NEEDS_GID = "Cancel needs the order's Shopify id (gid://shopify/Order/…)."
 DID_NOT_CANCEL = "Shopify did not cancel the order"
+NO_MESSAGE = "no message"  # a userError Shopify sent without one
 NOT_A_FO_ID = "That is not a Shopify fulfillment order id."
 NO_RESULT = "Shopify's answer had no result."
 MISSING_FIELDS = "Shopify's answer about the order was missing fields we need."
