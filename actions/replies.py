@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from kb.refunds import effective_options, open_chargebacks, refundable, refundable_presentment, unpaid_manual_payment
 from kb.state import CancelOptions, Money, OrderState, RefundDestination, RefundTiming
 from kb.wording import preview
+from kb.wording.common import amount_words
 from kb.wording.replies import customer_reply, refund_destination
 
 __all__ = ["CancelPreview", "customer_reply", "preview_cancel", "refund_destination"]
@@ -54,7 +55,7 @@ def preview_cancel(state: OrderState, options: CancelOptions) -> CancelPreview:
     )
     summary = preview.summary(
         order_name=shop.name, reason=options.reason,
-        refund=preview.amount_words(refund, presentment) if refund is not None else None,
+        refund=amount_words(shop) if refund is not None else None,
         refund_method=refund_method, chargeback=bool(open_chargebacks(shop)), restock=options.restock,
         restocked=restock, notify=options.notify_customer, staff_note=options.staff_note,
     )

@@ -11,7 +11,7 @@ from datetime import datetime
 from kb.state import CancelOptions
 from kb.wording.followups_page import DUE_NOW
 from kb.wording.frame import PAGE_TITLES
-from kb.wording.options import CANCEL_REASON_WORDS, REFUND_WORDS
+from kb.wording.options import CANCEL_REASON_WORDS, REFUND_WORDS, notify_words, restock_words
 
 __all__ = [
     "AGENT",
@@ -44,8 +44,8 @@ def authorised_words(agent: str, expires_at: datetime, options: CancelOptions) -
     """An authorisation in force: who, until when, and the cancel it will send (`agent` as the page shows it)."""
     return (f"Authorised by {agent} until {expires_at:%Y-%m-%d %H:%M} UTC: when the supplier "
             f"confirms, the check run cancels on Shopify ({REFUND_WORDS[options.refund].lower()}, "
-            f"{CANCEL_REASON_WORDS[options.reason].lower()}, {'restock' if options.restock else 'no restock'}, "
-            f"{'notify the customer' if options.notify_customer else 'no email to the customer'}).")
+            f"{CANCEL_REASON_WORDS[options.reason].lower()}, {restock_words(options.restock)}, "
+            f"{notify_words(options.notify_customer)}).")
 
 
 def follow_up_words(status: str, waiting: str, since: datetime, *, due: bool, due_at: datetime) -> str:

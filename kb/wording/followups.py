@@ -10,7 +10,7 @@ from types import MappingProxyType
 from kb.state import CancelOptions, FollowUpStatus, FulfillmentOrderState, Money, SupplierOrderState, WaitingFor
 from kb.suppliers import SUPPLIER_TITLES
 from kb.walkthrough import PathId
-from kb.wording.options import REFUND_WORDS
+from kb.wording.options import REFUND_WORDS, notify_words, restock_words
 
 __all__ = [
     "AUTHORISATION_DAYS",
@@ -126,8 +126,8 @@ LEASE_HELD = "another check run is in progress"
 
 def options_words(options: CancelOptions) -> str:
     """The cancel an authorisation will send, in short."""
-    parts = [f"reason {options.reason.value.lower()}", REFUND_WORDS[options.refund].lower(), "restock" if options.restock else "no restock",
-             "notify the customer" if options.notify_customer else "no email to the customer"]
+    parts = [f"reason {options.reason.value.lower()}", REFUND_WORDS[options.refund].lower(),
+             restock_words(options.restock), notify_words(options.notify_customer)]
     if options.staff_note:
         parts.append(f"note \u201c{options.staff_note}\u201d")
     return ", ".join(parts)

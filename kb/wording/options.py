@@ -24,6 +24,8 @@ __all__ = [
     "REFUND_TO_WORDS",
     "REFUND_WORDS",
     "RefundDestinationWords",
+    "notify_words",
+    "restock_words",
 ]
 
 REFUND_WORDS: Mapping[RefundTiming, str] = MappingProxyType(
@@ -122,3 +124,13 @@ FO_ACTIONS: Mapping[FulfillmentOrderAction, FoActionWords] = MappingProxyType({
         "",
         "The hold on the fulfillment order was released"),
 })
+
+
+def restock_words(restock: bool) -> str:
+    """Whether the cancel restocks, as a short list of its options says it."""
+    return "restock" if restock else "no restock"
+
+
+def notify_words(notify: bool) -> str:
+    """Whether Shopify emails the customer, as a short list of the cancel's options says it."""
+    return "notify the customer" if notify else "no email to the customer"

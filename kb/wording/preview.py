@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kb.state import CancelReason, Money
+from kb.state import CancelReason
 from kb.wording.options import CANCEL_REASONS
 
-__all__ = ["NOTHING_LEFT", "NOTHING_PAID", "REFUND_LATER", "STORE_CREDIT", "amount_words", "restock_line", "summary"]
+__all__ = ["NOTHING_LEFT", "NOTHING_PAID", "REFUND_LATER", "STORE_CREDIT", "restock_line", "summary"]
 
 # Where a refund goes, or why the cancel sends none (completes "Refund <amount> now to ...").
 STORE_CREDIT = "store credit for the customer (no expiry)"
@@ -20,18 +20,13 @@ NOTHING_LEFT = "nothing is left to refund, so the cancel sends no refund (a pend
 REFUND_LATER = "no refund now: refund later from the order page"
 
 
-def amount_words(shop: Money, customer: Money | None) -> str:
-    """The refundable amount for the merchant: the customer's currency, and the shop's beside it when it differs."""
-    return f"{customer} ({shop} in the shop's currency)" if customer else str(shop)
-
-
 def restock_line(quantity: int, title: str) -> str:
     return f"{quantity} × {title}"
 
 
 def summary(*, order_name: str, reason: CancelReason, refund: str | None, refund_method: str, chargeback: bool,
             restock: bool, restocked: Sequence[str], notify: bool, staff_note: str | None) -> tuple[str, ...]:
-    """The confirmation's lines (`refund`: the amount's words, None when the cancel sends no refund)."""
+    """The confirmation's lines (`refund`: the amount's words, `kb.wording.common.amount_words`; None: no refund)."""
     lines = [f"Cancel order {order_name} on Shopify (reason: {CANCEL_REASONS[reason].phrase})."]
     if refund is not None:
         lines.append(f"Refund {refund} now to {refund_method}.")
