@@ -25,13 +25,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kb.state import ShopifyOrderState, SupplierName, SupplierRef, SupplierRefSource
 from kb.suppliers import SUPPLIER_ALIASES, check_order_id
+from kb.wording import supplier_patterns as words
 
 __all__ = [
     "APP_SIGNS",
     "PLACES",
     "SHAPES",
+    "AppSign",
     "Place",
     "Shape",
+    "SignKind",
     "SupplierPattern",
     "app_signs",
     "find_supplier_refs",
@@ -150,11 +153,11 @@ class SupplierPattern(BaseModel):
         try:
             compiled = re.compile(value)
         except re.error as exc:
-            raise ValueError(f"{value[:60]!r} is not a valid regular expression ({exc.msg})") from None
+            raise ValueError(words.not_a_regex(repr(value[:60]), exc.msg)) from None
         if "id" not in compiled.groupindex and compiled.groups != 1:
-            raise ValueError(f"{value[:60]!r} needs a group named id, (?P<id>...), or exactly one group (...)")
+            raise ValueError(words.no_id_group(repr(value[:60])))
         if compiled.fullmatch(""):
-            raise ValueError(f"{value[:60]!r} matches an empty text; it must capture an order id")
+            raise ValueError(words.matches_empty(repr(value[:60])))
         return value
 
     def shape(self) -> Shape:
@@ -176,13 +179,13 @@ def parse_supplier_patterns(raw: Any) -> tuple[SupplierPattern, ...]:
             try:
                 raw = json.loads(text)
             except json.JSONDecodeError as exc:
-                raise ValueError(f"supplier_patterns is not a valid JSON list ({exc.msg})") from None
+                raise ValueError(words.not_a_json_list(exc.msg)) from None
         else:
             raw = [line for line in text.splitlines() if line.strip()]
     if isinstance(raw, Mapping):
         raw = [raw]
     if not isinstance(raw, Sequence) or isinstance(raw, (str, bytes)):
-        raise ValueError("supplier_patterns must be a list of \"supplier:regex\" strings or tables")
+        raise ValueError(words.NOT_A_LIST)
     patterns: list[SupplierPattern] = []
     for n, entry in enumerate(raw, start=1):
         if isinstance(entry, SupplierPattern):
@@ -191,19 +194,19 @@ def parse_supplier_patterns(raw: Any) -> tuple[SupplierPattern, ...]:
         if isinstance(entry, str):
             supplier, sep, pattern = entry.partition(":")
             if not sep:
-                raise ValueError(f"supplier_patterns entry {n} must look like \"aliexpress:<regex>\"")
+                raise ValueError(words.no_supplier(n))
             entry = {"supplier": supplier, "pattern": pattern.strip()}
         if not isinstance(entry, Mapping):
-            raise ValueError(f"supplier_patterns entry {n} must be a \"supplier:regex\" string or a table")
+            raise ValueError(words.not_an_entry(n))
         try:
             patterns.append(SupplierPattern.model_validate(dict(entry)))
         except ValueError as exc:
             errors = getattr(exc, "errors", None)
-            detail = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+            problems = [
+                words.field_problem(".".join(str(p) for p in e["loc"]), e["msg"].removeprefix("Value error, "))
                 for e in errors(include_input=False, include_url=False)
-            ) if callable(errors) else str(exc)
-            raise ValueError(f"supplier_patterns entry {n}: {detail}") from None
+            ] if callable(errors) else [str(exc)]
+            raise ValueError(words.bad_entry(n, problems)) from None
     return tuple(patterns)
 
 
@@ -318,6 +321,18 @@ class _App:
     tags: re.Pattern[str] | None = None  # the app's status tags
 
 
+SignKind = Literal["location", "tag"]
+
+
+@dataclass(frozen=True, slots=True)
+class AppSign:
+    """One sign that a dropshipping app placed a supplier order: a value, worded only when shown."""
+
+    app: str  # the app's name ("DSers")
+    kind: SignKind  # "location": a fulfillment order is assigned to the app's location; "tag": the app's status tag
+    text: str  # the location's name or the tag, cut to 80 characters
+
+
 # Dropshipping apps that act as a fulfillment service (their own location) or tag the orders they place.
 APP_SIGNS: tuple[_App, ...] = (
     _App("DSers", re.compile(r"\bdsers\b", re.IGNORECASE)),
@@ -330,18 +345,18 @@ APP_SIGNS: tuple[_App, ...] = (
 )
 
 
-def app_signs(shopify: ShopifyOrderState) -> tuple[str, ...]:
-    """Why a dropshipping app has probably placed a supplier order for this order, in a merchant's words."""
-    signs: list[str] = []
+def app_signs(shopify: ShopifyOrderState) -> tuple[AppSign, ...]:
+    """Why a dropshipping app has probably placed a supplier order for this order (`kb.wording.common` words it)."""
+    signs: list[AppSign] = []
     for app in APP_SIGNS:
         for fo in shopify.fulfillment_orders:
             where = fo.location_name or ""
             if where and app.location.search(where[:200]):
-                sign = f"its items are assigned to {where[:80]}, the location of the app {app.name}"
+                sign = AppSign(app.name, "location", where[:80])
                 if sign not in signs:
                     signs.append(sign)
         if app.tags is not None:
             for tag in shopify.tags[:_MAX_ITEMS]:
                 if app.tags.search(tag[:200]):
-                    signs.append(f"it carries the tag \u201c{tag[:80]}\u201d, a status tag of the app {app.name}")
+                    signs.append(AppSign(app.name, "tag", tag[:80]))
     return tuple(signs)

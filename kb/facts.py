@@ -15,7 +15,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import NamedTuple
 
-from kb.discovery import app_signs
+from kb.discovery import AppSign, app_signs
 from kb.refunds import unpaid_manual_payment
 from kb.revert import FINISHED_FO, FULFILLED_DISPLAY, ODD_REQUESTS, is_held, is_waiting, needs_revert, reverted
 from kb.revert import revert_action_for
@@ -114,7 +114,7 @@ class Facts:
     refused_cod: bool  # Shopify shows it fulfilled, but the payment was never collected: still cancellable
     shopify_odd: tuple[Oddity, ...]  # what is odd on the Shopify side or between the sides
     no_supplier_order: NoSupplierOrder | None  # the merchant confirmed none was placed
-    app_signs: tuple[str, ...]  # why an app probably placed one (kb.discovery)
+    app_signs: tuple[AppSign, ...]  # why an app probably placed one (kb.discovery)
 
 
 def facts(state: OrderState) -> Facts:

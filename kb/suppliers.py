@@ -17,7 +17,13 @@ from datetime import timedelta
 from types import MappingProxyType
 
 from kb.state import CancelChannel, SupplierName, SupplierStatus
-from kb.wording.suppliers import NOT_CANCELLABLE_WORDS, UNSUPPORTED_SUPPLIER, unknown_supplier, wrong_order_id
+from kb.wording.suppliers import (
+    ANY_SUPPLIER,
+    NOT_CANCELLABLE_WORDS,
+    UNSUPPORTED_SUPPLIER,
+    unknown_supplier,
+    wrong_order_id,
+)
 
 __all__ = [
     "ALIEXPRESS_LOGISTICS_NOT_SHIPPED",
@@ -245,7 +251,7 @@ def supplier_of_id(order_id: str) -> SupplierName | None:
 
 def supplier_title(supplier: str | None) -> str:
     """The supplier's name as a merchant writes it."""
-    return SUPPLIER_TITLES.get(supplier or "", supplier or "the supplier")
+    return SUPPLIER_TITLES.get(supplier or "", supplier or ANY_SUPPLIER)
 
 
 def cancel_channel(supplier: SupplierName, status: SupplierStatus) -> tuple[CancelChannel, str]:

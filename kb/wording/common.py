@@ -8,6 +8,7 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import TypeVar
 
+from kb.discovery import AppSign, SignKind
 from kb.facts import Facts, Odd, Oddity
 from kb.refunds import open_chargebacks, refundable, refundable_presentment, unpaid_manual_payment
 from kb.revert import SERVICE_SILENCE
@@ -26,12 +27,14 @@ from kb.suppliers import SUPPLIER_TITLES
 from kb.wording.options import FO_ACTIONS
 
 __all__ = [
+    "APP_SIGN_WORDS",
     "DISPLAY_WORDS",
     "ODDITY_WORDS",
     "REVERT_WORDS",
     "SUPPLIER_STATUS_WORDS",
     "actions_words",
     "amount_words",
+    "app_signs_words",
     "describe",
     "fo_of",
     "fo_state_words",
@@ -144,6 +147,18 @@ def listing(items: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+# Per kind of sign that an app placed a supplier order (`kb.discovery.app_signs`), what it says.
+APP_SIGN_WORDS: Mapping[SignKind, Callable[[AppSign], str]] = MappingProxyType({
+    "location": lambda sign: f"its items are assigned to {sign.text}, the location of the app {sign.app}",
+    "tag": lambda sign: f"it carries the tag \u201c{sign.text}\u201d, a status tag of the app {sign.app}",
+})
+
+
+def app_signs_words(signs: Iterable[AppSign]) -> str:
+    """Why a supplier order was probably placed, every sign in one listing."""
+    return listing(APP_SIGN_WORDS[sign.kind](sign) for sign in signs)
+
+
 def supplier_oddity(so: SupplierOrderState) -> str:
     name = order_words(so)
     if so.read_error is not None:
@@ -222,7 +237,7 @@ ODDITY_WORDS: Mapping[Odd, Callable[[Facts, Oddity], str]] = MappingProxyType({
 
 def unknown_words(f: Facts) -> str:
     """Why the supplier side is not clear when no supplier order was found, and how to clear it."""
-    signs = (f" A supplier order was probably placed: {listing(f.app_signs)}." if f.app_signs else "")
+    signs = (f" A supplier order was probably placed: {app_signs_words(f.app_signs)}." if f.app_signs else "")
     return ("no supplier order number was found on it (metafield, note attributes, note and tags were read)."
             f"{signs} Enter the supplier order number(s), or confirm that no supplier order was placed, before "
             "cancelling on Shopify: otherwise the supplier may still ship, and charge you for, a cancelled order.")

@@ -18,6 +18,7 @@ from kb.wording.common import (
     REVERT_WORDS,
     SUPPLIER_STATUS_WORDS,
     amount_words,
+    app_signs_words,
     describe,
     fo_words,
     hours,
@@ -122,7 +123,7 @@ def _explain_cancellable(f: Facts) -> str:
                 f"shows {name} {display}, so you can now cancel it on Shopify: choose whether to refund now or "
                 "later, the reason, and whether to restock and notify the customer.")
     if f.no_supplier_order is None:
-        signs = f" A supplier order was probably placed: {listing(f.app_signs)}." if f.app_signs else ""
+        signs = f" A supplier order was probably placed: {app_signs_words(f.app_signs)}." if f.app_signs else ""
         return (f"Shopify shows {name} {display}, but no supplier order number was found on it.{signs} Before "
                 "cancelling on Shopify, enter the supplier order number(s) so they can be checked and "
                 "cancelled first, or confirm that no supplier order was placed.")

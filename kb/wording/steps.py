@@ -20,6 +20,7 @@ from kb.wording.common import (
     SUPPLIER_STATUS_WORDS,
     actions_words,
     amount_words,
+    app_signs_words,
     describe,
     fo_state_words,
     fo_of,
@@ -159,7 +160,7 @@ def shopify_block_words(f: Facts, path: PathId) -> str:
     """Why Shopify's cancel is not offered now: every reason that holds."""
     reasons: list[str] = []
     if g.supplier_unknown(f):
-        signs = f" ({listing(f.app_signs)})" if f.app_signs else ""
+        signs = f" ({app_signs_words(f.app_signs)})" if f.app_signs else ""
         reasons.append("no supplier order is known for this order: enter its number, or confirm that no supplier "
                        f"order was placed{signs}")
     if path is PathId.NEEDS_ATTENTION:

@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 from kb.state import SupplierStatus
 
-__all__ = ["NOT_CANCELLABLE_WORDS", "UNSUPPORTED_SUPPLIER", "unknown_supplier", "wrong_order_id"]
+__all__ = ["ANY_SUPPLIER", "NOT_CANCELLABLE_WORDS", "UNSUPPORTED_SUPPLIER", "unknown_supplier", "wrong_order_id"]
 
 _S = SupplierStatus
 
@@ -32,6 +32,7 @@ NOT_CANCELLABLE_WORDS: Mapping[SupplierStatus, str] = MappingProxyType({
     _S.UNKNOWN: "We do not know its status, so we cannot tell whether it can be cancelled: "
                 "check it on the supplier's site.",
 })
+ANY_SUPPLIER = "the supplier"  # a supplier order whose supplier is not named
 UNSUPPORTED_SUPPLIER = "This supplier is not supported: check the order on the supplier's site."
 
 

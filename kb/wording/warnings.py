@@ -8,7 +8,7 @@ from kb.refunds import open_chargebacks
 from kb.revert import FULFILLED_DISPLAY
 from kb.state import DisplayFinancialStatus, DisplayFulfillmentStatus, SupplierStatus
 from kb.walkthrough import PathId
-from kb.wording.common import DISPLAY_WORDS, describe, fo_words, listing, order_words
+from kb.wording.common import DISPLAY_WORDS, app_signs_words, describe, fo_words, listing, order_words
 
 __all__ = ["CANCEL_PATHS", "IRREVERSIBLE_CANCEL", "REFUND_METHOD_NOTE", "warnings"]
 
@@ -40,7 +40,7 @@ def warnings(f: Facts, path: PathId) -> tuple[str, ...]:
             out.append(f"{order_words(so)} could not be read: {so.read_error}.")
     if g.supplier_unknown(f) and f.app_signs:
         done = " although the order is cancelled on Shopify" if f.cancelled else ""
-        out.append(f"A supplier order was probably placed{done}: {listing(f.app_signs)}. Find its number in the app "
+        out.append(f"A supplier order was probably placed{done}: {app_signs_words(f.app_signs)}. Find its number in the app "
                    "and enter it, so it can be checked and cancelled.")
     elif g.supplier_unknown(f) and not f.cancelled:
         out.append("No supplier order is linked to this order. If you placed one, enter its order number so it can be "

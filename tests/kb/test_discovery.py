@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kb.discovery import SHAPES, SupplierPattern, app_signs, find_supplier_refs, parse_supplier_patterns
+from kb.discovery import SHAPES, AppSign, SupplierPattern, app_signs, find_supplier_refs, parse_supplier_patterns
 from kb.state import DisplayFulfillmentStatus, FulfillmentOrderRequestStatus, FulfillmentOrderState
 from kb.state import FulfillmentOrderStatus, Money, ShopifyOrderState
+from kb.wording.common import app_signs_words
 
 AE = "8100000000000001"
 
@@ -138,10 +139,12 @@ def _order(location: str | None, tags: tuple[str, ...] = ()) -> ShopifyOrderStat
 @pytest.mark.parametrize("location", ["DSers - AliExpress", "Zopi", "AutoDS", "CJdropshipping", "CJ Dropshipping"])
 def test_a_dropshipping_apps_location_is_a_sign_a_supplier_order_was_placed(location: str) -> None:
     (sign,) = app_signs(_order(location))
-    assert location in sign
+    assert sign.kind == "location" and sign.text == location
+    assert location in app_signs_words([sign])
 
 
 def test_zopis_status_tags_are_a_sign_and_the_merchants_own_location_is_not() -> None:
     signs = app_signs(_order("Main warehouse", ("Placed: Payment needed", "vip")))
-    assert signs == ("it carries the tag \u201cPlaced: Payment needed\u201d, a status tag of the app Zopi",)
+    assert signs == (AppSign("Zopi", "tag", "Placed: Payment needed"),)  # a value; kb.wording words it
+    assert app_signs_words(signs) == "it carries the tag \u201cPlaced: Payment needed\u201d, a status tag of the app Zopi"
     assert app_signs(_order("Main warehouse", ("vip",))) == ()

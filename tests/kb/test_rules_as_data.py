@@ -119,3 +119,68 @@ def test_the_supplier_registry_words_only_its_entries_and_the_rest_comes_from_th
     outside = [(line, text) for line, text in sentences(path)
                if not entries.lineno <= line <= (entries.end_lineno or entries.lineno)]
     assert outside == []
+
+
+# Where a rules module may still spell out a sentence: (module, the top-level name that holds it) and why.
+_SENTENCES_ALLOWED = {
+    ("suppliers.py", "_ENTRIES"): "each supplier's own cancel sentences stay in its registry entry (one entry per "
+                                  "supplier)",
+    ("discovery.py", "SHAPES"): "a shape's name and example label a row of the table for its readers and the "
+                                "tests' ids, and show what an app writes; no page or message shows them",
+    ("guide.py", "_Parser"): "a malformed guide's error, for the guide's author (file and line); every shipped "
+                             "guide is parsed by the tests, so no merchant reads one",
+    ("guide.py", "Guide"): "a step or section id the code asked for that the guide lacks: a programming error",
+    ("guide.py", "_Part"): "an invariant of the parser (assert), never raised on a parsed guide",
+    ("guide.py", "load_guide"): "a guide name the code asked for that is not shipped: a programming error",
+}
+
+
+def _rules_modules() -> list[Path]:
+    """Every module of `kb/` but the wording package: found, not listed, so a new module is checked too."""
+    root = Path(kb.__file__).parent
+    return sorted(p for p in root.rglob("*.py") if "wording" not in p.relative_to(root).parts)
+
+
+def _owner(tree: ast.Module, line: int) -> str:
+    """The top-level function, class or assignment a line belongs to ("" at module level otherwise)."""
+    for node in tree.body:
+        if node.lineno <= line <= (node.end_lineno or node.lineno):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                return node.name
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            return next((t.id for t in targets if isinstance(t, ast.Name)), "")
+    return ""
+
+
+def test_no_rules_module_spells_out_a_sentence_a_merchant_reads_every_one_comes_from_the_wording_package():
+    """Every sentence of `kb/` outside `kb/wording` is on the short allow-list above, with its reason."""
+    from tests.wording_scan import sentences
+
+    root = Path(kb.__file__).parent
+    found, used = [], set()
+    for path in _rules_modules():
+        name = str(path.relative_to(root))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for line, text in sentences(path):
+            key = (name, _owner(tree, line))
+            if key in _SENTENCES_ALLOWED:
+                used.add(key)
+            else:
+                found.append(f"kb/{name}:{line} ({key[1] or 'module'}): {text!r}")
+    assert found == []
+    assert used == set(_SENTENCES_ALLOWED), "an allow-list entry no longer allows anything: remove it"
+
+
+def test_the_rules_modules_checked_for_sentences_are_found_not_listed():
+    names = {p.name for p in _rules_modules()}
+    assert {"discovery.py", "guide.py", "state.py", "refunds.py", "steps.py", "suppliers.py"} <= names
+    assert not any("wording" in p.parts for p in _rules_modules())
+
+
+def test_every_kind_of_app_sign_has_its_words():
+    from typing import get_args
+
+    from kb.discovery import SignKind
+    from kb.wording.common import APP_SIGN_WORDS
+
+    assert set(APP_SIGN_WORDS) == set(get_args(SignKind))
