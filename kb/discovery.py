@@ -8,6 +8,8 @@ note and the tags, against `SHAPES` plus the merchant's own patterns, and says w
 
 `app_signs` says why an order with no supplier order found probably has one anyway (a fulfillment
 order assigned to a dropshipping app's location, an app's status tag): never "supplier side clear".
+It returns values (`AppSign`); `kb.wording.common` words them, and `kb.wording.supplier_patterns` the
+refusals of a bad `supplier_patterns` setting.
 
 Pure and bounded: every text is cut before it is scanned, so a huge note cannot stall a look-up.
 """
