@@ -173,6 +173,17 @@ def test_no_rules_module_spells_out_a_sentence_a_merchant_reads_every_one_comes_
     assert used == set(_SENTENCES_ALLOWED), "an allow-list entry no longer allows anything: remove it"
 
 
+def test_a_rules_module_with_nothing_allowed_holds_not_even_a_piece_of_a_sentence():
+    """Stricter than the scan (three words, no regular expression hint): not one literal of two words, so a
+    fragment ("the supplier") or a message quoting a pattern does not slip through either."""
+    root = Path(kb.__file__).parent
+    allowed = {name for name, _ in _SENTENCES_ALLOWED}
+    modules = [p for p in _rules_modules() if str(p.relative_to(root)) not in allowed]
+    assert len(modules) >= 14  # every rules module but the three with an allow-list entry
+    worded = {f"{p.relative_to(root)}: {text!r}" for p in modules for text in _literals(p) if _is_words(text)}
+    assert worded == set()
+
+
 def test_the_rules_modules_checked_for_sentences_are_found_not_listed():
     names = {p.name for p in _rules_modules()}
     assert {"discovery.py", "guide.py", "state.py", "refunds.py", "steps.py", "suppliers.py"} <= names
