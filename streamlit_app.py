@@ -14,7 +14,8 @@ answer, for demos and browser tests.
 it runs (`app`, an `st.App` serving this same file): that import refuses to start a live shop
 without `[auth]` on any address but localhost, with one sentence and exit status 2, so nothing is
 ever served to the network without sign-in, however the server is started. The server keeps a
-ticket's link through the sign-in round trip (`actions.sign_in_link`).
+ticket's link through the sign-in round trip (`actions.sign_in_link`) and sends every message of a
+rerun at once (`actions.nodelay`).
 """
 
 from __future__ import annotations
@@ -251,9 +252,11 @@ def _main() -> None:
 if get_script_run_ctx(suppress_warning=True) is None:  # imported by `streamlit run` for its server
     from starlette.middleware import Middleware
 
+    from actions.nodelay import turn_off_nagle
     from actions.sign_in_link import KeepLinkThroughSignIn
 
     _refuse_an_unsafe_start()
+    turn_off_nagle()  # before the server accepts a connection: reruns are not held back by Nagle's algorithm
     app = st.App(__file__, middleware=[Middleware(KeepLinkThroughSignIn)])
 else:  # a session's run
     _main()

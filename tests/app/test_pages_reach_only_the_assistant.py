@@ -9,9 +9,9 @@ _ROOT = Path(__file__).resolve().parents[2]
 _FACES = [*sorted((_ROOT / "pages").glob("*.py")), _ROOT / "streamlit_app.py"]
 # What a page may import from actions: the assistant (the service), errors, links and, in the entry
 # file that builds the assistant, its settings and who may use it (and, for the server it also builds,
-# the middleware that keeps a ticket's link through sign-in).
+# the middleware that keeps a ticket's link through sign-in and the socket option it serves with).
 _ALLOWED = {"actions.assistant", "actions.errors", "actions.links", "actions.followups"}
-_ENTRY_ONLY = {"actions.settings", "actions.access", "actions.sign_in_link"}
+_ENTRY_ONLY = {"actions.settings", "actions.access", "actions.sign_in_link", "actions.nodelay"}
 
 
 def _imports(tree: ast.AST) -> set[str]:
