@@ -35,7 +35,8 @@ from actions.errors import StoreError, redact
 from kb.state import NoSupplierOrder, SupplierRef
 from kb.wording import store_errors as say
 
-__all__ = ["SCHEMA_VERSION", "ActivityRecord", "ActivityStore", "Authorisation", "FollowUpRow", "HandCheck", "Outcome"]
+__all__ = ["SCHEMA_VERSION", "ActivityRecord", "ActivityStore", "Authorisation", "FollowUpRow", "HandCheck", "Outcome",
+           "copy_record"]
 
 Outcome = Literal["started", "ok", "refused", "error", "unknown", "already_done"]
 _OUTCOMES = frozenset(("started", "ok", "refused", "error", "unknown", "already_done"))
@@ -878,6 +879,21 @@ class ActivityStore:
         """Give the lease up (only if still ours)."""
         with self.db.connect(write=True) as conn:
             conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
+
+
+def copy_record(source: str, target: str) -> tuple[dict[str, int], str]:
+    """`db copy`: the whole record of the store at `source` into the empty one at `target` (`sqlite:PATH`
+    or a PostgreSQL URL), in one transaction; both are closed afterwards. Returns what was copied, per
+    table, and the target's label for the merchant."""
+    source_store = ActivityStore(source)
+    try:
+        target_store = ActivityStore(target)
+        try:
+            return source_store.copy_to(target_store), target_store.db.label
+        finally:
+            target_store.close()
+    finally:
+        source_store.close()
 
 
 def _moved(record_id: int | None, new_ids: dict[int, int]) -> int | None:

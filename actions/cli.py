@@ -303,7 +303,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202
 
 def _db_copy(args: argparse.Namespace, env: Mapping[str, str], out: TextIO | _Terminal) -> int:
     """`db copy --from sqlite:PATH --to postgresql://...`: the whole record, in one transaction."""
-    from actions.activity import ActivityStore
+    from actions.activity import copy_record
 
     source_text = str(args.source)
     if not source_text.startswith(("sqlite:", "postgresql://", "postgres://")):
@@ -312,16 +312,8 @@ def _db_copy(args: argparse.Namespace, env: Mapping[str, str], out: TextIO | _Te
         raise InputError(say.TO_FORMAT, system="cli")
     if source_text.startswith("sqlite:") and not Path(source_text.removeprefix("sqlite:")).is_file():
         raise InputError(say.no_activity_log(source_text.removeprefix("sqlite:")), system="cli")
-    source = ActivityStore(source_text)
-    try:
-        target = ActivityStore(args.target)
-        try:
-            counts = source.copy_to(target)
-        finally:
-            target.close()
-    finally:
-        source.close()
-    out.write(say.copied(counts, target.db.label))
+    counts, label = copy_record(source_text, str(args.target))
+    out.write(say.copied(counts, label))
     return EXIT_OK
 
 

@@ -231,3 +231,17 @@ def test_db_copy_moves_a_sqlite_record_to_postgresql(tmp_path, capsys, pg_url) -
     assert any(r.agent == "ana@x.com" for r in copied)
     assert main(["db", "copy", "--from", f"sqlite:{tmp_path / 'missing.sqlite3'}", "--to", pg_url], env=env) == 2
     assert "no activity log" in capsys.readouterr().err
+
+
+def test_the_cli_reaches_shops_and_stores_only_through_the_assistant_and_the_record_copy() -> None:
+    """Like the pages: no client, sandbox or store of its own; `db copy` is one service call (copy_record)."""
+    import ast
+
+    import actions.cli
+
+    tree = ast.parse(Path(actions.cli.__file__).read_text())
+    imported = {(node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                and (node.module or "").startswith("actions") for alias in node.names}
+    modules = {module for module, _ in imported}
+    assert modules <= {"actions.errors", "actions.settings", "actions.assistant", "actions.links", "actions.activity"}
+    assert {name for module, name in imported if module == "actions.activity"} == {"copy_record"}
