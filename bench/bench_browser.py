@@ -30,10 +30,10 @@ from bench._server import (
     RECORDER_JS,
     Server,
     decode_in,
-    decode_out,
     is_script_finished,
     serve,
 )
+from tests.ws_frames import first_rerun
 
 __all__ = ["CLICKS", "FIRST_RENDERS", "reference_page", "run"]
 
@@ -95,15 +95,10 @@ class _Page:
         target(self.page).click(force=True)
         deadline = time.monotonic() + _WAIT_S
         while time.monotonic() < deadline:
-            frames = _log(self.page, start)
-            sent = next((i for i, e in enumerate(frames) if e["dir"] == "out"
-                         and (m := decode_out(e["b64"])) is not None and m.WhichOneof("type") == "rerun_script"), None)
-            if sent is not None:
-                done = next((i for i in range(sent + 1, len(frames)) if frames[i]["dir"] == "in"
-                             and is_script_finished(decode_in(frames[i]["b64"]))), None)
-                if done is not None:
-                    got = [e for e in frames[sent + 1:done + 1] if e["dir"] == "in"]
-                    return frames[done]["t"] - frames[sent]["t"], len(got), sum(e["len"] for e in got)
+            rerun = first_rerun(_log(self.page, start))
+            if rerun is not None:
+                sent, got = rerun
+                return got[-1]["t"] - sent["t"], len(got), sum(e["len"] for e in got)
             time.sleep(0.05)
         raise RuntimeError("a click never finished its rerun")
 

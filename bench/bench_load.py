@@ -20,7 +20,8 @@ import statistics
 import time
 from typing import Any
 
-from bench._server import CHROMIUM, CHROMIUM_ARGS, Server, decode_out, serve
+from bench._server import CHROMIUM, CHROMIUM_ARGS, Server, serve
+from tests.ws_frames import is_rerun_sent
 
 __all__ = ["AGENTS", "CLICK_EVERY_S", "DURATION_S", "run"]
 
@@ -53,8 +54,7 @@ def _capture(server: Server) -> tuple[bytes, list[bytes]]:
             page.close()
         finally:
             browser.close()
-    sent = [base64.b64decode(e["b64"]) for e in log if e["dir"] == "out"
-            and (m := decode_out(e["b64"])) is not None and m.WhichOneof("type") == "rerun_script"]
+    sent = [base64.b64decode(e["b64"]) for e in log if is_rerun_sent(e)]
     if len(sent) < 3:
         raise RuntimeError(f"expected 3 rerun messages from the browser, saw {len(sent)}")
     return sent[0], sent[-2:]

@@ -7,11 +7,12 @@ recorder timestamps every frame with the page's own clock, so polling from outsi
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-__all__ = ["RECORDER_JS", "decode_in", "decode_out", "is_script_finished"]
+__all__ = ["RECORDER_JS", "decode_in", "decode_out", "first_rerun", "is_rerun_sent", "is_script_finished"]
 
 # Every websocket frame the page sends or receives, with the page's own clock (performance.now()).
 RECORDER_JS = r"""
@@ -72,3 +73,26 @@ def decode_out(b64: str) -> BackMsg | None:
 
 def is_script_finished(msg: ForwardMsg | None) -> bool:
     return msg is not None and msg.WhichOneof("type") == "script_finished"
+
+
+def is_rerun_sent(frame: dict[str, Any]) -> bool:
+    """A frame the page sent that asks the server for a rerun (a click, a tick, a first run)."""
+    if frame["dir"] != "out":
+        return False
+    msg = decode_out(frame["b64"])
+    return msg is not None and msg.WhichOneof("type") == "rerun_script"
+
+
+def first_rerun(frames: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """The first rerun the page asked for in `frames`: (the frame it sent, the frames it received up to and
+    with that run's `script_finished`); None while it has not finished."""
+    sent = next((i for i, frame in enumerate(frames) if is_rerun_sent(frame)), None)
+    if sent is None:
+        return None
+    received: list[dict[str, Any]] = []
+    for frame in frames[sent + 1:]:
+        if frame["dir"] == "in":
+            received.append(frame)
+            if is_script_finished(decode_in(frame["b64"])):
+                return frames[sent], received
+    return None

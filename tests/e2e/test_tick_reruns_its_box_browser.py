@@ -12,26 +12,23 @@ import pytest
 from kb.paths import PATH_TITLES
 from kb.walkthrough import PathId
 from tests.e2e.conftest import WAIT_MS, settled
-from tests.ws_frames import RECORDER_JS, decode_in, decode_out, is_script_finished
+from tests.ws_frames import RECORDER_JS, decode_in, first_rerun
 
 pytestmark = pytest.mark.browser
 
 
 def _rerun_deltas(page, start: int) -> list[str]:
     """The element kinds the server sent for the first rerun after frame `start` (once it finished)."""
-    frames = page.evaluate(f"window.__wsLog.slice({start})")
-    sent = next(i for i, f in enumerate(frames) if f["dir"] == "out"
-                and (m := decode_out(f["b64"])) is not None and m.WhichOneof("type") == "rerun_script")
+    rerun = first_rerun(page.evaluate(f"window.__wsLog.slice({start})"))
+    assert rerun is not None, "the tick's rerun has not finished"
     kinds: list[str] = []
-    for frame in frames[sent + 1:]:
-        msg = decode_in(frame["b64"]) if frame["dir"] == "in" else None
-        if is_script_finished(msg):
-            return kinds
+    for frame in rerun[1]:
+        msg = decode_in(frame["b64"])
         if msg is not None and msg.WhichOneof("type") == "delta":
             delta = msg.delta
             kinds.append(delta.new_element.WhichOneof("type") if delta.WhichOneof("type") == "new_element"
                          else delta.WhichOneof("type"))
-    raise AssertionError("the tick's rerun has not finished")
+    return kinds
 
 
 def test_a_tick_reruns_only_its_own_box(page, app_url: str) -> None:

@@ -58,6 +58,30 @@ def test_the_browser_recorder_frames_are_read_as_streamlit_messages() -> None:
     assert back is not None and back.rerun_script.query_string == "order=1003"
 
 
+def test_a_click_runs_from_the_rerun_it_sent_to_that_runs_script_finished() -> None:
+    import base64
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from tests.ws_frames import first_rerun
+
+    def frame(direction: str, t: float, msg: BackMsg | ForwardMsg) -> dict[str, object]:
+        raw = msg.SerializeToString()
+        return {"dir": direction, "t": t, "len": len(raw), "b64": base64.b64encode(raw).decode()}
+
+    rerun, status, done = BackMsg(), ForwardMsg(), ForwardMsg()
+    rerun.rerun_script.query_string = "order=1003"
+    status.session_status_changed.script_is_running = True
+    done.script_finished = ForwardMsg.FINISHED_SUCCESSFULLY
+    earlier = frame("in", 1.0, status)  # what came before the click is not the click's
+    frames = [earlier, frame("out", 2.0, rerun), frame("in", 3.0, status), frame("in", 9.0, done),
+              frame("in", 10.0, status)]
+    assert first_rerun(frames[:3]) is None  # not finished yet
+    sent, got = first_rerun(frames)  # type: ignore[misc]
+    assert (sent["t"], [f["t"] for f in got]) == (2.0, [3.0, 9.0])
+
+
 def test_the_load_test_percentiles() -> None:
     from bench.bench_load import _pct
 
