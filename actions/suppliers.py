@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, runtime_checkable
 
-from actions.errors import ActionError, InputError, MalformedResponse, Refused, SupplierRefused
+from actions.errors import ActionError, InputError, MalformedResponse, SupplierRefused
 from kb.state import CancelChannel, SupplierName, SupplierOrderState, SupplierRef, SupplierStatus
 from kb.suppliers import cancel_channel, check_order_id, supplier_order_url, supplier_title
 from kb.wording import supplier_errors as say

@@ -50,7 +50,6 @@ from pages._ui import (
     page_query,
     plain,
     progress_key,
-    run_once,
     set_context,
     start_once,
     state_key,
