@@ -35,6 +35,10 @@ __all__ = [
     "INPUT_ERROR",
     "LOOK_UP",
     "ORDER_BOX",
+    "FOLDED_PANELS",
+    "LOOK_UP_PANEL",
+    "SANDBOX_PANEL",
+    "TICKET_PANEL",
     "TICKET_BOX",
     "action_key",
     "cancel_option_key",
@@ -52,6 +56,7 @@ __all__ = [
     "finish_queued",
     "has_lookup",
     "start_once",
+    "folded_panel",
     "forget_lookups",
     "get_assistant",
     "is_done",
@@ -98,6 +103,11 @@ ORDER_BOX = state_key("order-box")
 TICKET_BOX = state_key("ticket-box")
 LOOK_UP = state_key("look-up")
 INPUT_ERROR = state_key("input-error")
+# Folded panels whose content is built only while open (`folded_panel`): their open state lives here.
+LOOK_UP_PANEL = state_key("panel", "look-up")
+TICKET_PANEL = state_key("panel", "ticket")
+SANDBOX_PANEL = state_key("panel", "sandbox")
+FOLDED_PANELS = (LOOK_UP_PANEL, TICKET_PANEL, SANDBOX_PANEL)
 ACTIVITY_ORDER = state_key("activity", "order")
 ACTIVITY_TICKET = state_key("activity", "ticket")
 ACTIVITY_EXPORT = state_key("activity", "export")
@@ -273,6 +283,18 @@ def forget_lookups() -> None:
 
 
 # --- the mode banner ----------------------------------------------------------------------------
+
+
+def folded_panel(label: str, key: str, *, icon: str | None = None, open_now: bool = False) -> Any:
+    """A folded expander whose content the page builds only while it is open (`with ... as panel: if panel.open:`).
+
+    The browser redraws every element a page holds on each message of every rerun, a tick's too; a panel
+    seldom opened then costs nothing while folded. Opening or folding it reruns the page. `open_now`
+    opens it (e.g. to show an answer about what was typed in it).
+    """
+    if open_now:
+        st.session_state[key] = True
+    return st.expander(label, icon=icon, key=key, on_change="rerun")
 
 
 def mode_banner(assistant: Assistant) -> None:

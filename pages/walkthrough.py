@@ -7,6 +7,8 @@ orders, the ticket panel and the sandbox controls come below it. The order is re
 and kept in session state, so a checkbox click sends nothing (and reruns only its own box); it is
 read again on Refresh / Check now, after an action, or for a new order. Every remote call runs inside
 a progress box with its buttons disabled, then the page reruns on the fresh reading.
+The browser redraws every element the page holds on each rerun, a tick's too: the panels seldom
+opened (look up another order, the ticket, the sandbox controls) are built only while open.
 """
 
 from __future__ import annotations
@@ -33,8 +35,11 @@ from pages._ui import (
     ensure_frame,
     INPUT_ERROR,
     LOOK_UP,
+    LOOK_UP_PANEL,
     ORDER_BOX,
+    SANDBOX_PANEL,
     TICKET_BOX,
+    TICKET_PANEL,
     Context,
     Failure,
     action_key,
@@ -43,6 +48,7 @@ from pages._ui import (
     cached_lookup,
     current_context,
     finish_queued,
+    folded_panel,
     forget_lookups,
     get_assistant,
     has_lookup,
@@ -134,8 +140,9 @@ def _order_box(ctx: Context) -> None:
     if ctx.order is None:
         _order_form(ctx)
         return
-    with st.expander(words.LOOK_UP_ANOTHER, expanded=bool(st.session_state.get(INPUT_ERROR))):
-        _order_form(ctx)
+    with folded_panel(words.LOOK_UP_ANOTHER, LOOK_UP_PANEL, open_now=bool(st.session_state.get(INPUT_ERROR))) as panel:
+        if panel.open:
+            _order_form(ctx)
 
 
 # --- the order heading ----------------------------------------------------------------------------------
@@ -514,8 +521,10 @@ def _dialogs(ctx: Context, order: str, lookup: Lookup, card: Card) -> None:
 
 
 def _ticket_panel(ctx: Context, order: str, lookup: Lookup) -> None:
-    assistant = get_assistant()
-    with st.expander(words.TICKET_PANEL, icon="✉️"):
+    with folded_panel(words.TICKET_PANEL, TICKET_PANEL, icon="✉️") as panel:
+        if not panel.open:
+            return
+        assistant = get_assistant()
         base = st.context.url or "http://localhost:8501/"
         try:
             link = assistant.link(base, order, ctx.ticket)
@@ -559,7 +568,9 @@ def _sandbox_panel(order: str | None, lookup: Lookup | None) -> None:
     sandbox = get_assistant().demo
     if sandbox is None:
         return
-    with st.expander(words.SANDBOX_CONTROLS, icon="🧪"):
+    with folded_panel(words.SANDBOX_CONTROLS, SANDBOX_PANEL, icon="🧪") as panel:
+        if not panel.open:
+            return
         st.caption(words.SANDBOX_NOTE)
         st.button(words.RESET_DEMO, key=state_key("sandbox", "reset"), on_click=_reset_sandbox)
         st.text_input(words.FAULTS, key=state_key("sandbox", "faults"), placeholder=words.FAULTS_PLACEHOLDER)

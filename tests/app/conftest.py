@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from actions.settings import load_settings
-from pages._ui import ASSISTANT_KEY
+from pages._ui import ASSISTANT_KEY, FOLDED_PANELS
 from tests.conftest import APPTEST_TIMEOUT
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ SANDBOX_SECRETS = {"cancel_assist": {"sandbox": True}}
 # Remote text that would load an image from elsewhere and draw a link if it were rendered as Markdown.
 HOSTILE = "![seen](https://evil.example/p.png) [refund here](https://evil.example) **urgent**"
 
-__all__ = ["APP", "HOSTILE", "SANDBOX_SECRETS", "all_text", "new_assistant", "open_app", "table_cells"]
+__all__ = ["APP", "HOSTILE", "SANDBOX_SECRETS", "all_text", "new_assistant", "open_app", "open_panels", "table_cells"]
 
 
 @pytest.fixture(autouse=True)
@@ -52,8 +52,10 @@ def new_assistant() -> Assistant:
 
 
 def _open(query: dict[str, str] | None = None, *, assistant: Assistant | None = None,
-          secrets: dict[str, Any] | None = None) -> AppTest:
+          secrets: dict[str, Any] | None = None, panels_open: bool = True) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=APPTEST_TIMEOUT)
+    if panels_open:  # every folded panel opened, as a merchant who opened them: the whole page is checked
+        open_panels(at)
     for name, value in (secrets or SANDBOX_SECRETS).items():
         at.secrets[name] = value
     for name, value in (query or {}).items():
@@ -68,12 +70,20 @@ def open_app() -> Iterator[Callable[..., AppTest]]:
     """Open the app (first run done): `open_app({"order": "1001", "ticket": "ZD-42"})`."""
 
     def factory(query: dict[str, str] | None = None, *, assistant: Assistant | None = None,
-                secrets: dict[str, Any] | None = None, fresh_assistant: bool = True) -> AppTest:
+                secrets: dict[str, Any] | None = None, fresh_assistant: bool = True,
+                panels_open: bool = True) -> AppTest:
         if assistant is None and fresh_assistant:
             assistant = new_assistant()
-        return _open(query, assistant=assistant, secrets=secrets)
+        return _open(query, assistant=assistant, secrets=secrets, panels_open=panels_open)
 
     yield factory
+
+
+def open_panels(at: AppTest) -> AppTest:
+    """Open every folded panel (the look-up box, the ticket, the sandbox controls) from the next run on."""
+    for key in FOLDED_PANELS:
+        at.session_state[key] = True
+    return at
 
 
 def all_text(at: AppTest) -> str:

@@ -24,7 +24,7 @@ from pages._ui import (
     state_key,
 )
 from tests.conftest import APPTEST_TIMEOUT
-from tests.app.conftest import HOSTILE, all_text, new_assistant, table_cells
+from tests.app.conftest import HOSTILE, all_text, new_assistant, open_panels, table_cells
 
 DEMO = [f"#{n}" for n in range(1001, 1011)]
 CANCEL_GUIDE = load_guide("cancel-an-order")
@@ -109,6 +109,19 @@ def test_the_walkthrough_wording_comes_from_the_assistant_not_the_page() -> None
     assert card.why.endswith(".") and card.why.count(". ") == 0
     waiting = assistant.first_screen(assistant.look_up("#1005"))
     assert waiting.kind == "wait" and "few seconds" in (waiting.look_again or "")
+
+
+def test_the_folded_panels_hold_nothing_until_opened(open_app) -> None:
+    """The browser redraws every element of the page on each rerun, a tick's too: a folded panel holds none."""
+    at = open_app({"order": "1003", "ticket": "ZD-42"}, panels_open=False)
+    assert {"Look up another order", "Sandbox controls"} <= {e.label for e in at.expander}
+    assert not at.code and not at.text_input
+    assert not [b for b in at.button if b.key and b.key.startswith(state_key("sandbox"))]
+    open_panels(at).run()
+    assert not at.exception
+    assert at.text_input(key=ORDER_BOX).value == "1003" and at.text_input(key=TICKET_BOX).value == "ZD-42"
+    assert any(c.value.endswith("?order=1003&ticket=ZD-42") for c in at.code)
+    assert at.button(key=state_key("sandbox", "reset")).label == "Reset demo"
 
 
 def test_the_sandbox_is_shown_prominently(open_app) -> None:

@@ -63,11 +63,20 @@ def _page(browser, viewport: dict[str, int]):
     return context, context.new_page()
 
 
-def _faults(page, spec: str) -> None:
+def _open_sandbox_controls(page) -> None:
+    """Open the folded sandbox panel (its content is built once open) unless it is open already.
+
+    Waits for the page to settle first: a run still under way redraws the panel folded after a click.
+    """
     settled(page)
+    panel = page.get_by_test_id("stExpander").filter(has_text="Sandbox controls")
+    if not panel.locator("details").evaluate("details => details.open"):
+        panel.get_by_text("Sandbox controls").click()
+
+
+def _faults(page, spec: str) -> None:
+    _open_sandbox_controls(page)
     box = page.get_by_role("textbox", name="Faults on demand")
-    if not box.is_visible():
-        page.get_by_text("Sandbox controls").click()
     box.fill(spec)
     page.get_by_role("button", name="Apply faults").click()
     settled(page)
@@ -145,7 +154,6 @@ def test_a_slow_write_shows_its_progress_and_disables_its_buttons(browser, fresh
     try:
         page.goto(f"{fresh_app_url}/?order={SHOPIFY_NEXT}&ticket=ZD-42")
         expect(page.locator(CARD).get_by_role("button", name="Cancel on Shopify…")).to_be_visible()
-        page.get_by_text("Sandbox controls").click()
         _faults(page, "shopify.write:slow=6000")
         page.locator(CARD).get_by_role("button", name="Cancel on Shopify…").click()
 
@@ -315,7 +323,7 @@ def test_the_sandbox_reset_puts_the_demo_back_for_every_tab(browser, fresh_app_u
         tab.goto(f"{fresh_app_url}/?order={SHOPIFY_NEXT}")
         expect(tab.locator(CARD).get_by_role("heading", name=CANCELLED)).to_be_visible()
 
-        page.get_by_text("Sandbox controls").click()
+        _open_sandbox_controls(page)
         page.get_by_role("button", name="Reset demo").click()
         expect(page.locator(CARD).get_by_role("heading", name=PATH_TITLES[PathId.CANCELLABLE])).to_be_visible()
         tab.reload()

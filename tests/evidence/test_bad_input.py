@@ -25,6 +25,7 @@ from actions.settings import load_settings
 from kb.order_ref import MAX_INPUT_LENGTH, OrderRefError, parse_order_ref
 from pages._ui import ACTIVITY_ORDER, ACTIVITY_TICKET, ASSISTANT_KEY, LOOK_UP, ORDER_BOX, TICKET_BOX
 from tests.conftest import APPTEST_TIMEOUT
+from tests.app.conftest import open_panels
 from tests.evidence.conftest import TRACEBACK, make_assistant, new_sandbox
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
@@ -283,6 +284,7 @@ def _app(tmp_path: Path, query: dict[str, str] | None = None) -> tuple[AppTest, 
     for name, value in (query or {}).items():
         at.query_params[name] = value
     at.session_state[ASSISTANT_KEY] = assistant
+    open_panels(at)  # the folded panels too: nothing in them may render what came in either
     return at.run(), transport, assistant
 
 

@@ -28,7 +28,7 @@ from kb.state import CancelOptions, CancelReason, RefundTiming
 from kb.walkthrough import ActionId
 from pages._ui import ASSISTANT_KEY, LOOK_UP, ORDER_BOX
 from tests.conftest import APPTEST_TIMEOUT
-from tests.app.conftest import all_text
+from tests.app.conftest import all_text, open_panels
 from tests.evidence.conftest import make_assistant, new_sandbox
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
@@ -95,6 +95,7 @@ def _page(assistant: Assistant, order: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=APPTEST_TIMEOUT)
     at.secrets["cancel_assist"] = {"sandbox": True}
     at.session_state[ASSISTANT_KEY] = assistant
+    open_panels(at)  # the folded panels too: no secret may show in them either
     at.run()
     at.text_input(key=ORDER_BOX).input(order)
     at.button(key=LOOK_UP).click().run()

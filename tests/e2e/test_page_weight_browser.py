@@ -1,0 +1,38 @@
+"""In a real browser: the walkthrough holds few elements, because the browser redraws each one per click.
+
+Streamlit's frontend redraws every element a page holds on each message of every rerun, a tick's
+fragment rerun too. So the panels a merchant seldom opens hold nothing while folded (their content is
+built when opened).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.paths import PATH_TITLES
+from kb.walkthrough import PathId
+from kb.wording import walkthrough_page as words
+from tests.e2e.conftest import settled
+
+pytestmark = pytest.mark.browser
+
+
+def test_folded_panels_hold_no_element_until_opened(page, app_url: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_url}/?order=1003&ticket=ZD-42")
+    expect(page.get_by_role("heading", name=PATH_TITLES[PathId.FULFILLMENT_IN_PROGRESS])).to_be_visible()
+    settled(page)
+    for label in (words.LOOK_UP_ANOTHER, words.TICKET_PANEL, words.SANDBOX_CONTROLS):
+        panel = page.get_by_test_id("stExpander").filter(has_text=label)
+        expect(panel).to_have_count(1)
+        assert panel.get_by_test_id("stElementContainer").count() == 0, f"{label!r} holds elements while folded"
+
+    sandbox = page.get_by_test_id("stExpander").filter(has_text=words.SANDBOX_CONTROLS)
+    sandbox.get_by_text(words.SANDBOX_CONTROLS).click()
+    expect(sandbox.get_by_role("button", name=words.RESET_DEMO)).to_be_visible()
+    ticket = page.get_by_test_id("stExpander").filter(has_text=words.TICKET_PANEL)
+    settled(page)
+    ticket.get_by_text(words.TICKET_PANEL).click()
+    expect(ticket.get_by_test_id("stCode").first).to_contain_text("order=1003")
+
