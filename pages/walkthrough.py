@@ -373,38 +373,56 @@ def _guide_text(step: WalkthroughStep) -> str | None:
     return link_guides(text.body, _guide_url)  # our own guide: Markdown without HTML, links to the Guide page
 
 
-def _step_row(order_id: str, step: WalkthroughStep, card_step: WalkthroughStep | None) -> None:
+def _step_line(step: WalkthroughStep) -> str:
     line = f"{_ICONS[step.status]} **{plain(step.title)}** · {plain(step_line(step))}"
     guide = _guide_steps().get(step.step_id)
     if guide is not None:
         line += f" [{words.GUIDE_LINK}]({_guide_url('cancel-an-order', guide.section_id)})"
-    if step.status is StepStatus.NEXT:
-        with st.container(border=True):
-            st.markdown(line)
-            text = _guide_text(step)
-            if text:
-                with st.expander(words.WHAT_THE_GUIDE_SAYS):
-                    st.markdown(text)
-    else:
-        st.markdown(line)
-    if _tickable(step) and step != card_step:
-        _progress_box(order_id, step, words.done_by_hand(step.title))
+    return line
+
+
+def _next_row(step: WalkthroughStep) -> None:
+    """The step to do now stands out: framed, with what the guide says about it behind a fold."""
+    with st.container(border=True):
+        st.markdown(_step_line(step))
+        text = _guide_text(step)
+        if text:
+            with st.expander(words.WHAT_THE_GUIDE_SAYS):
+                st.markdown(text)
 
 
 @st.fragment
 def _checklist(order: str, lookup: Lookup, card_step: WalkthroughStep | None) -> None:
-    """The guide's steps, quiet: one line each, not-needed ones behind one toggle (reruns only itself)."""
+    """The guide's steps, quiet: one line each, not-needed ones behind one toggle (reruns only itself).
+
+    Lines in a row are one Markdown element (one paragraph each): the browser redraws every element on
+    each message of every rerun, a tick's too, so a line of its own would cost each click.
+    """
     order_id = lookup.state.shopify.id
     steps = lookup.walkthrough.steps
     hidden = sum(1 for s in steps if s.status is StepStatus.NOT_NEEDED)
-    top, toggle = st.columns([3, 2], vertical_alignment="bottom")
-    top.subheader(words.CHECKLIST, anchor=False)
-    show_all = toggle.toggle(words.show_all_steps(hidden), key=state_key("all-steps", order),
-                             disabled=hidden == 0)
+    st.subheader(words.CHECKLIST, anchor=False)
+    show_all = st.toggle(words.show_all_steps(hidden), key=state_key("all-steps", order), disabled=hidden == 0)
+    lines: list[str] = []
     for step in steps:
         if step.status is StepStatus.NOT_NEEDED and not show_all:
             continue
-        _step_row(order_id, step, card_step)
+        if step.status is StepStatus.NEXT:
+            _lines(lines)
+            _next_row(step)
+        else:
+            lines.append(_step_line(step))
+        if _tickable(step) and step != card_step:
+            _lines(lines)
+            _progress_box(order_id, step, words.done_by_hand(step.title))
+    _lines(lines)
+
+
+def _lines(lines: list[str]) -> None:
+    """Show the checklist lines gathered so far as one element, and start over."""
+    if lines:
+        st.markdown("\n\n".join(lines))
+        lines.clear()
 
 
 # --- the supplier orders ------------------------------------------------------------------------------------

@@ -71,8 +71,9 @@ def _path_title(at: AppTest) -> list[str]:
 
 
 def _step_icons(at: AppTest) -> list[str]:
-    return [m.value.split()[0] for m in at.markdown if m.value.split() and m.value.split()[0] in _BADGE.values()
-            and " **" in m.value]
+    """The icon of each checklist line, in order (lines in a row share one Markdown element, a paragraph each)."""
+    lines = [line for m in at.markdown for line in m.value.split("\n\n")]
+    return [line.split()[0] for line in lines if line.split() and line.split()[0] in _BADGE.values() and " **" in line]
 
 
 @pytest.mark.parametrize("order", DEMO)

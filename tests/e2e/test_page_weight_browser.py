@@ -2,7 +2,7 @@
 
 Streamlit's frontend redraws every element a page holds on each message of every rerun, a tick's
 fragment rerun too. So the panels a merchant seldom opens hold nothing while folded (their content is
-built when opened).
+built when opened), and the checklist's lines in a row are one element, a paragraph each.
 """
 
 from __future__ import annotations
@@ -36,3 +36,13 @@ def test_folded_panels_hold_no_element_until_opened(page, app_url: str) -> None:
     ticket.get_by_text(words.TICKET_PANEL).click()
     expect(ticket.get_by_test_id("stCode").first).to_contain_text("order=1003")
 
+
+def test_the_checklist_lines_in_a_row_are_one_element(page, app_url: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_url}/?order=1003")
+    expect(page.get_by_role("heading", name="Checklist")).to_be_visible()
+    settled(page)
+    done = page.get_by_test_id("stMarkdown").filter(has_text="✅")
+    expect(done).to_have_count(1)
+    assert done.locator("p").filter(has_text="✅").count() >= 4, "each line is a paragraph of that one element"
