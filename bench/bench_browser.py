@@ -12,7 +12,9 @@ websocket frame with the page's own clock, so polling from here never adds to a 
 - the server's CPU per click (user + system of its process, all threads) and the websocket
   messages and bytes of one click's rerun.
 - a reference page: as many plain lines as the walkthrough has elements, and one checkbox in a
-  fragment (`reference_page`): the floor Streamlit's browser side sets for a page that size.
+  fragment (`reference_page`): the floor Streamlit's browser side sets for a page that size;
+- a frame page: the app's frame (a five-page sidebar navigation, the sandbox banner, a sidebar
+  caption) around one checkbox in a fragment (`frame_page`): the floor for any page of this app.
 Targets (issue 15): click <= 1.5x the bare page, first render <= 1.3x. They are reported, not
 enforced: `budget_ok` only fails on a breakage (no measurement) or a gross regression.
 """
@@ -35,7 +37,7 @@ from bench._server import (
 )
 from tests.ws_frames import first_rerun
 
-__all__ = ["CLICKS", "FIRST_RENDERS", "reference_page", "run"]
+__all__ = ["CLICKS", "FIRST_RENDERS", "frame_page", "reference_page", "run"]
 
 CLICKS = 21
 FIRST_RENDERS = 15
@@ -56,6 +58,25 @@ def reference_page(lines: int) -> str:
             f"for i in range({lines}):\n"
             "    st.markdown(f'Line {i}: a step of the checklist, with a [link](#) and **a few** words.')\n\n"
             "@st.fragment\ndef _box():\n    st.checkbox('Done', key='done')\n\n_box()\n")
+
+
+def frame_page() -> str:
+    """The app's frame around one checkbox in a fragment, and nothing else: what a tick costs on any page here.
+
+    As the entry file draws it on the walkthrough: the sidebar navigation of five pages, the sandbox
+    banner and the order's caption in the sidebar. The walkthrough cannot get under this page's time.
+    """
+    from kb.wording.frame import PAGE_TITLES, SANDBOX_BANNER
+
+    icons = {"walkthrough": "🧭", "guide": "📘", "activity": "🗂️", "followups": "⏳", "connection": "🔌"}
+    pages = ", ".join(f"st.Page(_page, title={PAGE_TITLES[name]!r}, icon={icon!r}, url_path={name!r}"
+                      f"{', default=True' if name == 'walkthrough' else ''})" for name, icon in icons.items())
+    return ("import streamlit as st\n\n"
+            "def _page():\n"
+            "    @st.fragment\n    def _box():\n        st.checkbox('Done', key='done')\n\n    _box()\n\n"
+            f"st.warning({SANDBOX_BANNER!r}, icon='🧪')\n"
+            "st.sidebar.caption('Order #1003')\n"
+            f"st.navigation([{pages}]).run()\n")
 
 
 def _log(page: Any, start: int = 0) -> list[dict[str, Any]]:
@@ -144,12 +165,14 @@ def run() -> dict[str, object]:
 
             app_page = _Page(browser, app, f"/?order={ORDER}", _app_ready)
             elements = app_page.page.locator("[data-testid=stElementContainer]").count()
-            with serve(reference_page(elements)) as reference:
+            with serve(reference_page(elements)) as reference, serve(frame_page()) as frame:
                 _Page(browser, reference, "/", _bare_ready).close()
+                _Page(browser, frame, "/", _bare_ready).close()
                 pages = {"bare": _Page(browser, bare, "/", _bare_ready), "app": app_page,
-                         "reference": _Page(browser, reference, "/", _bare_ready)}
-                boxes = {"bare": _bare_box, "app": _app_box, "reference": _bare_box}
-                servers = {"bare": bare, "app": app, "reference": reference}
+                         "reference": _Page(browser, reference, "/", _bare_ready),
+                         "frame": _Page(browser, frame, "/", _bare_ready)}
+                boxes = {"bare": _bare_box, "app": _app_box, "reference": _bare_box, "frame": _bare_box}
+                servers = {"bare": bare, "app": app, "reference": reference, "frame": frame}
                 for name in pages:  # one click each to warm the rerun path
                     pages[name].click(boxes[name])
                 clicks: dict[str, list[tuple[float, int, int]]] = {name: [] for name in pages}
@@ -182,6 +205,10 @@ def run() -> dict[str, object]:
         "reference page click -> script_finished ms": round(click_ms["reference"], 1),
         "reference ratio (same number of plain lines, checkbox in a fragment / bare)":
             round(click_ms["reference"] / click_ms["bare"], 2),
+        "frame page click -> script_finished ms": round(click_ms["frame"], 1),
+        "frame ratio (the app's frame around one checkbox in a fragment / bare)":
+            round(click_ms["frame"] / click_ms["bare"], 2),
+        "walkthrough / frame page": round(click_ms["app"] / click_ms["frame"], 2),
         "first renders (median of, interleaved)": FIRST_RENDERS,
         f"walkthrough /?order={ORDER} first render ms": round(first_ms["app"], 1),
         "bare page first render ms": round(first_ms["bare"], 1),

@@ -87,3 +87,15 @@ def test_the_load_test_percentiles() -> None:
 
     values = [float(v) for v in range(1, 101)]
     assert (_pct(values, 0.5), _pct(values, 0.95), _pct([3.0], 0.95)) == (50.0, 95.0, 3.0)
+
+
+def test_the_browser_bench_floor_pages_run_and_hold_one_checkbox() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from bench.bench_browser import frame_page, reference_page
+
+    lines = AppTest.from_string(reference_page(3)).run()
+    assert not lines.exception and [c.label for c in lines.checkbox] == ["Done"] and len(lines.markdown) == 3
+    frame = AppTest.from_string(frame_page()).run()
+    assert not frame.exception and [c.label for c in frame.checkbox] == ["Done"]
+    assert [w.value for w in frame.warning] and [c.value for c in frame.sidebar.caption] == ["Order #1003"]
