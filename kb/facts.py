@@ -9,7 +9,8 @@ unknown, and any order that could not be read). What is odd on the Shopify side 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -92,9 +93,12 @@ class Oddity(NamedTuple):
     subject: FulfillmentOrderState | SupplierRef | None = None
 
 
-@dataclass(slots=True)
+@dataclass
 class Facts:
-    """What the rules read, computed once per decision (never changed after `facts`)."""
+    """What the rules read, computed once per decision (never changed after `facts`).
+
+    `app_signs` is computed on first use: only the words read it, so `classify` never pays for it.
+    """
 
     shopify: ShopifyOrderState
     suppliers: tuple[SupplierOrderState, ...]
@@ -114,38 +118,41 @@ class Facts:
     refused_cod: bool  # Shopify shows it fulfilled, but the payment was never collected: still cancellable
     shopify_odd: tuple[Oddity, ...]  # what is odd on the Shopify side or between the sides
     no_supplier_order: NoSupplierOrder | None  # the merchant confirmed none was placed
-    app_signs: tuple[AppSign, ...]  # why an app probably placed one (kb.discovery)
+
+    @functools.cached_property
+    def app_signs(self) -> tuple[AppSign, ...]:
+        """Why an app probably placed a supplier order none was found for (kb.discovery)."""
+        return app_signs(self.shopify) if not self.suppliers else ()
 
 
 def facts(state: OrderState) -> Facts:
-    shopify = state.shopify
-    groups = tuple(group_of(so) for so in state.suppliers)
+    shopify, suppliers, now = state.shopify, state.suppliers, state.checked_at
+    groups = tuple([group_of(so) for so in suppliers])
     by_group: dict[SupplierGroup, list[SupplierOrderState]] = {group: [] for group in _GROUPS}
-    for so, group in zip(state.suppliers, groups):
+    for so, group in zip(suppliers, groups):
         by_group[group].append(so)
-    now = state.checked_at
+    shipped = tuple(by_group[SupplierGroup.SHIPPED])
+    fos = shopify.fulfillment_orders
     unpaid = unpaid_manual_payment(shopify)
     return Facts(
         shopify=shopify,
-        suppliers=state.suppliers,
+        suppliers=suppliers,
         groups=groups,
         cancelled=shopify.is_cancelled,
         active=tuple(by_group[SupplierGroup.ACTIVE]),
         pending=tuple(by_group[SupplierGroup.PENDING]),
-        shipped=tuple(by_group[SupplierGroup.SHIPPED]),
+        shipped=shipped,
         done=tuple(by_group[SupplierGroup.CANCELLED]),
         odd=tuple(by_group[SupplierGroup.ODD]),
-        to_revert=tuple((fo, revert_action_for(fo, now=now)) for fo in shopify.fulfillment_orders
-                        if needs_revert(fo, now)),
-        waiting_fos=tuple(fo for fo in shopify.fulfillment_orders if is_waiting(fo, now)),
+        to_revert=tuple([(fo, revert_action_for(fo, now=now)) for fo in fos if needs_revert(fo, now)]),
+        waiting_fos=tuple([fo for fo in fos if is_waiting(fo, now)]),
         reverted_fos=reverted(shopify),
-        held=tuple(fo for fo in shopify.fulfillment_orders if is_held(fo)),
+        held=tuple([fo for fo in fos if is_held(fo)]),
         customer_notified=state.customer_notified,
         unpaid_manual=unpaid,
         refused_cod=unpaid and not shopify.is_cancelled and shopify.fulfillment_status is DisplayFulfillmentStatus.FULFILLED,
-        shopify_odd=tuple(_shopify_oddities(state, has_shipped=bool(by_group[SupplierGroup.SHIPPED]))),
+        shopify_odd=_shopify_oddities(state, unpaid_manual=unpaid, has_shipped=bool(shipped)),
         no_supplier_order=state.no_supplier_order,
-        app_signs=app_signs(shopify) if not state.suppliers else (),
     )
 
 
@@ -155,24 +162,25 @@ _FO_ODD = {_FOR.REJECTED: Odd.FO_REJECTED, _FOR.CANCELLATION_REJECTED: Odd.FO_CA
            _FOR.UNKNOWN: Odd.FO_REQUEST_UNKNOWN}
 
 
-def _shopify_oddities(state: OrderState, *, has_shipped: bool) -> Iterable[Oddity]:
+def _shopify_oddities(state: OrderState, *, unpaid_manual: bool, has_shipped: bool) -> tuple[Oddity, ...]:
     shopify = state.shopify
-    if shopify.financial_status is DisplayFinancialStatus.PENDING and not unpaid_manual_payment(shopify):
-        yield Oddity(Odd.PAYMENT_PENDING)
+    odd = []
+    if shopify.financial_status is DisplayFinancialStatus.PENDING and not unpaid_manual:
+        odd.append(Oddity(Odd.PAYMENT_PENDING))
     if shopify.return_status not in (None, "NO_RETURN"):
-        yield Oddity(Odd.RETURN_OPEN)
+        odd.append(Oddity(Odd.RETURN_OPEN))
     if shopify.fulfillment_status is DisplayFulfillmentStatus.UNKNOWN:
-        yield Oddity(Odd.FULFILLMENT_STATUS_UNKNOWN)
+        odd.append(Oddity(Odd.FULFILLMENT_STATUS_UNKNOWN))
     if shopify.fulfillment_status is DisplayFulfillmentStatus.REQUEST_DECLINED:
-        yield Oddity(Odd.REQUEST_DECLINED)
+        odd.append(Oddity(Odd.REQUEST_DECLINED))
     for fo in shopify.fulfillment_orders:
         if fo.status is _FOS.UNKNOWN:
-            yield Oddity(Odd.FO_STATUS_UNKNOWN, fo)
+            odd.append(Oddity(Odd.FO_STATUS_UNKNOWN, fo))
         elif fo.status not in FINISHED_FO and fo.request_status in ODD_REQUESTS:
-            yield Oddity(_FO_ODD[fo.request_status], fo)
-    read = {so.order_id for so in state.suppliers}
-    for ref in shopify.supplier_refs:
-        if ref.order_id not in read:
-            yield Oddity(Odd.REF_NOT_READ, ref)
+            odd.append(Oddity(_FO_ODD[fo.request_status], fo))
+    if shopify.supplier_refs:
+        read = {so.order_id for so in state.suppliers}
+        odd += [Oddity(Odd.REF_NOT_READ, ref) for ref in shopify.supplier_refs if ref.order_id not in read]
     if shopify.fulfillment_status in FULFILLED_DISPLAY and state.suppliers and not has_shipped:
-        yield Oddity(Odd.FULFILLED_NOT_SHIPPED)
+        odd.append(Oddity(Odd.FULFILLED_NOT_SHIPPED))
+    return tuple(odd)

@@ -11,6 +11,7 @@ anything else: it stops money leaking); every other step still to do is blocked 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import timedelta
 from enum import IntEnum, StrEnum
@@ -217,25 +218,22 @@ def step_rows(f: Facts, verdict: PathVerdict) -> list[StepRow]:
     # Ask for the supplier order wherever Shopify may still be cancelled (a fulfilled order is a return).
     asks = g.supplier_unknown(f) and not f.cancelled and path is not PathId.FULFILLED
     if f.suppliers:
-        rows = [StepRow("look-up-order", T.DONE, R.LOOKUP_FOUND)]
+        rows = [_row("look-up-order", T.DONE, R.LOOKUP_FOUND)]
     elif asks:
-        rows = [StepRow("look-up-order", T.TODO, R.LOOKUP_ASK, action=A.FIND_SUPPLIER_ORDER)]
+        rows = [_row("look-up-order", T.TODO, R.LOOKUP_ASK, A.FIND_SUPPLIER_ORDER)]
     else:
-        rows = [StepRow("look-up-order", T.DONE, R.LOOKUP_NONE)]
+        rows = [_row("look-up-order", T.DONE, R.LOOKUP_NONE)]
     for so, group in zip(f.suppliers, f.groups):
-        cells = SUPPLIER_STEPS[supplier_situation(so, group)]
-        rows.extend(StepRow(step_id, cell.todo, cell.reason, so, cell.action, so.order_id, so.supplier)
-                    for step_id, cell in zip(SUPPLIER_STEP_IDS, cells))
+        rows += [_on(so, step) for step in _SUPPLIER_ROWS[supplier_situation(so, group)]]
     if not f.suppliers:
-        none = (T.BLOCKED, R.SUPPLIER_NOT_KNOWN) if asks else (T.NOT_NEEDED, R.NO_SUPPLIER)
-        rows.extend(StepRow(step_id, *none) for step_id in SUPPLIER_STEP_IDS)
+        rows += _NOT_KNOWN_ROWS if asks else _NO_SUPPLIER_ROWS
     if f.cancelled:
-        rows.append(StepRow("shopify-check-fulfillment", T.DONE, R.SHOPIFY_SHOWS_CANCELLED))
+        rows.append(_row("shopify-check-fulfillment", T.DONE, R.SHOPIFY_SHOWS_CANCELLED))
     elif verdict.shopify_odd:
-        rows.append(StepRow("shopify-check-fulfillment", T.TODO, R.SHOPIFY_LOOK))
+        rows.append(_row("shopify-check-fulfillment", T.TODO, R.SHOPIFY_LOOK))
     else:
-        rows.append(StepRow("shopify-check-fulfillment", T.DONE, R.SHOPIFY_SHOWS_STATUS))
-    rows.extend(_revert_rows(f, path))
+        rows.append(_row("shopify-check-fulfillment", T.DONE, R.SHOPIFY_SHOWS_STATUS))
+    rows += _revert_rows(f, path)
     if f.cancelled:
         rows.append(StepRow("shopify-cancel", T.DONE, R.ORDER_CANCELLED, target=shopify.id))
     elif path is PathId.CANCELLABLE and g.cancel_clear(f):
@@ -243,17 +241,43 @@ def step_rows(f: Facts, verdict: PathVerdict) -> list[StepRow]:
     else:
         rows.append(StepRow("shopify-cancel", T.BLOCKED, R.ORDER_CANCEL_BLOCKED, target=shopify.id))
     if f.cancelled:
-        rows.append(StepRow("shopify-confirm-cancelled", T.DONE, R.SHOPIFY_SHOWS_CANCELLED))
+        rows.append(_row("shopify-confirm-cancelled", T.DONE, R.SHOPIFY_SHOWS_CANCELLED))
     else:
-        rows.append(StepRow("shopify-confirm-cancelled", T.BLOCKED, R.CONFIRM_AFTER_SHOPIFY))
-    rows.append(StepRow("shopify-refund-later", *_refund_later(f)))
-    rows.append(StepRow("tell-customer", *_tell_customer(f)))
+        rows.append(_row("shopify-confirm-cancelled", T.BLOCKED, R.CONFIRM_AFTER_SHOPIFY))
+    rows.append(_row("shopify-refund-later", *_refund_later(f)))
+    rows.append(_row("tell-customer", *_tell_customer(f)))
     for so, group in zip(f.suppliers, f.groups):
-        rows.append(StepRow("supplier-return-or-dispute", *RETURN_STEP[group], so, None, so.order_id, so.supplier))
+        rows.append(_on(so, _RETURN_ROWS[group]))
     if not f.suppliers:
-        rows.append(StepRow("supplier-return-or-dispute", T.NOT_NEEDED, R.RETURN_NO_SUPPLIER))
-    rows.append(StepRow("fulfilled-refund-or-return", *_fulfilled(f)))
+        rows.append(_row("supplier-return-or-dispute", T.NOT_NEEDED, R.RETURN_NO_SUPPLIER))
+    rows.append(_row("fulfilled-refund-or-return", *_fulfilled(f)))
     return rows
+
+
+@functools.cache
+def _row(step_id: str, todo: Todo, reason: Reason, action: ActionId | None = None) -> StepRow:
+    """A row that names no order or fulfillment order: the same for every order, so built once."""
+    return StepRow(step_id, todo, reason, action=action)
+
+
+_make_row = StepRow._make
+
+
+def _on(so: SupplierOrderState, row: StepRow) -> StepRow:
+    """A supplier step's row (`_SUPPLIER_ROWS`, `_RETURN_ROWS`) for this supplier order."""
+    return _make_row((row.step_id, row.todo, row.reason, so, row.action, so.order_id, so.supplier, None))
+
+
+# The tables above as rows, built once: a supplier order then only fills in its own id.
+_SUPPLIER_ROWS: Mapping[SupplierSituation, tuple[StepRow, ...]] = MappingProxyType({
+    situation: tuple(StepRow(step_id, cell.todo, cell.reason, action=cell.action)
+                     for step_id, cell in zip(SUPPLIER_STEP_IDS, cells))
+    for situation, cells in SUPPLIER_STEPS.items()})
+_RETURN_ROWS: Mapping[SupplierGroup, StepRow] = MappingProxyType({
+    group: StepRow("supplier-return-or-dispute", todo, reason) for group, (todo, reason) in RETURN_STEP.items()})
+# No supplier order: not known yet (the merchant is asked for it), or none was placed.
+_NOT_KNOWN_ROWS = tuple(StepRow(step_id, T.BLOCKED, R.SUPPLIER_NOT_KNOWN) for step_id in SUPPLIER_STEP_IDS)
+_NO_SUPPLIER_ROWS = tuple(StepRow(step_id, T.NOT_NEEDED, R.NO_SUPPLIER) for step_id in SUPPLIER_STEP_IDS)
 
 
 def _revert_rows(f: Facts, path: PathId) -> list[StepRow]:
@@ -319,8 +343,8 @@ def _fulfilled(f: Facts) -> tuple[Todo, Reason]:
     return T.TODO, R.FULFILLED_RETURN
 
 
-_STATUS_OF = (StepStatus.DONE, StepStatus.NOT_NEEDED, StepStatus.BLOCKED)  # indexed by Todo
-_WAIT = int(Todo.WAIT)  # a plain int: `resolve` compares it in the hot loop
+# Each draft status as a step status: a to-do not chosen as the next step is blocked until then.
+_STATUS_OF = (StepStatus.DONE, StepStatus.NOT_NEEDED, *[StepStatus.BLOCKED] * 4)  # indexed by Todo
 
 
 def resolve(rows: list[StepRow]) -> tuple[int | None, list[StepStatus]]:
@@ -328,13 +352,10 @@ def resolve(rows: list[StepRow]) -> tuple[int | None, list[StepStatus]]:
 
     Returns the next step's index (None when nothing is left to do) and every step's status.
     """
-    best: int | None = None
-    best_todo = -1
-    for i, row in enumerate(rows):
-        todo = row.todo
-        if todo >= _WAIT and todo > best_todo:
-            best, best_todo = i, todo
-    statuses = [StepStatus.BLOCKED if row.todo >= _WAIT else _STATUS_OF[row.todo] for row in rows]
+    todos = [row.todo for row in rows]
+    most = max(todos)
+    best = todos.index(most) if most >= Todo.WAIT else None  # the first of the most urgent
+    statuses = [_STATUS_OF[todo] for todo in todos]
     if best is not None:
         statuses[best] = StepStatus.NEXT
     return best, statuses
