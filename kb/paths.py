@@ -89,6 +89,7 @@ def classify(state: OrderState) -> Verdict:
     return Verdict(path.path, tuple(steps))
 
 
+_WAIT = Todo.WAIT
 _step_verdict = StepVerdict._make  # from a tuple in field order: a third cheaper than StepVerdict(...) per step
 
 
@@ -106,7 +107,7 @@ def decide(state: OrderState) -> Walkthrough:
     steps = []
     for i, (row, status) in enumerate(zip(rows, statuses)):
         reason = step_reason(f, path, row)
-        if i != best and row.todo >= Todo.WAIT:  # a to-do blocked by the one next step
+        if i != best and row.todo >= _WAIT:  # a to-do blocked by the one next step
             reason = after_words(reason, after)
         step: dict[str, object] = {"step_id": row.step_id, "title": titles[row.step_id], "status": status,
                                    "reason": reason}

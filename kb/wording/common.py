@@ -23,7 +23,7 @@ from kb.state import (
     SupplierRef,
     SupplierStatus,
 )
-from kb.suppliers import SUPPLIER_TITLES
+from kb.suppliers import SUPPLIER_TITLES, SUPPLIERS
 from kb.wording.options import FO_ACTIONS
 
 __all__ = [
@@ -92,7 +92,8 @@ REVERT_WORDS: Mapping[FulfillmentOrderAction, str] = MappingProxyType(
 
 
 def order_words(so: SupplierOrderState) -> str:
-    return f"{SUPPLIER_TITLES[so.supplier]} order {so.order_id}"
+    # The entry's title read directly: SUPPLIER_TITLES is a live view with a Python-level lookup (10 a walkthrough).
+    return f"{SUPPLIERS[so.supplier].title} order {so.order_id}"
 
 
 def describe(so: SupplierOrderState) -> str:

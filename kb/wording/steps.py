@@ -65,7 +65,7 @@ def _check_read(f: Facts, v: PathVerdict, row: StepRow) -> str:
     if so.source == "manual":
         ticket = f" for ticket {so.checked_ticket}" if so.checked_ticket else ""
         return f"{order_words(so)}: {raw(so)}{ticket} ({SUPPLIER_STATUS_WORDS[so.status]})."
-    return f"{SUPPLIER_TITLES[so.supplier]} says: {raw(so)} ({SUPPLIER_STATUS_WORDS[so.status]})."
+    return f"{SUPPLIERS[so.supplier].title} says: {raw(so)} ({SUPPLIER_STATUS_WORDS[so.status]})."
 
 
 def _check_unread(f: Facts, v: PathVerdict, row: StepRow) -> str:
