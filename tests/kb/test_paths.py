@@ -463,3 +463,22 @@ def test_deciding_is_pure_the_same_state_gives_the_same_walkthrough():
     state = order(shopify_order(D.IN_PROGRESS), supplier_order(S.CANCELLED))
 
     assert decide(state) == decide(state)
+
+
+def test_a_cancel_date_and_a_confirmation_time_read_as_the_clock_on_the_record_shows_them_in_any_time_zone():
+    """The words format dates without strftime (4 us a call); they must read exactly as `%Y-%m-%d %H:%M` did."""
+    from datetime import UTC, datetime, timezone
+
+    from kb.facts import facts
+    from kb.state import NoSupplierOrder
+    from kb.wording.common import day_words, no_supplier_words, on_date
+
+    zones = (UTC, timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-8)))
+    for at in (datetime(2026, 3, 2, 9, 30, tzinfo=zone) + timedelta(days=d, minutes=m)
+               for zone in zones for d in (0, 7, 40, 300) for m in (-540, 0, 5, 840)):  # 00:30 to 23:30
+        assert day_words(at) == f"{at:%Y-%m-%d}"
+        cancelled = order(shopify_order(cancelled=True)).model_copy(update={"no_supplier_order": NoSupplierOrder(at=at)})
+        cancelled = cancelled.model_copy(update={"shopify": cancelled.shopify.model_copy(update={"cancelled_at": at})})
+        f = facts(cancelled)
+        assert on_date(f) == f" on {at:%Y-%m-%d}"
+        assert no_supplier_words(f) == f"You confirmed at {at:%Y-%m-%d %H:%M} UTC that no supplier order was placed."
