@@ -164,7 +164,7 @@ _FO_ODD = {_FOR.REJECTED: Odd.FO_REJECTED, _FOR.CANCELLATION_REJECTED: Odd.FO_CA
 
 def _shopify_oddities(state: OrderState, *, unpaid_manual: bool, has_shipped: bool) -> tuple[Oddity, ...]:
     shopify = state.shopify
-    odd = []
+    odd: list[Oddity] = []
     if shopify.financial_status is DisplayFinancialStatus.PENDING and not unpaid_manual:
         odd.append(Oddity(Odd.PAYMENT_PENDING))
     if shopify.return_status not in (None, "NO_RETURN"):
