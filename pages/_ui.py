@@ -285,15 +285,13 @@ def forget_lookups() -> None:
 # --- the mode banner ----------------------------------------------------------------------------
 
 
-def folded_panel(label: str, key: str, *, icon: str | None = None, open_now: bool = False) -> Any:
+def folded_panel(label: str, key: str, *, icon: str | None = None) -> Any:
     """A folded expander whose content the page builds only while it is open (`with ... as panel: if panel.open:`).
 
     The browser redraws every element a page holds on each message of every rerun, a tick's too; a panel
-    seldom opened then costs nothing while folded. Opening or folding it reruns the page. `open_now`
-    opens it (e.g. to show an answer about what was typed in it).
+    seldom opened then costs nothing while folded. Opening or folding it reruns the page. Only the
+    merchant opens or folds it: a value set from the script would not move the browser's panel.
     """
-    if open_now:
-        st.session_state[key] = True
     return st.expander(label, icon=icon, key=key, on_change="rerun")
 
 

@@ -140,7 +140,7 @@ def _order_box(ctx: Context) -> None:
     if ctx.order is None:
         _order_form(ctx)
         return
-    with folded_panel(words.LOOK_UP_ANOTHER, LOOK_UP_PANEL, open_now=bool(st.session_state.get(INPUT_ERROR))) as panel:
+    with folded_panel(words.LOOK_UP_ANOTHER, LOOK_UP_PANEL) as panel:  # an answer to what was typed shows inside
         if panel.open:
             _order_form(ctx)
 
