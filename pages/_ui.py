@@ -36,7 +36,6 @@ __all__ = [
     "LOOK_UP",
     "ORDER_BOX",
     "FOLDED_PANELS",
-    "LOOK_UP_PANEL",
     "SANDBOX_PANEL",
     "TICKET_PANEL",
     "TICKET_BOX",
@@ -60,6 +59,7 @@ __all__ = [
     "forget_lookups",
     "get_assistant",
     "is_done",
+    "look_up_panel",
     "k",
     "mode_banner",
     "page_query",
@@ -104,10 +104,18 @@ TICKET_BOX = state_key("ticket-box")
 LOOK_UP = state_key("look-up")
 INPUT_ERROR = state_key("input-error")
 # Folded panels whose content is built only while open (`folded_panel`): their open state lives here.
-LOOK_UP_PANEL = state_key("panel", "look-up")
 TICKET_PANEL = state_key("panel", "ticket")
 SANDBOX_PANEL = state_key("panel", "sandbox")
-FOLDED_PANELS = (LOOK_UP_PANEL, TICKET_PANEL, SANDBOX_PANEL)
+FOLDED_PANELS = (TICKET_PANEL, SANDBOX_PANEL)
+
+
+def look_up_panel(order: str) -> str:
+    """The "look up another order" panel's key, one per order: the next order's page opens with it folded.
+
+    The browser's panel keeps its own open state while its key stays the same, and a value set from the
+    script does not fold it; a new key is a new panel, folded, so the order just looked up shows at once.
+    """
+    return state_key("panel", "look-up", order)
 ACTIVITY_ORDER = state_key("activity", "order")
 ACTIVITY_TICKET = state_key("activity", "ticket")
 ACTIVITY_EXPORT = state_key("activity", "export")

@@ -35,7 +35,6 @@ from pages._ui import (
     ensure_frame,
     INPUT_ERROR,
     LOOK_UP,
-    LOOK_UP_PANEL,
     ORDER_BOX,
     SANDBOX_PANEL,
     TICKET_BOX,
@@ -52,6 +51,7 @@ from pages._ui import (
     forget_lookups,
     get_assistant,
     has_lookup,
+    look_up_panel,
     is_done,
     page_query,
     plain,
@@ -140,7 +140,7 @@ def _order_box(ctx: Context) -> None:
     if ctx.order is None:
         _order_form(ctx)
         return
-    with folded_panel(words.LOOK_UP_ANOTHER, LOOK_UP_PANEL) as panel:  # an answer to what was typed shows inside
+    with folded_panel(words.LOOK_UP_ANOTHER, look_up_panel(ctx.order)) as panel:  # an answer to what was typed shows inside
         if panel.open:
             _order_form(ctx)
 

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from actions.errors import InputError
 from actions.settings import load_settings
-from pages._ui import ASSISTANT_KEY, FOLDED_PANELS
+from pages._ui import ASSISTANT_KEY, FOLDED_PANELS, Context, look_up_panel
 from tests.conftest import APPTEST_TIMEOUT
 
 if TYPE_CHECKING:
@@ -54,12 +55,12 @@ def new_assistant() -> Assistant:
 def _open(query: dict[str, str] | None = None, *, assistant: Assistant | None = None,
           secrets: dict[str, Any] | None = None, panels_open: bool = True) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=APPTEST_TIMEOUT)
-    if panels_open:  # every folded panel opened, as a merchant who opened them: the whole page is checked
-        open_panels(at)
     for name, value in (secrets or SANDBOX_SECRETS).items():
         at.secrets[name] = value
     for name, value in (query or {}).items():
         at.query_params[name] = value
+    if panels_open:  # every folded panel opened, as a merchant who opened them: the whole page is checked
+        open_panels(at)
     if assistant is not None:
         at.session_state[ASSISTANT_KEY] = assistant
     return at.run()
@@ -80,9 +81,17 @@ def open_app() -> Iterator[Callable[..., AppTest]]:
 
 
 def open_panels(at: AppTest) -> AppTest:
-    """Open every folded panel (the look-up box, the ticket, the sandbox controls) from the next run on."""
+    """Open every folded panel (the ticket, the sandbox controls, and the look-up box of the order the
+    address names) from the next run on."""
     for key in FOLDED_PANELS:
         at.session_state[key] = True
+    order = at.query_params.get("order")
+    if order:  # the look-up box has a key per order (`look_up_panel`): the order as the page reads it
+        value = order[0] if isinstance(order, list) else order
+        try:
+            at.session_state[look_up_panel(Context.from_input(value, None).order or "")] = True
+        except InputError:  # a deep link the page refuses shows no look-up box
+            pass
     return at
 
 

@@ -125,6 +125,17 @@ def test_the_folded_panels_hold_nothing_until_opened(open_app) -> None:
     assert at.button(key=state_key("sandbox", "reset")).label == "Reset demo"
 
 
+def test_the_order_looked_up_shows_with_the_look_up_box_folded(open_app) -> None:
+    """Looking up another order from the open box: the new order's walkthrough comes first, not the box."""
+    at = open_app({"order": "1003"})
+    at.text_input(key=ORDER_BOX).input("1006")
+    at.button(key=LOOK_UP).click().run()
+    assert not at.exception
+    assert _path_title(at) == [PATH_TITLES[PathId.FULFILLED]]
+    assert "Look up another order" in {e.label for e in at.expander}
+    assert not [t for t in at.text_input if t.key == ORDER_BOX], "the look-up box is folded for the new order"
+
+
 def test_the_sandbox_is_shown_prominently(open_app) -> None:
     at = open_app({"order": "1001"})
     assert any("Sandbox" in w.value for w in at.warning)

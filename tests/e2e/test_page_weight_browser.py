@@ -46,3 +46,23 @@ def test_the_checklist_lines_in_a_row_are_one_element(page, app_url: str) -> Non
     done = page.get_by_test_id("stMarkdown").filter(has_text="✅")
     expect(done).to_have_count(1)
     assert done.locator("p").filter(has_text="✅").count() >= 4, "each line is a paragraph of that one element"
+
+
+def test_the_order_looked_up_shows_first_with_the_look_up_box_folded(page, app_url: str) -> None:
+    """A new order's page opens with its look-up box folded: the browser would keep an open one open."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_url}/?order=1003")
+    expect(page.get_by_role("heading", name=PATH_TITLES[PathId.FULFILLMENT_IN_PROGRESS])).to_be_visible()
+    settled(page)
+    box = page.get_by_test_id("stExpander").filter(has_text=words.LOOK_UP_ANOTHER)
+    box.get_by_text(words.LOOK_UP_ANOTHER).click()
+    order = box.get_by_label(words.ORDER)
+    expect(order).to_be_visible()
+    order.fill("1006")
+    box.get_by_role("button", name=words.LOOK_UP).click()
+    expect(page.get_by_role("heading", name=PATH_TITLES[PathId.FULFILLED])).to_be_visible()
+    settled(page)
+    box = page.get_by_test_id("stExpander").filter(has_text=words.LOOK_UP_ANOTHER)
+    expect(box).to_have_count(1)
+    assert box.get_by_test_id("stElementContainer").count() == 0, "the look-up box stays open over the new order"
