@@ -591,6 +591,8 @@ def _sandbox_panel(order: str | None, lookup: Lookup | None) -> None:
             return
         st.caption(words.SANDBOX_NOTE)
         st.button(words.RESET_DEMO, key=state_key("sandbox", "reset"), on_click=_reset_sandbox)
+        # A box folded away forgets what it held: opened again, it shows the rules in effect.
+        st.session_state.setdefault(state_key("sandbox", "faults"), sandbox.faults)
         st.text_input(words.FAULTS, key=state_key("sandbox", "faults"), placeholder=words.FAULTS_PLACEHOLDER)
         st.button(words.APPLY_FAULTS, key=state_key("sandbox", "apply-faults"), on_click=lambda: _sandbox_call(
             order, sandbox.set_faults, st.session_state.get(state_key("sandbox", "faults")) or ""))

@@ -15,6 +15,7 @@ from kb.walkthrough import ActionId, PathId, StepStatus
 from pages._ui import (
     LOOK_UP,
     ORDER_BOX,
+    SANDBOX_PANEL,
     TICKET_BOX,
     action_key,
     cancel_option_key,
@@ -488,6 +489,19 @@ def test_a_fault_on_demand_is_shown_as_a_clear_error_never_a_traceback(open_app)
     at.button(key=state_key("sandbox", "apply-faults")).click().run()
     at.button(key=state_key("refresh", "#1001")).click().run()
     assert _path_title(at) == [PATH_TITLES[PathId.CANCELLABLE]]
+
+
+def test_the_faults_box_shows_the_rules_in_effect_when_opened_again(open_app) -> None:
+    at = open_app({"order": "1001"})
+    at.text_input(key=state_key("sandbox", "faults")).input("shopify:401")
+    at.button(key=state_key("sandbox", "apply-faults")).click().run()
+    at.session_state[SANDBOX_PANEL] = False  # the merchant folds the panel: its box is not built
+    at.run()
+    assert not [t for t in at.text_input if t.key == state_key("sandbox", "faults")]
+    at.session_state[SANDBOX_PANEL] = True
+    at.run()
+    assert not at.exception
+    assert at.text_input(key=state_key("sandbox", "faults")).value == "shopify:401"
 
 
 def test_a_fault_spec_that_makes_no_sense_is_said_plainly(open_app) -> None:
