@@ -538,6 +538,15 @@ def _dialogs(ctx: Context, order: str, lookup: Lookup, card: Card) -> None:
 # --- the ticket ---------------------------------------------------------------------------------------------------------
 
 
+_REPLY_MARKDOWN = state_key("reply-markdown")
+_REPLY_MARKDOWN_KEPT = state_key("reply-markdown", "kept")  # outlives the toggle while the panel is folded
+
+
+def _keep_reply_format() -> None:
+    """The reply's format is the agent's choice for the session: a folded panel's toggle would forget it."""
+    st.session_state[_REPLY_MARKDOWN_KEPT] = st.session_state[_REPLY_MARKDOWN]
+
+
 def _ticket_panel(ctx: Context, order: str, lookup: Lookup) -> None:
     with folded_panel(words.TICKET_PANEL, TICKET_PANEL, icon="✉️") as panel:
         if not panel.open:
@@ -551,7 +560,8 @@ def _ticket_panel(ctx: Context, order: str, lookup: Lookup) -> None:
         else:
             st.caption(words.TICKET_LINK_CAPTION)
             st.code(link, language=None)
-        markdown = st.toggle(words.MARKDOWN, key=state_key("reply-markdown"), help=words.MARKDOWN_HELP)
+        st.session_state.setdefault(_REPLY_MARKDOWN, st.session_state.get(_REPLY_MARKDOWN_KEPT, False))
+        markdown = st.toggle(words.MARKDOWN, key=_REPLY_MARKDOWN, help=words.MARKDOWN_HELP, on_change=_keep_reply_format)
         st.caption(words.REPLY_CAPTION)
         st.code(assistant.customer_reply(lookup, markdown=markdown), language="markdown" if markdown else None,
                 wrap_lines=True)

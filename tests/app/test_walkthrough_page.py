@@ -17,6 +17,7 @@ from pages._ui import (
     ORDER_BOX,
     SANDBOX_PANEL,
     TICKET_BOX,
+    TICKET_PANEL,
     action_key,
     cancel_option_key,
     escape_md,
@@ -502,6 +503,20 @@ def test_the_faults_box_shows_the_rules_in_effect_when_opened_again(open_app) ->
     at.run()
     assert not at.exception
     assert at.text_input(key=state_key("sandbox", "faults")).value == "shopify:401"
+
+
+def test_the_reply_format_chosen_outlives_a_fold_of_the_ticket_panel(open_app) -> None:
+    at = open_app({"order": "1001", "ticket": "ZD-42"})
+    at.toggle(key=state_key("reply-markdown")).set_value(True).run()
+    markdown_reply = at.code[-1].value
+    at.session_state[TICKET_PANEL] = False  # the merchant folds the panel: its toggle is not built
+    at.run()
+    assert not [t for t in at.toggle if t.key == state_key("reply-markdown")]
+    at.session_state[TICKET_PANEL] = True
+    at.run()
+    assert not at.exception
+    assert at.toggle(key=state_key("reply-markdown")).value is True
+    assert at.code[-1].value == markdown_reply
 
 
 def test_a_fault_spec_that_makes_no_sense_is_said_plainly(open_app) -> None:
