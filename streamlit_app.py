@@ -46,12 +46,18 @@ from pages._ui import (
     ASSISTANT_KEY,
     CONTEXT_ERROR_KEY,
     CONTEXT_KEY,
+    NAV_PAGES,
     Context,
     current_context,
     escape_md,
     freeze_startup_objects,
     mode_banner,
 )
+
+
+def _page(name: str, *, default: bool = False) -> Any:
+    """One of the app's pages (`NAV_PAGES`): its file under pages/ is its url path."""
+    return st.Page(f"pages/{name}.py", url_path=name, title=PAGE_TITLES[name], icon=NAV_PAGES[name], default=default)
 
 
 def _secrets() -> Mapping[str, Any]:
@@ -220,7 +226,7 @@ def _main() -> None:
         pages = [_sign_in_page(refusal or None)]
     elif problem is not None or ASSISTANT_KEY not in st.session_state:
         st.error(cannot_start_words(escape_md(problem)))
-        pages = [st.Page("pages/guide.py", url_path="guide", title=PAGE_TITLES["guide"], icon="📘", default=True)]
+        pages = [_page("guide", default=True)]
     else:
         assistant = st.session_state[ASSISTANT_KEY]
         _read_deep_link(assistant.shop or None)
@@ -235,14 +241,7 @@ def _main() -> None:
         ctx = current_context()
         if ctx.order or ctx.ticket:
             st.sidebar.caption(escape_md(context_words(ctx.order, ctx.ticket)))
-        pages = [
-            st.Page("pages/walkthrough.py", url_path="walkthrough", title=PAGE_TITLES["walkthrough"], icon="🧭",
-                    default=True),
-            st.Page("pages/guide.py", url_path="guide", title=PAGE_TITLES["guide"], icon="📘"),
-            st.Page("pages/activity.py", url_path="activity", title=PAGE_TITLES["activity"], icon="🗂️"),
-            st.Page("pages/followups.py", url_path="followups", title=PAGE_TITLES["followups"], icon="⏳"),
-            st.Page("pages/connection.py", url_path="connection", title=PAGE_TITLES["connection"], icon="🔌"),
-        ]
+        pages = [_page(name, default=i == 0) for i, name in enumerate(NAV_PAGES)]
 
     # Every page is declared here (url_path = file stem), so Streamlit's legacy `pages/` discovery never decides.
     st.navigation(pages).run()

@@ -67,10 +67,10 @@ def frame_page() -> str:
     banner and the order's caption in the sidebar. The walkthrough cannot get under this page's time.
     """
     from kb.wording.frame import PAGE_TITLES, SANDBOX_BANNER
+    from pages._ui import NAV_PAGES
 
-    icons = {"walkthrough": "🧭", "guide": "📘", "activity": "🗂️", "followups": "⏳", "connection": "🔌"}
     pages = ", ".join(f"st.Page(_page, title={PAGE_TITLES[name]!r}, icon={icon!r}, url_path={name!r}"
-                      f"{', default=True' if name == 'walkthrough' else ''})" for name, icon in icons.items())
+                      f"{', default=True' if i == 0 else ''})" for i, (name, icon) in enumerate(NAV_PAGES.items()))
     return ("import streamlit as st\n\n"
             "def _page():\n"
             "    @st.fragment\n    def _box():\n        st.checkbox('Done', key='done')\n\n    _box()\n\n"

@@ -10,7 +10,8 @@ import functools
 import gc
 import re
 from dataclasses import dataclass
-from collections.abc import Callable
+from types import MappingProxyType
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -34,6 +35,7 @@ __all__ = [
     "CONNECTION_CHECK",
     "INPUT_ERROR",
     "LOOK_UP",
+    "NAV_PAGES",
     "ORDER_BOX",
     "FOLDED_PANELS",
     "SANDBOX_PANEL",
@@ -116,6 +118,15 @@ def look_up_panel(order: str) -> str:
     script does not fold it; a new key is a new panel, folded, so the order just looked up shows at once.
     """
     return state_key("panel", "look-up", order)
+# The app's pages in navigation order, each url path (its file under pages/) with its icon; the first is
+# the default. The entry file declares them from here, and the browser bench draws the same frame.
+NAV_PAGES: Mapping[str, str] = MappingProxyType({
+    "walkthrough": "🧭",
+    "guide": "📘",
+    "activity": "🗂️",
+    "followups": "⏳",
+    "connection": "🔌",
+})
 ACTIVITY_ORDER = state_key("activity", "order")
 ACTIVITY_TICKET = state_key("activity", "ticket")
 ACTIVITY_EXPORT = state_key("activity", "export")
