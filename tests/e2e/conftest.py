@@ -23,7 +23,7 @@ import pytest
 from tests.app_server import sandbox_env, serve
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Locator, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -127,6 +127,24 @@ _IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test
 def settled(page: Page) -> None:
     """Wait until the app is connected and its script has finished running (no fixed sleep)."""
     page.locator(_IDLE).wait_for(state="attached", timeout=WAIT_MS)
+
+
+def open_fold(page: Page, label: str) -> Locator:
+    """Open the expander labelled `label` (unless it is open) and wait until it has finished opening.
+
+    The fold grows in an animation of about 300 ms. A press on a link or button inside it while it
+    grows makes the browser scroll the growing fold to the pressed element, so the release lands
+    on another element and the click does nothing (seen: a guide link that opened no tab). Waits
+    for the page to settle first: a run still under way redraws a fold closed after a click.
+    """
+    settled(page)
+    fold = page.get_by_test_id("stExpander").filter(has_text=label)
+    details = fold.locator("details").first
+    if not details.evaluate("details => details.open"):
+        fold.locator("summary").first.click()
+    page.wait_for_function("details => details.open && details.getAnimations({subtree: true}).length === 0",
+                           arg=details.element_handle(), timeout=WAIT_MS)
+    return fold
 
 
 def as_shown(text: str) -> re.Pattern[str]:

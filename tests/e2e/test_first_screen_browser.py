@@ -23,7 +23,7 @@ from actions.sandbox.seed import DEMO_ORDERS
 from actions.settings import load_settings
 from kb.paths import FOLLOW_UP_TITLE, PATH_TITLES
 from kb.walkthrough import ActionId, PathId
-from tests.e2e.conftest import WAIT_MS, _serve, settled
+from tests.e2e.conftest import WAIT_MS, _serve, open_fold, settled
 
 pytestmark = pytest.mark.browser
 
@@ -64,14 +64,8 @@ def _page(browser, viewport: dict[str, int]):
 
 
 def _open_sandbox_controls(page) -> None:
-    """Open the folded sandbox panel (its content is built once open) unless it is open already.
-
-    Waits for the page to settle first: a run still under way redraws the panel folded after a click.
-    """
-    settled(page)
-    panel = page.get_by_test_id("stExpander").filter(has_text="Sandbox controls")
-    if not panel.locator("details").evaluate("details => details.open"):
-        panel.get_by_text("Sandbox controls").click()
+    """Open the folded sandbox panel (its content is built once open) unless it is open already."""
+    open_fold(page, "Sandbox controls")
 
 
 def _faults(page, spec: str) -> None:
@@ -188,10 +182,8 @@ def test_a_guide_link_opens_the_guide_section_and_keeps_the_order_and_ticket(bro
     context, page = _page(browser, VIEWPORTS["desktop"])
     try:
         page.goto(f"{module_app_url}/?order=1003&ticket=ZD-42")
-        next_row = page.get_by_test_id("stExpander").filter(has_text="What the guide says")
-        expect(next_row).to_be_visible()
-        settled(page)  # a run still under way redraws the expander closed after the click
-        next_row.get_by_text("What the guide says").click()
+        expect(page.get_by_test_id("stExpander").filter(has_text="What the guide says")).to_be_visible()
+        next_row = open_fold(page, "What the guide says")
         link = next_row.get_by_role("link", name="Revert a fulfillment request")
         expect(link).to_be_visible()
         settled(page)

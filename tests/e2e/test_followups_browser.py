@@ -11,7 +11,7 @@ import pytest
 
 from kb.paths import PATH_TITLES
 from kb.walkthrough import PathId
-from tests.e2e.conftest import as_shown, settled
+from tests.e2e.conftest import as_shown, open_fold, settled
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_an_authorised_follow_up_is_cancelled_by_the_check_and_recorded_on_activ
     expect(page.get_by_text("Follow-up: waiting", exact=False)).to_be_visible()
     settled(page)
 
-    page.get_by_test_id("stExpander").filter(has_text="Finish it for me").get_by_text("Finish it for me").click()
+    open_fold(page, "Finish it for me")
     name = page.get_by_label("Your name (recorded with the authorisation)")
     expect(name).to_be_visible()
     name.fill("Ana Ruiz")

@@ -12,7 +12,7 @@ import pytest
 from kb.paths import PATH_TITLES
 from kb.walkthrough import PathId
 from kb.wording import walkthrough_page as words
-from tests.e2e.conftest import settled
+from tests.e2e.conftest import open_fold, settled
 
 pytestmark = pytest.mark.browser
 
@@ -28,12 +28,9 @@ def test_folded_panels_hold_no_element_until_opened(page, app_url: str) -> None:
         expect(panel).to_have_count(1)
         assert panel.get_by_test_id("stElementContainer").count() == 0, f"{label!r} holds elements while folded"
 
-    sandbox = page.get_by_test_id("stExpander").filter(has_text=words.SANDBOX_CONTROLS)
-    sandbox.get_by_text(words.SANDBOX_CONTROLS).click()
+    sandbox = open_fold(page, words.SANDBOX_CONTROLS)
     expect(sandbox.get_by_role("button", name=words.RESET_DEMO)).to_be_visible()
-    ticket = page.get_by_test_id("stExpander").filter(has_text=words.TICKET_PANEL)
-    settled(page)
-    ticket.get_by_text(words.TICKET_PANEL).click()
+    ticket = open_fold(page, words.TICKET_PANEL)
     expect(ticket.get_by_test_id("stCode").first).to_contain_text("order=1003")
 
 
@@ -55,8 +52,7 @@ def test_the_order_looked_up_shows_first_with_the_look_up_box_folded(page, app_u
     page.goto(f"{app_url}/?order=1003")
     expect(page.get_by_role("heading", name=PATH_TITLES[PathId.FULFILLMENT_IN_PROGRESS])).to_be_visible()
     settled(page)
-    box = page.get_by_test_id("stExpander").filter(has_text=words.LOOK_UP_ANOTHER)
-    box.get_by_text(words.LOOK_UP_ANOTHER).click()
+    box = open_fold(page, words.LOOK_UP_ANOTHER)
     order = box.get_by_label(words.ORDER)
     expect(order).to_be_visible()
     order.fill("1006")

@@ -11,7 +11,7 @@ import pytest
 
 from kb.paths import FOLLOW_UP_TITLE, PATH_TITLES
 from kb.walkthrough import PathId
-from tests.e2e.conftest import settled
+from tests.e2e.conftest import open_fold, settled
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def test_a_ticket_link_walks_order_1003_to_cancelled_and_the_activity_shows_the_
     expect(success).to_contain_text("cancellation request was sent")
     settled(page)
 
-    page.get_by_test_id("stExpander").filter(has_text="Sandbox controls").get_by_text("Sandbox controls").click()
+    open_fold(page, "Sandbox controls")
     accept = page.get_by_role("button", name="Simulate fulfillment service reply (accept)")
     expect(accept).to_be_visible()
     accept.click()
