@@ -32,7 +32,8 @@ def _kept(order: str, result_key: str) -> Any:
     def keep(result: Any) -> None:
         if isinstance(result, Failure):
             st.session_state[result_key] = result
-        else:
+        else:  # the answer was taken: an earlier "tick the box first" or bad id no longer applies
+            st.session_state.pop(result_key, None)
             store_lookup(order, result)
     return keep
 

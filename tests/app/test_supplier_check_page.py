@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -23,6 +25,11 @@ def _compiled_once() -> None:
 
 def _lookup(at: AppTest, order: str):
     return at.session_state[state_key("lookup", order)]
+
+
+def _errors(at: AppTest) -> list[str]:
+    """The error boxes as a person reads them (character references decoded, invisible word joiners dropped)."""
+    return [html.unescape(e.value).replace("\u2060", "") for e in at.error]
 
 
 def _cancel_buttons(at: AppTest, order: str) -> list:
@@ -57,7 +64,7 @@ def test_an_order_at_an_apps_location_with_no_id_is_not_offered_the_shopify_canc
 
     at.button(key=state_key("none-save", "#1019")).click().run()  # not confirmed yet: nothing recorded
     assert _lookup(at, "#1019").state.no_supplier_order is None
-    assert any("Tick the box first" in e.value for e in at.error)
+    assert any("Tick the box first" in e for e in _errors(at))
 
     at.checkbox(key=state_key("none-sure", "#1019")).check().run()
     at.button(key=state_key("none-save", "#1019")).click().run()
@@ -90,3 +97,40 @@ def test_an_unreadable_supplier_order_is_checked_by_hand_on_the_page(open_app) -
     assert "checked by hand at" in all_text(at)
     [cancel] = _cancel_buttons(at, "#1018")  # the supplier side is clear: Shopify's cancel is offered
     assert [r.action for r in assistant.activity.list(ticket="ZD-6")] == ["check_by_hand"]
+
+
+def test_a_question_answered_after_a_mistake_no_longer_shows_the_mistake(open_app) -> None:
+    """"Tick the box first" (or a bad id) was the answer to the last press; once an answer is taken, it is gone."""
+    from kb.wording.supplier_check_panel import BAD_SUPPLIER_ID, TICK_FIRST
+
+    at = open_app({"order": "1011", "ticket": "ZD-42"})
+    at.text_input(key=state_key("ref-id", "#1011")).input("not an id!")
+    at.button(key=state_key("ref-save", "#1011")).click().run()
+    assert _errors(at) == [BAD_SUPPLIER_ID]
+    at.button(key=state_key("none-save", "#1011")).click().run()
+    assert _errors(at) == [TICK_FIRST]
+
+    at.checkbox(key=state_key("none-sure", "#1011")).check().run()
+    at.button(key=state_key("none-save", "#1011")).click().run()
+
+    assert not at.exception
+    assert _lookup(at, "#1011").state.no_supplier_order is not None
+    assert _errors(at) == []
+    assert _cancel_buttons(at, "#1011")  # the answer taken: Shopify's cancel is offered, with no stale error
+
+
+def test_a_hand_check_recorded_after_a_mistake_no_longer_shows_the_mistake(open_app) -> None:
+    from kb.hand_check import HandStatus
+    from kb.wording.supplier_check_panel import CHOOSE_STATUS_FIRST
+
+    at = open_app({"order": "1018", "ticket": "ZD-6"})
+    ae = "3041872215631018"
+    at.button(key=state_key("hand-save", "#1018", ae)).click().run()
+    assert _errors(at) == [CHOOSE_STATUS_FIRST]
+
+    at.radio(key=state_key("hand-status", "#1018", ae)).set_value(HandStatus.AWAITING_SHIPMENT).run()
+    at.button(key=state_key("hand-save", "#1018", ae)).click().run()
+
+    assert not at.exception
+    assert _lookup(at, "#1018").state.suppliers[0].source == "manual"
+    assert _errors(at) == []
