@@ -51,7 +51,8 @@ def authorised_words(agent: str, expires_at: datetime, options: CancelOptions) -
 def follow_up_words(status: str, waiting: str, since: datetime, *, due: bool, due_at: datetime) -> str:
     """Where the order's follow-up stands (`status`, `waiting` as the page shows them)."""
     when = DUE_NOW if due else f"next look {due_at:%Y-%m-%d %H:%M} UTC"
-    return (f"Follow-up: {status} ({waiting}) since "
+    what = f"{status} ({waiting})" if waiting != status else status  # a ready order waits for nothing else
+    return (f"Follow-up: {what} since "
             f"{since:%Y-%m-%d %H:%M} UTC; {when}. It is on the {PAGE_TITLES['followups']} page.")
 
 

@@ -85,3 +85,16 @@ def test_the_name_box_starts_with_the_sessions_agent_and_a_blank_name_is_refused
     else:
         at.button(key=authorise_key("#1030", "confirm")).click().run()
         assert assistant.followups.get(order_gid(1030)).authorisation.agent == session_agent
+
+
+def test_a_followed_order_ready_to_cancel_says_where_it_stands_once(open_app) -> None:
+    """Once the seller approved, the walkthrough's follow-up line says "ready to cancel on Shopify", not twice over."""
+    import html
+
+    assistant = new_assistant()
+    open_app({"order": "1030", "ticket": "ZD-17"}, assistant=assistant)  # read waiting: followed
+    at = open_app({"order": "1030", "ticket": "ZD-17"}, assistant=assistant)  # this sandbox's seller answers at once
+    assert not at.exception
+    lines = [html.unescape(i.value).replace("\u2060", "") for i in at.info if "Follow-up:" in i.value]
+    assert len(lines) == 1 and "ready to cancel on Shopify" in lines[0], lines
+    assert lines[0].count("ready to cancel on Shopify") == 1, lines
