@@ -548,9 +548,11 @@ class Assistant:
         if done:
             return self._finish_unclaimed(lookup, request, "already_done", done, ok=False, already_done=True)
         wt = lookup.walkthrough
-        same = [s for s in wt.steps if s.action is request.action and (request.target in (None, s.target))]
+        write_step = _WRITE_STEPS.get(request.action)
+        same = [s for s in wt.steps if (s.action is request.action or s.step_id == write_step)
+                and request.target in (None, s.target)]  # a blocked step offers no action, yet says why
         nxt = wt.next_step
-        message = say.not_now(lookup.state.shopify.name, wt.title, request.action,
+        message = say.not_now(lookup.state.shopify.name, request.action,
                               same[0].reason if same else None, nxt.title if nxt else None)
         return self._finish_unclaimed(lookup, request, "refused", message, ok=False)
 

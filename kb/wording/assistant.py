@@ -199,12 +199,23 @@ def step_already_done(title: str, reason: str) -> str:
     return f"{title}: already done. {reason}".strip()
 
 
-def not_now(order_name: str, path_title: str, action: ActionId, reason: str | None, next_title: str | None) -> str:
-    """An action the order's path does not offer now (`reason`: that step's; `next_title`: what comes next)."""
-    why = f" {reason}" if reason else ""
-    then = f" The next step is: {next_title}." if next_title else ""
-    return (f"Not now: order {order_name} is on the path \u201c{path_title}\u201d, which does not let you "
-            f"{ACTION_VERBS[action]} at this point.{why}{then}")
+_NOT_NOW = "Not now: "  # how a blocked step's reason starts (`kb.wording.steps`)
+
+
+def not_now(order_name: str, action: ActionId, reason: str | None, next_title: str | None) -> str:
+    """An action the order's path does not offer now (`reason`: that step's; `next_title`: what comes next).
+
+    Says what blocks it, never the path's title: "You can cancel this order" does not let you cancel on
+    Shopify while the supplier order is live, and quoting it there reads as a contradiction.
+    """
+    out = f"{_NOT_NOW}you cannot {ACTION_VERBS[action]} for {order_name} at this point"
+    if reason and reason.startswith(_NOT_NOW):
+        out += ": " + reason.removeprefix(_NOT_NOW)
+    elif reason:
+        out += ". " + reason
+    else:
+        out += "."
+    return out + (f" The next step is: {next_title}." if next_title else "")
 
 
 def supplier_unreadable(supplier: str, error: str) -> str:

@@ -102,6 +102,22 @@ def test_cancel_is_refused_when_the_supplier_has_not_been_cancelled_first(
     assert store.list(ticket="ZD-1")[0].outcome == "refused"
 
 
+def test_a_refused_cancel_says_why_in_the_blocking_steps_words_not_the_paths_title(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """#1001's path is "You can cancel this order": a refusal quoting it ("... which does not let you cancel")
+    contradicts itself; it says what blocks the Shopify cancel (the live AliExpress order) and what comes next."""
+    code = main(["cancel", "1001", "--reason", "customer", "--refund", "later", "--yes", "--ticket", "ZD-1"],
+                env=_env(data_dir))
+    assert code == 2
+    first = capsys.readouterr().err.splitlines()[0]
+    assert "the supplier order is not cancelled yet" in first and "3041872215631001" in first
+    assert "The next step is: Cancel the supplier order." in first
+    assert "You can cancel this order" not in first
+    store = build_assistant(AppSettings(data_dir=data_dir), sandbox=Sandbox()).activity
+    assert store.list(ticket="ZD-1")[0].message == first
+
+
 def test_cancel_succeeds_once_and_then_says_it_is_already_done(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
