@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict
 
+from kb.refunds import open_chargebacks, refundable
 from kb.state import (
     DisplayFinancialStatus,
     FollowUpStatus,
@@ -61,7 +62,8 @@ RECHECK: Mapping[WaitingFor, timedelta] = MappingProxyType({
 # themselves (an answer, a hold released), so a check run re-reads them when due.
 _ON_PERSON = frozenset({WaitingFor.REFUND_OWED, WaitingFor.SUPPLIER_STILL_ACTIVE})
 _ACTIVE = frozenset({SupplierStatus.PLACED_UNPAID, SupplierStatus.AWAITING_SHIPMENT})
-_OWED = frozenset({DisplayFinancialStatus.PAID, DisplayFinancialStatus.PARTIALLY_PAID})
+_OWED = frozenset({DisplayFinancialStatus.PAID, DisplayFinancialStatus.PARTIALLY_PAID,
+                   DisplayFinancialStatus.PARTIALLY_REFUNDED})  # as `kb.steps.REFUND_OWING`
 
 
 class Wait(BaseModel):
@@ -94,10 +96,13 @@ def _manual(state: OrderState) -> str | None:
 
 
 def _refund(state: OrderState) -> str | None:
+    """Owed as the walkthrough's "Refund later" step says (`kb.steps.refund_owed`): what is left to refund, never
+    while a chargeback is open (the dispute returns the money; a refund on top pays the customer twice)."""
     shop = state.shopify
-    if not shop.is_cancelled or shop.financial_status not in _OWED:
+    owed = refundable(shop)
+    if not shop.is_cancelled or shop.financial_status not in _OWED or owed.amount <= 0 or open_chargebacks(shop):
         return None
-    return refund_owed_words(shop.received or shop.total)
+    return refund_owed_words(owed)
 
 
 def _still_active(state: OrderState) -> str | None:

@@ -8,7 +8,8 @@ import pytest
 
 from kb.followups import RECHECK, FollowUpStatus, WaitingFor, ready_to_cancel, settle, waits
 from kb.paths import decide
-from kb.state import DisplayFinancialStatus, FulfillmentOrderRequestStatus
+from kb.state import DisplayFinancialStatus, Dispute, FulfillmentOrderRequestStatus
+from kb.walkthrough import StepStatus
 from tests.kb.states import (
     D,
     S,
@@ -20,6 +21,10 @@ from tests.kb.states import (
 )
 
 W = WaitingFor
+
+
+def _step(wt, step_id: str):
+    return next(s for s in wt.steps if s.step_id == step_id)
 
 
 def _kinds(state) -> list[WaitingFor]:
@@ -49,6 +54,34 @@ def test_a_refunded_cancel_owes_nothing_and_is_done():
     state = order(shopify_order(cancelled=True, financial=DisplayFinancialStatus.REFUNDED), supplier_order(S.CANCELLED))
     assert _kinds(state) == []
     assert settle(state, decide(state)).status is FollowUpStatus.DONE
+
+
+def test_a_cancel_with_an_open_chargeback_owes_no_refund_on_the_list():
+    """The walkthrough says "do not refund separately" (the dispute returns the money): the list must not say
+    a refund is owed, or an agent refunds on top of the chargeback and the customer is paid twice."""
+    chargeback = Dispute(id="gid://shopify/ShopifyPaymentsDispute/1", initiated_as="CHARGEBACK",
+                         status="NEEDS_RESPONSE")
+    state = order(shopify_order(cancelled=True, financial=DisplayFinancialStatus.PAID, disputes=[chargeback]),
+                  supplier_order(S.CANCELLED))
+    assert _step(decide(state), "shopify-refund-later").status is StepStatus.NOT_NEEDED
+    assert W.REFUND_OWED not in _kinds(state)
+
+
+def test_a_partly_refunded_order_cancelled_with_refund_later_owes_what_is_left():
+    state = order(shopify_order(cancelled=True, financial=DisplayFinancialStatus.PARTIALLY_REFUNDED),
+                  supplier_order(S.CANCELLED))
+    left = str(state.shopify.refundable)
+    assert left in _step(decide(state), "shopify-refund-later").reason  # the walkthrough: refund what is left
+    [owed] = [w for w in waits(state) if w.waiting_for is W.REFUND_OWED]
+    assert left in owed.detail and str(state.shopify.received) not in owed.detail
+
+
+def test_the_list_owes_a_refund_exactly_when_the_walkthrough_still_asks_for_one():
+    rng = random.Random(23)
+    for _ in range(3000):
+        state = random_order_state(rng)
+        asks = _step(decide(state), "shopify-refund-later").status in (StepStatus.NEXT, StepStatus.BLOCKED)
+        assert (W.REFUND_OWED in _kinds(state)) is (asks and state.shopify.is_cancelled), state
 
 
 def test_a_live_supplier_order_after_a_shopify_cancel_comes_first_and_needs_a_person():
