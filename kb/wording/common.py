@@ -35,6 +35,7 @@ __all__ = [
     "actions_words",
     "amount_words",
     "app_signs_words",
+    "capitalised",
     "day_words",
     "describe",
     "fo_of",
@@ -104,6 +105,11 @@ def raw(so: SupplierOrderState) -> str:
     if so.raw_status is None:
         return "no status"
     return so.raw_status + (f", {so.end_reason}" if so.end_reason else "")
+
+
+def capitalised(text: str) -> str:
+    """`text` opening a sentence ("the fulfillment at ..." -> "The fulfillment at ...")."""
+    return text[:1].upper() + text[1:]
 
 
 def fo_words(fo: FulfillmentOrderState) -> str:

@@ -19,6 +19,7 @@ from kb.wording.common import (
     SUPPLIER_STATUS_WORDS,
     amount_words,
     app_signs_words,
+    capitalised,
     describe,
     fo_words,
     hours,
@@ -135,7 +136,7 @@ def _cancellable_extras(f: Facts) -> str:
     """What the cancellable explanation adds for a held order, a manual payment or a chargeback."""
     out = ""
     if f.held:
-        out += (f" {listing(fo_words(fo) for fo in f.held)} is on hold: cancel the order as it is. The assistant "
+        out += (f" {capitalised(listing(fo_words(fo) for fo in f.held))} is on hold: cancel the order as it is. The assistant "
                 "never releases a hold to cancel, because an app waiting on it may fulfil the order the moment it "
                 "is released; if Shopify refuses the cancel, its message says why.")
     if f.unpaid_manual and not f.refused_cod:

@@ -21,6 +21,7 @@ from kb.wording.common import (
     actions_words,
     amount_words,
     app_signs_words,
+    capitalised,
     describe,
     fo_state_words,
     fo_of,
@@ -100,7 +101,7 @@ def _confirm_wait(f: Facts, v: PathVerdict, row: StepRow) -> str:
 
 
 def _revert_held(f: Facts, v: PathVerdict, row: StepRow) -> str:
-    return (f"{listing(fo_words(fo) + ' ' + fo_state_words(fo) for fo in f.held)}. A hold does not "
+    return (f"{capitalised(listing(fo_words(fo) + ' ' + fo_state_words(fo) for fo in f.held))}. A hold does not "
             "stop Shopify's cancel, so it is not released: releasing it could let an app fulfil the "
             "order before you cancel it.")
 
@@ -139,7 +140,7 @@ def _revert_after_find(f: Facts, v: PathVerdict, row: StepRow) -> str:
 def _revert_now(f: Facts, v: PathVerdict, row: StepRow) -> str:
     fo = fo_of(row.subject)
     assert row.revert is not None
-    return (f"{fo_words(fo)} {fo_state_words(fo)}: {REVERT_WORDS[row.revert]}, so the order goes back to Unfulfilled "
+    return (f"{capitalised(fo_words(fo))} {fo_state_words(fo)}: {REVERT_WORDS[row.revert]}, so the order goes back to Unfulfilled "
             "and Shopify lets you cancel it.")
 
 
@@ -244,7 +245,7 @@ STEP_REASONS: Mapping[Reason, _Words] = MappingProxyType({
         f"Shopify allows no revert on {fo_words(fo_of(row.subject))} right now ({request_words(fo_of(row.subject))}; allowed actions: "
         f"{actions_words(fo_of(row.subject))})."),
     R.REVERT_NO_HELP: lambda f, v, row: (
-        f"{fo_words(fo_of(row.subject))} {fo_state_words(fo_of(row.subject))}, but reverting it does not help here: "
+        f"{capitalised(fo_words(fo_of(row.subject)))} {fo_state_words(fo_of(row.subject))}, but reverting it does not help here: "
         f"{path_block_words(v.path)}."),
     R.REVERT_AFTER_FIND: _revert_after_find,
     R.REVERT_AFTER_SUPPLIER: _revert_after_supplier,

@@ -8,7 +8,7 @@ from kb.refunds import open_chargebacks
 from kb.revert import FULFILLED_DISPLAY
 from kb.state import DisplayFinancialStatus, DisplayFulfillmentStatus, SupplierStatus
 from kb.walkthrough import PathId
-from kb.wording.common import DISPLAY_WORDS, app_signs_words, describe, fo_words, listing, order_words
+from kb.wording.common import DISPLAY_WORDS, app_signs_words, capitalised, describe, fo_words, listing, order_words
 
 __all__ = ["CANCEL_PATHS", "IRREVERSIBLE_CANCEL", "REFUND_METHOD_NOTE", "warnings"]
 
@@ -82,7 +82,7 @@ def _before_the_cancel(f: Facts, path: PathId) -> list[str]:
     for fo in f.held:
         fraud = "HIGH_RISK_OF_FRAUD" in fo.hold_reasons
         out.append(
-            f"{fo_words(fo)} is on hold ({', '.join(fo.hold_reasons) or 'no reason given'}). Cancel the order "
+            f"{capitalised(fo_words(fo))} is on hold ({', '.join(fo.hold_reasons) or 'no reason given'}). Cancel the order "
             "as it is: the assistant never releases a hold, because an app may fulfil the order the moment it "
             "is released." + (" This is a fraud hold: consider the reason 'Fraudulent order' when you cancel, "
                               "and never release it to ship." if fraud else ""))

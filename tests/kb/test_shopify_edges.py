@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from kb.paths import FOLLOW_UP_TITLE, PATH_TITLES, decide
 from kb.refunds import default_refund, effective_options, refundable, refundable_presentment
 from kb.state import (
@@ -74,6 +76,16 @@ def test_a_held_order_with_an_active_supplier_order_cancels_at_the_supplier_firs
     w = decide(order(shopify_order(D.ON_HOLD, fulfillment_orders=[held_fulfillment_order()]),
                      supplier_order(S.PLACED_UNPAID)))
     assert w.path is PathId.CANCELLABLE and w.next_step.step_id == "supplier-cancel"
+
+
+def test_the_words_about_a_held_order_start_every_sentence_with_a_capital_letter():
+    """#1012 and #1022 read "the fulfillment at DSers - AliExpress (...) is on hold" as a sentence of its own."""
+    for reason, supplier in (("INCORRECT_ADDRESS", S.PLACED_UNPAID), ("HIGH_RISK_OF_FRAUD", S.CANCELLED)):
+        w = decide(order(shopify_order(D.ON_HOLD, fulfillment_orders=[held_fulfillment_order(reason=reason)]),
+                         supplier_order(supplier)))
+        for text in (w.explanation, *w.warnings, *(s.reason for s in w.steps)):
+            for sentence in re.split(r"(?<=[.!?]) +", text):
+                assert not sentence[:1].islower(), (sentence, text)
 
 
 # --- amounts ----------------------------------------------------------------------------------------
