@@ -34,7 +34,11 @@ def warnings(f: Facts, path: PathId) -> tuple[str, ...]:
             out.append(f"Money at risk: {order_words(so)} is paid{cost} and not cancelled yet; until it is, the "
                        "seller may ship it and you pay for it.")
     if f.cancelled and f.shipped:
-        out.append(f"Goods are on their way to a customer who was refunded: {listing(describe(so) for so in f.shipped)}.")
+        shipped = listing(describe(so) for so in f.shipped)
+        if shopify.financial_status in (_F.REFUNDED, _F.PARTIALLY_REFUNDED):
+            out.append(f"Goods are on their way to a customer who was refunded: {shipped}.")
+        else:  # nothing paid (a refused cash-on-delivery parcel), or refund later not made yet
+            out.append(f"The supplier shipped goods for an order cancelled on Shopify: {shipped}.")
     for so in f.suppliers:
         if so.read_error is not None:
             out.append(f"{order_words(so)} could not be read: {so.read_error}.")

@@ -58,6 +58,18 @@ def test_a_refused_cash_on_delivery_parcel_can_be_cancelled_though_shopify_shows
     assert paid.path is PathId.FULFILLED
 
 
+def test_a_refused_parcel_once_cancelled_never_says_the_customer_was_refunded():
+    """#1021 after its cancel: nothing was paid and nothing refunded (Shopify voids it); the shipped supplier
+    order is still worth a warning, but not "goods are on their way to a customer who was refunded"."""
+    for financial in (F.VOIDED, F.PAID):  # never paid; or cancelled with refund later, not refunded yet
+        parcel = supplier_order(S.COMPLETED)
+        w = decide(order(shopify_order(D.FULFILLED, cancelled=True, financial=financial, manual_payment=True), parcel))
+        assert not any("refunded" in warning for warning in w.warnings), w.warnings
+        assert any(parcel.order_id in warning and "shipped" in warning for warning in w.warnings), w.warnings
+    refunded = decide(order(shopify_order(cancelled=True), supplier_order(S.SHIPPED)))  # #1029
+    assert any("customer who was refunded" in warning for warning in refunded.warnings)
+
+
 # --- holds -----------------------------------------------------------------------------------------
 
 
