@@ -125,33 +125,63 @@ class Facts:
         return app_signs(self.shopify) if not self.suppliers else ()
 
 
+# Every group empty: `facts` fills a copy (never this dict itself).
+_NO_SUPPLIER_ORDERS: dict[SupplierGroup, tuple[SupplierOrderState, ...]] = dict.fromkeys(_GROUPS, ())
+
+
 def facts(state: OrderState) -> Facts:
+    """Read the state once: every supplier order into its group, every open fulfillment order for what it means.
+
+    One pass over each list, each question asked by its named predicate (`kb.revert`): `decide` and
+    `classify` run this first, for every order shown and every state a scan reads.
+    """
     shopify, suppliers, now = state.shopify, state.suppliers, state.checked_at
-    groups = tuple([group_of(so) for so in suppliers])
-    by_group: dict[SupplierGroup, list[SupplierOrderState]] = {group: [] for group in _GROUPS}
-    for so, group in zip(suppliers, groups):
-        by_group[group].append(so)
-    shipped = tuple(by_group[SupplierGroup.SHIPPED])
-    fos = shopify.fulfillment_orders
+    groups: tuple[SupplierGroup, ...] = ()
+    read: tuple[str, ...] = ()  # the supplier order ids read
+    by_group = _NO_SUPPLIER_ORDERS.copy()
+    for so in suppliers:
+        group = group_of(so)
+        groups += (group,)
+        read += (so.order_id,)
+        by_group[group] += (so,)
+    to_revert: list[tuple[FulfillmentOrderState, FulfillmentOrderAction | None]] = []
+    waiting: list[FulfillmentOrderState] = []
+    held: list[FulfillmentOrderState] = []
+    fo_odd: list[Oddity] = []
+    for fo in shopify.fulfillment_orders:
+        if fo.status in FINISHED_FO:
+            continue
+        if needs_revert(fo, now):
+            to_revert.append((fo, revert_action_for(fo, now=now)))
+        elif is_waiting(fo, now):
+            waiting.append(fo)
+        if is_held(fo):
+            held.append(fo)
+        if fo.status is _FOS.UNKNOWN:
+            fo_odd.append(Oddity(Odd.FO_STATUS_UNKNOWN, fo))
+        elif fo.request_status in ODD_REQUESTS:
+            fo_odd.append(Oddity(_FO_ODD[fo.request_status], fo))
+    cancelled = shopify.is_cancelled
+    shipped = by_group[SupplierGroup.SHIPPED]
     unpaid = unpaid_manual_payment(shopify)
     return Facts(
         shopify=shopify,
         suppliers=suppliers,
         groups=groups,
-        cancelled=shopify.is_cancelled,
-        active=tuple(by_group[SupplierGroup.ACTIVE]),
-        pending=tuple(by_group[SupplierGroup.PENDING]),
+        cancelled=cancelled,
+        active=by_group[SupplierGroup.ACTIVE],
+        pending=by_group[SupplierGroup.PENDING],
         shipped=shipped,
-        done=tuple(by_group[SupplierGroup.CANCELLED]),
-        odd=tuple(by_group[SupplierGroup.ODD]),
-        to_revert=tuple([(fo, revert_action_for(fo, now=now)) for fo in fos if needs_revert(fo, now)]),
-        waiting_fos=tuple([fo for fo in fos if is_waiting(fo, now)]),
+        done=by_group[SupplierGroup.CANCELLED],
+        odd=by_group[SupplierGroup.ODD],
+        to_revert=tuple(to_revert),
+        waiting_fos=tuple(waiting),
         reverted_fos=reverted(shopify),
-        held=tuple([fo for fo in fos if is_held(fo)]),
+        held=tuple(held),
         customer_notified=state.customer_notified,
         unpaid_manual=unpaid,
-        refused_cod=unpaid and not shopify.is_cancelled and shopify.fulfillment_status is DisplayFulfillmentStatus.FULFILLED,
-        shopify_odd=_shopify_oddities(state, unpaid_manual=unpaid, has_shipped=bool(shipped)),
+        refused_cod=unpaid and not cancelled and shopify.fulfillment_status is DisplayFulfillmentStatus.FULFILLED,
+        shopify_odd=_shopify_oddities(shopify, fo_odd, read, unpaid_manual=unpaid, has_shipped=bool(shipped)),
         no_supplier_order=state.no_supplier_order,
     )
 
@@ -162,8 +192,12 @@ _FO_ODD = {_FOR.REJECTED: Odd.FO_REJECTED, _FOR.CANCELLATION_REJECTED: Odd.FO_CA
            _FOR.UNKNOWN: Odd.FO_REQUEST_UNKNOWN}
 
 
-def _shopify_oddities(state: OrderState, *, unpaid_manual: bool, has_shipped: bool) -> tuple[Oddity, ...]:
-    shopify = state.shopify
+def _shopify_oddities(shopify: ShopifyOrderState, fo_odd: list[Oddity], read: tuple[str, ...], *,
+                      unpaid_manual: bool, has_shipped: bool) -> tuple[Oddity, ...]:
+    """What is odd on the Shopify side, in this order: the order, its fulfillment orders (`fo_odd`), the links.
+
+    `read` holds the ids of the supplier orders read: a linked one missing from it was not read.
+    """
     odd: list[Oddity] = []
     if shopify.financial_status is DisplayFinancialStatus.PENDING and not unpaid_manual:
         odd.append(Oddity(Odd.PAYMENT_PENDING))
@@ -173,14 +207,10 @@ def _shopify_oddities(state: OrderState, *, unpaid_manual: bool, has_shipped: bo
         odd.append(Oddity(Odd.FULFILLMENT_STATUS_UNKNOWN))
     if shopify.fulfillment_status is DisplayFulfillmentStatus.REQUEST_DECLINED:
         odd.append(Oddity(Odd.REQUEST_DECLINED))
-    for fo in shopify.fulfillment_orders:
-        if fo.status is _FOS.UNKNOWN:
-            odd.append(Oddity(Odd.FO_STATUS_UNKNOWN, fo))
-        elif fo.status not in FINISHED_FO and fo.request_status in ODD_REQUESTS:
-            odd.append(Oddity(_FO_ODD[fo.request_status], fo))
-    if shopify.supplier_refs:
-        read = {so.order_id for so in state.suppliers}
-        odd += [Oddity(Odd.REF_NOT_READ, ref) for ref in shopify.supplier_refs if ref.order_id not in read]
-    if shopify.fulfillment_status in FULFILLED_DISPLAY and state.suppliers and not has_shipped:
+    odd += fo_odd
+    for ref in shopify.supplier_refs:
+        if ref.order_id not in read:
+            odd.append(Oddity(Odd.REF_NOT_READ, ref))
+    if read and not has_shipped and shopify.fulfillment_status in FULFILLED_DISPLAY:
         odd.append(Oddity(Odd.FULFILLED_NOT_SHIPPED))
-    return tuple(odd)
+    return tuple(odd) if odd else ()

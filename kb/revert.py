@@ -112,12 +112,18 @@ def reverted(shopify: ShopifyOrderState) -> tuple[FulfillmentOrderState, ...]:
     proves nothing: cancelling and fulfilling close fulfillment orders too.
     """
     fos = shopify.fulfillment_orders
-    if shopify.is_cancelled or not fos:
+    if not fos or shopify.is_cancelled:
         return ()
-    replaced = shopify.fulfillment_status not in FULFILLED_DISPLAY and any(
-        fo.status not in FINISHED_FO for fo in fos)
-    return tuple(
-        fo for fo in fos
-        if (fo.request_status is _FOR.CANCELLATION_ACCEPTED and not needs_revert(fo))
-        or (replaced and fo.status in FINISHED_FO and fo.request_status in _UNFINISHED_REQUESTS)
-    )
+    taken_back: list[FulfillmentOrderState] = []
+    replaced: bool | None = None  # asked only when a closed unfinished request is seen
+    for fo in fos:
+        if fo.request_status is _FOR.CANCELLATION_ACCEPTED:
+            if not needs_revert(fo):
+                taken_back.append(fo)
+        elif fo.request_status in _UNFINISHED_REQUESTS and fo.status in FINISHED_FO:
+            if replaced is None:
+                replaced = shopify.fulfillment_status not in FULFILLED_DISPLAY and any(
+                    other.status not in FINISHED_FO for other in fos)
+            if replaced:
+                taken_back.append(fo)
+    return tuple(taken_back) if taken_back else ()

@@ -199,8 +199,8 @@ def supplier_situation(so: SupplierOrderState, group: SupplierGroup) -> Supplier
 def refund_owed(f: Facts) -> bool:
     """Cancelled with money still to return: refund later was chosen and Shopify does not show it refunded."""
     shopify = f.shopify
-    return (shopify.is_cancelled and refundable(shopify).amount > 0 and not open_chargebacks(shopify)
-            and shopify.financial_status in REFUND_OWING)
+    return (shopify.is_cancelled and shopify.financial_status in REFUND_OWING and refundable(shopify).amount > 0
+            and not open_chargebacks(shopify))
 
 
 def recheck(f: Facts) -> timedelta:
