@@ -39,7 +39,7 @@ from kb.card import Card, first_screen
 from kb.hand_check import RECHECK_AFTER, HandStatus, hand_checked_state, is_stale
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
 from kb.paths import decide, revert_action_for
-from kb.refunds import default_refund, effective_options
+from kb.refunds import default_reason, default_refund, effective_options
 from kb.state import (
     CancelChannel,
     CancelOptions,
@@ -380,8 +380,10 @@ class Assistant:
         return preview_cancel(lookup.state, options)
 
     def default_cancel_options(self, lookup: Lookup) -> CancelOptions:
-        """The cancel dialog's starting choice: no refund when nothing is left or a chargeback is open."""
-        return CancelOptions(refund=default_refund(lookup.state.shopify))
+        """The cancel dialog's starting choice: no refund when nothing is left or a chargeback is open; the
+        reason "Fraudulent order" for a fraud hold."""
+        shop = lookup.state.shopify
+        return CancelOptions(refund=default_refund(shop), reason=default_reason(shop))
 
     def customer_reply(self, lookup: Lookup, *, markdown: bool = True) -> str:
         """The reply for the customer's ticket, from the order's outcome (Markdown, or plain text)."""

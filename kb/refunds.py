@@ -1,4 +1,4 @@
-"""Money rules of a cancellation: what can still be refunded, in which currency, and the default choice.
+"""Money rules of a cancellation: what can still be refunded, in which currency, and the default choices.
 
 Shopify's `netPaymentSet` is what the customer paid minus what was already refunded: the most a
 refund can return. `totalReceivedSet` counts money *before* refunds, so quoting it for an order that
@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from kb.state import (
     CancelOptions,
+    CancelReason,
     DisplayFinancialStatus,
     Dispute,
     Money,
@@ -20,6 +21,7 @@ from kb.state import (
 )
 
 __all__ = [
+    "default_reason",
     "default_refund",
     "effective_options",
     "open_chargebacks",
@@ -70,6 +72,14 @@ def default_refund(shop: ShopifyOrderState) -> RefundTiming:
     if refundable(shop).amount <= _ZERO or open_chargebacks(shop):
         return RefundTiming.LATER
     return RefundTiming.NOW
+
+
+def default_reason(shop: ShopifyOrderState) -> CancelReason:
+    """Fraudulent order while a fulfillment is held for a high risk of fraud (the walkthrough's warning names that
+    reason), else the customer's request."""
+    if any("HIGH_RISK_OF_FRAUD" in fo.hold_reasons for fo in shop.fulfillment_orders):
+        return CancelReason.FRAUD
+    return CancelReason.CUSTOMER
 
 
 def effective_options(shop: ShopifyOrderState, options: CancelOptions) -> CancelOptions:

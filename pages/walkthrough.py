@@ -458,9 +458,10 @@ def _cancel_options(order: str) -> CancelOptions:
 def _confirm_cancel_body(ctx: Context, order: str, lookup: Lookup, step: WalkthroughStep, card: Card) -> None:
     ss = st.session_state
     running = busy(_dialog_slot(order))
-    ss.setdefault(cancel_option_key(order, "refund"), get_assistant().default_cancel_options(lookup).refund)
+    defaults = get_assistant().default_cancel_options(lookup)
+    ss.setdefault(cancel_option_key(order, "refund"), defaults.refund)
     ss.setdefault(cancel_option_key(order, "refund_to"), RefundDestination.ORIGINAL)
-    ss.setdefault(cancel_option_key(order, "reason"), CancelReason.CUSTOMER)
+    ss.setdefault(cancel_option_key(order, "reason"), defaults.reason)
     ss.setdefault(cancel_option_key(order, "restock"), True)
     ss.setdefault(cancel_option_key(order, "notify"), False)
     st.radio(CANCEL_FORM.refund, list(RefundTiming), key=cancel_option_key(order, "refund"), horizontal=True,

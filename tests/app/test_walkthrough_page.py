@@ -320,6 +320,27 @@ def test_the_cancel_dialog_shows_exactly_what_will_happen_before_anything_is_sen
     assert _writes(assistant, "OrderCancel") == 0
 
 
+def test_a_fraud_hold_starts_the_cancel_dialog_on_the_reason_its_warning_names(open_app) -> None:
+    """#1022's warning says "consider the reason 'Fraudulent order'": the dialog must not start on "Customer changed
+    or cancelled order", which a new merchant confirms as it is."""
+    from kb.state import CancelReason
+
+    assistant = new_assistant()
+    at = open_app({"order": "1022", "ticket": "ZD-42"}, assistant=assistant)
+    assert any("Fraudulent order" in w for w in _lookup(at, "#1022").walkthrough.warnings)
+    step = _lookup(at, "#1022").walkthrough.next_step
+    at.button(key=action_key("#1022", step)).click().run()
+    assert at.selectbox(key=cancel_option_key("#1022", "reason")).value is CancelReason.FRAUD
+    at.button(key=cancel_option_key("#1022", "confirm")).click().run()
+    assert not at.exception
+    [record] = [r for r in assistant.activity.list(ticket="ZD-42") if r.action == "cancel_order"]
+    assert record.outcome == "ok" and "FRAUD" in str(record.options)
+
+    other = open_app({"order": "1025"}, assistant=assistant)  # no hold: the customer's request, as before
+    other.button(key=action_key("#1025", _lookup(other, "#1025").walkthrough.next_step)).click().run()
+    assert other.selectbox(key=cancel_option_key("#1025", "reason")).value is CancelReason.CUSTOMER
+
+
 def _cancel_options(at: AppTest, order: str):
     from kb.state import CancelOptions
 

@@ -84,6 +84,16 @@ def test_a_held_order_is_cancelled_directly_and_the_hold_is_never_offered_for_re
     assert w.cites == "cancel-an-order#on-hold"
 
 
+def test_a_fraud_hold_suggests_the_reason_fraudulent_order_and_any_other_order_the_customers_request():
+    from kb.refunds import default_reason
+    from kb.state import CancelReason
+
+    fraud = shopify_order(D.ON_HOLD, fulfillment_orders=[held_fulfillment_order(reason="HIGH_RISK_OF_FRAUD")])
+    address = shopify_order(D.ON_HOLD, fulfillment_orders=[held_fulfillment_order(reason="INCORRECT_ADDRESS")])
+    assert default_reason(fraud) is CancelReason.FRAUD
+    assert default_reason(address) is default_reason(shopify_order()) is CancelReason.CUSTOMER
+
+
 def test_a_held_order_with_an_active_supplier_order_cancels_at_the_supplier_first():
     w = decide(order(shopify_order(D.ON_HOLD, fulfillment_orders=[held_fulfillment_order()]),
                      supplier_order(S.PLACED_UNPAID)))
