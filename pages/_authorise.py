@@ -90,10 +90,11 @@ def _agent_box() -> None:
     st.text_input(AGENT, key=AGENT_BOX, max_chars=200)
 
 
-def _form(ctx: Context, order: str, follow: FollowUp) -> None:
+def _form(ctx: Context, order: str, follow: FollowUp, lookup: Lookup) -> None:
     ss = st.session_state
-    ss.setdefault(authorise_key(order, "refund"), RefundTiming.NOW)
-    ss.setdefault(authorise_key(order, "reason"), CancelReason.CUSTOMER)
+    defaults = get_assistant().default_cancel_options(lookup)  # the cancel dialog's: no refund over a chargeback
+    ss.setdefault(authorise_key(order, "refund"), defaults.refund)
+    ss.setdefault(authorise_key(order, "reason"), defaults.reason)
     ss.setdefault(authorise_key(order, "restock"), True)
     ss.setdefault(authorise_key(order, "notify"), False)
     ss.setdefault(authorise_key(order, "days"), 7)
@@ -135,4 +136,4 @@ def authorise_panel(ctx: Context, order: str, lookup: Lookup) -> None:
     if auth is not None and auth.state == "active":
         _active(order, follow, auth)
     elif follow.can_authorise:
-        _form(ctx, order, follow)
+        _form(ctx, order, follow, lookup)

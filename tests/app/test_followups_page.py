@@ -98,3 +98,24 @@ def test_a_followed_order_ready_to_cancel_says_where_it_stands_once(open_app) ->
     lines = [html.unescape(i.value).replace("\u2060", "") for i in at.info if "Follow-up:" in i.value]
     assert len(lines) == 1 and "ready to cancel on Shopify" in lines[0], lines
     assert lines[0].count("ready to cancel on Shopify") == 1, lines
+
+
+def test_the_authorisation_form_starts_from_the_walkthroughs_own_defaults(open_app) -> None:
+    """With a chargeback open the cancel dialog starts on "refund later" (the dispute returns the money); the
+    "finish it for me" form, whose cancel the check run sends unattended, must not start on "refund now"."""
+    import os
+
+    from actions.assistant import build_assistant
+    from actions.sandbox import Sandbox
+    from actions.settings import load_settings
+    from tests.app.conftest import SANDBOX_SECRETS
+
+    sandbox = Sandbox(service_reply_delay=0, seller_reply_delay=0)
+    waiting = sandbox._world.order(5500000001030)  # noqa: SLF001 - the test sets what the shop holds
+    waiting["disputes"] = [{"id": 9100000001030, "initiated_as": "CHARGEBACK", "status": "NEEDS_RESPONSE"}]
+    assistant = build_assistant(load_settings(SANDBOX_SECRETS, os.environ), sandbox=sandbox)
+    at = open_app({"order": "1030", "ticket": "ZD-17"}, assistant=assistant)
+    assert not at.exception
+    lookup = at.session_state["ca:lookup:#1030"]
+    assert assistant.default_cancel_options(lookup).refund is RefundTiming.LATER
+    assert at.radio(key=authorise_key("#1030", "refund")).value is RefundTiming.LATER
