@@ -199,11 +199,12 @@ class Assistant:
         clock: Callable[[], datetime] = _now,
         read_clock: Callable[[], datetime] = _now,
         supplier_site: Callable[[str, str], None] | None = None,
-        answer_delay: Callable[[], float] | None = None,
+        answer_delay: Callable[[OrderState], float] | None = None,
     ) -> None:
         """`read_clock` stamps each reading (the remote's time: the sandbox's own clock on the sandbox);
         `supplier_site` is the merchant's click on a supplier's site when a world simulates it (the sandbox);
-        `answer_delay` is how many seconds a simulated service or seller takes to answer (None: real ones)."""
+        `answer_delay` is how many seconds a simulated service or seller takes to answer this order (None: real
+        ones; infinite: only when someone plays them)."""
         self.settings = settings
         self._clock = clock
         self._read_clock = read_clock
@@ -391,7 +392,7 @@ class Assistant:
 
     def first_screen(self, lookup: Lookup) -> Card:
         """What the walkthrough's first screen says; on the sandbox, that its simulated answers come in seconds."""
-        reply = self._answer_delay() if self._answer_delay is not None else None
+        reply = self._answer_delay(lookup.state) if self._answer_delay is not None else None
         return first_screen(lookup.walkthrough, reply_seconds=reply)
 
     def link(self, base_url: str, order: str, ticket: str | None = None) -> str:
@@ -900,7 +901,8 @@ def build_assistant(
         clock=clock,
         read_clock=sandbox.now if sandbox is not None else _now,
         supplier_site=sandbox.simulate_manual_supplier_cancel if sandbox is not None else None,
-        answer_delay=(lambda: sandbox.reply_delay) if sandbox is not None else None,
+        answer_delay=(lambda state: sandbox.reply_delay_for((so.supplier, so.order_id) for so in state.suppliers))
+        if sandbox is not None else None,
     )
 
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import copy
+import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -181,6 +182,14 @@ class Sandbox:
     def reply_delay(self) -> float:
         """Seconds until the simulated fulfillment service and sellers answer (the longer of the two)."""
         return max(self._world.service_reply_delay, self._world.seller_reply_delay)
+
+    def reply_delay_for(self, supplier_orders: Iterable[tuple[str, str]]) -> float:
+        """Seconds until the simulated answers to these (supplier, order id) come; infinite when a seller's answer
+        comes only from `simulate_seller_reply` (a seeded pending cancellation such as #1005's has no clock)."""
+        for supplier, order_id in supplier_orders:
+            if _supplier(supplier) == "aliexpress" and not self._world.seller_answers_by_itself(order_id):
+                return math.inf
+        return self.reply_delay
 
     @property
     def persist_path(self) -> Path | None:

@@ -613,6 +613,13 @@ class World:
     def aliexpress_order(self, order_id: str) -> dict[str, Any] | None:
         return self.state["aliexpress"].get(str(order_id))
 
+    def seller_answers_by_itself(self, order_id: str) -> bool:
+        """False for a cancellation waiting on the seller with no reply clock and no demo answer (`tick` skips it)."""
+        ae = self.aliexpress_order(order_id)
+        if ae is None or ae["order_status"] != "IN_CANCEL":
+            return True
+        return ae.get("cancel_requested_at") is not None or bool(ae.get("seller_answer"))
+
     def aliexpress_manual_cancel(self, order_id: str) -> dict[str, Any]:
         """What the merchant does on aliexpress.com: unpaid closes at once; paid waits for the seller."""
         with self.writing():

@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from kb.walkthrough import ActionId
-from kb.wording.walkthrough_page import CHECK_NOW
+from kb.wording.walkthrough_page import CHECK_NOW, SANDBOX_CONTROLS
 
 __all__ = ["ACTION_WORDS", "NO_SUPPLIER", "READING", "REVERTING", "WORKING", "ActionWords", "look_again_words"]
 
@@ -39,7 +39,11 @@ _SANDBOX_REPLY = 60  # seconds: a simulated answer quicker than this is read wit
 
 
 def look_again_words(after: timedelta | None, reply_seconds: float | None) -> str:
-    """When to look again for a step that waits (`reply_seconds`: the sandbox's simulated answer delay)."""
+    """When to look again for a step that waits (`reply_seconds`: the sandbox's simulated answer delay; infinite
+    when the sandbox answers only when someone plays the other side)."""
+    if reply_seconds == float("inf"):
+        return (f"On the sandbox this answer comes only when you play it: open {SANDBOX_CONTROLS} below, choose the "
+                f"reply, then press {CHECK_NOW}.")
     if reply_seconds is not None and reply_seconds < _SANDBOX_REPLY:
         return f"On the sandbox the simulated answer comes in a few seconds: press {CHECK_NOW} to read it."
     if after is None:

@@ -105,13 +105,35 @@ def test_every_demo_order_shows_its_path_and_next_action_first_and_a_quiet_check
     assert not any("cannot be undone" in w or "original payment method" in w for w in warnings)
 
 
+def test_on_the_sandbox_the_waiting_card_promises_a_simulated_answer_only_where_one_comes(open_app) -> None:
+    """#1030's seller answers by itself a few seconds after the first read; #1005's never does (it stays pending
+    until someone plays the seller in the sandbox controls): "press Check now" there would be pressed forever."""
+    import os
+
+    from actions.assistant import build_assistant
+    from actions.sandbox import Sandbox
+    from actions.settings import load_settings
+    from tests.app.conftest import SANDBOX_SECRETS
+
+    assistant = build_assistant(load_settings(SANDBOX_SECRETS, os.environ), sandbox=Sandbox())  # 3 s replies
+    for order, by_itself in (("1030", True), ("1005", False)):
+        at = open_app({"order": order}, assistant=assistant)
+        card = assistant.first_screen(_lookup(at, f"#{order}"))
+        assert card.kind == "wait"
+        assert ("comes in a few seconds" in all_text(at)) is by_itself, card.look_again
+        if not by_itself:
+            assert "Sandbox controls" in card.look_again and "Check now" in card.look_again
+
+
 def test_the_walkthrough_wording_comes_from_the_assistant_not_the_page() -> None:
     assistant = new_assistant()
     card = assistant.first_screen(assistant.look_up("#1003"))
     assert card.kind == "act" and card.label == "Ask the fulfillment service to cancel"
     assert card.why.endswith(".") and card.why.count(". ") == 0
-    waiting = assistant.first_screen(assistant.look_up("#1005"))
+    waiting = assistant.first_screen(assistant.look_up("#1030"))
     assert waiting.kind == "wait" and "few seconds" in (waiting.look_again or "")
+    played = assistant.first_screen(assistant.look_up("#1005"))  # its seller answers only from the sandbox controls
+    assert played.kind == "wait" and "Sandbox controls" in (played.look_again or "")
 
 
 def test_the_folded_panels_hold_nothing_until_opened(open_app) -> None:

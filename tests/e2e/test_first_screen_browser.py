@@ -127,8 +127,8 @@ def test_every_demo_order_shows_its_next_action_without_scrolling(browser, fresh
             control = _first_control(page, card)
             expect(control).to_be_visible()
             expect(control).to_be_in_viewport(ratio=1.0)
-            if card.kind == "wait":
-                expect(box).to_contain_text("few seconds")
+            if card.kind == "wait":  # #1005's seller answers only from the sandbox controls, the others by themselves
+                expect(box).to_contain_text("few seconds" if "few seconds" in card.look_again else "Sandbox controls")
             expect(page.get_by_test_id("stException")).to_have_count(0)
             if name in ("#1001", "#1005") or (name in ("#1002", "#1018", "#1019") and size == "phone"):
                 _shoot(page, f"first-screen-{name.lstrip('#')}-{size}.png")
