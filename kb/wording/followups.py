@@ -177,7 +177,7 @@ def recheck_words(before: str, after: str, detail: str, notes: Sequence[str], *,
     """What one re-read found (`before`, `after`: status sentences), with its notes first when it cancelled."""
     message = f"{before} -> {after}: {detail}"
     if notes:
-        return " ".join(notes) + " Now: " + message if cancelled else message + " " + " ".join(notes)
+        return " ".join(notes) + " Now: " + message if cancelled else message.rstrip(".") + ". " + " ".join(notes)
     return message
 
 

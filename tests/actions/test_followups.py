@@ -157,6 +157,17 @@ def test_a_check_without_an_authorisation_only_lists_the_order_for_a_person(tmp_
     assert record.action == "follow_up_check" and record.ticket == "ZD-17" and "ready" in record.message.lower()
 
 
+def test_a_check_says_what_it_found_in_whole_sentences(tmp_path):
+    """`follow-ups --check` printed "... cancel on Shopify now Ready: cancel it on Shopify now (...)": the note ran on."""
+    from kb.wording.followups import READY_NO_AUTHORISATION
+
+    assistant = _assistant(tmp_path)
+    _follow(assistant, "#1030")
+    checked = next(c for c in assistant.followups.check(now=_later()).checked if c.order == "#1030")
+    assert checked.message.endswith(". " + READY_NO_AUTHORISATION), checked.message
+    assert checked.message.count(". ") == 1  # the finding, then the note
+
+
 def test_an_expired_authorisation_sends_nothing(tmp_path):
     assistant = _assistant(tmp_path)
     _follow(assistant, "#1030")
