@@ -51,6 +51,7 @@ from pages._ui import (
     forget_lookups,
     get_assistant,
     has_lookup,
+    heading,
     look_up_panel,
     is_done,
     page_query,
@@ -150,7 +151,7 @@ def _order_box(ctx: Context) -> None:
 
 def _heading(order: str, lookup: Lookup) -> None:
     shop = lookup.state.shopify
-    st.header(words.order_heading(plain(shop.name)), anchor=False)
+    heading(words.order_heading(plain(shop.name)))
     facts = [shop.customer_name or shop.customer_email or "", str(shop.total),
              words.value_words(shop.financial_status.value if shop.financial_status else words.UNKNOWN),
              words.value_words(shop.fulfillment_status.value)]
@@ -244,7 +245,7 @@ def _refresh_button(where: Any, order: str, lookup: Lookup | None, label: str, k
 
 def _card(ctx: Context, order: str, lookup: Lookup, card: Card) -> None:
     with st.container(border=True, key=CARD_KEY, gap="xsmall"):  # tight: its button must fit a phone's first screen
-        st.subheader(card.title, anchor="path")
+        heading(card.title, 3)
         step = card.step
         if card.kind == "wait":  # what we wait for is the why; then when to look again, and Check now
             st.markdown(f"⏳ {plain(card.waiting_for)}")
@@ -401,7 +402,7 @@ def _checklist(order: str, lookup: Lookup, card_step: WalkthroughStep | None) ->
     order_id = lookup.state.shopify.id
     steps = lookup.walkthrough.steps
     hidden = sum(1 for s in steps if s.status is StepStatus.NOT_NEEDED)
-    st.subheader(words.CHECKLIST, anchor=False)
+    heading(words.CHECKLIST, 3)
     show_all = st.toggle(words.show_all_steps(hidden), key=state_key("all-steps", order), disabled=hidden == 0)
     lines: list[str] = []
     for step in steps:
@@ -655,7 +656,7 @@ def _show() -> None:
     _order_box(ctx)
     lookup = _read(assistant, order)
     if isinstance(lookup, Failure):
-        st.header(words.order_heading(plain(order)), anchor=False)
+        heading(words.order_heading(plain(order)))
         st.error(plain(lookup.message))
         _refresh_button(st, order, None, words.TRY_AGAIN, state_key("refresh", order))
         finish_queued(_slot(order))

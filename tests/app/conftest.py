@@ -112,6 +112,12 @@ def all_text(at: AppTest) -> str:
     return html.unescape("\n".join(out)).replace("\u2060", "")
 
 
+def headings(at: AppTest, level: int = 2) -> list[str]:
+    """The page's headings of one level, as `pages._ui.heading` draws them (Markdown `## ...`), without the hashes."""
+    mark = "#" * level + " "
+    return [m.value.removeprefix(mark) for m in at.markdown if m.value.startswith(mark)]
+
+
 def table_cells(at: AppTest) -> list[str]:
     """Every cell of every st.table on the page (the browser renders each one as Markdown)."""
     return [str(cell) for tbl in at.table for row in tbl.value.itertuples(index=False) for cell in row]

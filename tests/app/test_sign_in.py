@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import all_text
+from tests.app.conftest import all_text, headings
 
 LIVE = {"shopify": {"shop": "example-store.myshopify.com", "access_token": "shpat_notarealtoken123"}}
 AUTH = {
@@ -52,7 +52,7 @@ def test_the_sandbox_needs_no_sign_in_even_with_auth_configured(open_app) -> Non
     at = open_app({"order": "1001"}, secrets={"auth": AUTH, "cancel_assist": {"sandbox": True}})
     assert not at.exception
     assert "Sign in" not in [b.label for b in at.button]
-    assert at.header  # the walkthrough of #1001 is shown
+    assert headings(at)  # the walkthrough of #1001 is shown
 
 
 @pytest.mark.parametrize(
