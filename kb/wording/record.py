@@ -98,7 +98,8 @@ def option_words(options: Mapping[str, Any], *, order_name: str | None = None) -
         if name == "refund":
             words.append(REFUND_LABELS.get(text, _fallback(text)))
         elif name == "refund_to":
-            words.append(REFUND_TO_LABELS.get(text, _fallback(text)))
+            if str(options.get("refund", "")).lower() != "later":  # refund later sends nothing anywhere
+                words.append(REFUND_TO_LABELS.get(text, _fallback(text)))
         elif name == "status" and text in {s.value for s in HandStatus}:
             words.append(f"shows: {HAND_STATUS_WORDS[HandStatus(text)].lower()}")
         elif name == "reason":

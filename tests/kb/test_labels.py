@@ -38,6 +38,12 @@ def test_the_supplier_gate_and_hand_check_records_read_as_words() -> None:
     assert option_words({"refund": "now", "refund_to": "store_credit"}) == "Refund now · as store credit"
 
 
+def test_a_cancel_with_refund_later_names_no_refund_destination() -> None:
+    """#1026's record read "Refund later · to the original payment method": no refund went anywhere."""
+    words = option_words({"refund": "later", "refund_to": "original", "reason": "CUSTOMER"})
+    assert words == "Refund later · Customer changed or cancelled order"
+
+
 def test_a_follow_up_check_reads_its_statuses_as_words() -> None:
     words = option_words({"check_run": "check-1", "status": "already_cancelled", "waiting_for": "seller_approval",
                           "authorised_by": "ana_ruiz@example.com"})
