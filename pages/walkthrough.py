@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from actions.assistant import ActionRequest, ActionResult, Assistant, Lookup
 from actions.errors import ActionError, InputError
-from kb.card import READING, REFUND_METHOD_NOTE, Card, first_sentence, progress_words, step_line
+from kb.card import IRREVERSIBLE_CANCEL, READING, REFUND_METHOD_NOTE, Card, first_sentence, progress_words, step_line
 from kb.guide import Step as GuideStep
 from kb.guide import link_guides, load_guide
 from kb.state import CancelOptions, CancelReason, RefundDestination, RefundTiming
@@ -485,8 +485,8 @@ def _confirm_cancel_body(ctx: Context, order: str, lookup: Lookup, step: Walkthr
     preview = get_assistant().preview_cancel(lookup, options)
     st.markdown(words.WHAT_WILL_HAPPEN)
     st.markdown("\n".join(f"- {plain(line)}" for line in preview.summary))
-    for warning in card.dialog_warnings:  # "cannot be undone" here, once (the refund note is the caption above)
-        if warning == REFUND_METHOD_NOTE:
+    for warning in card.dialog_warnings:  # the refund note is the caption above; "cannot be undone" the last line
+        if warning in (REFUND_METHOD_NOTE, IRREVERSIBLE_CANCEL):
             continue
         st.caption(f"⚠️ {plain(warning)}")
     op = _op(order, lookup, ActionId.CANCEL_ORDER, step.target)

@@ -363,6 +363,17 @@ def test_a_fraud_hold_starts_the_cancel_dialog_on_the_reason_its_warning_names(o
     assert other.selectbox(key=cancel_option_key("#1025", "reason")).value is CancelReason.CUSTOMER
 
 
+def test_the_cancel_dialog_says_once_that_it_cannot_be_undone(open_app) -> None:
+    """#1025's dialog read "... this cannot be undone." as its last line and again as a warning under it."""
+    import html
+
+    at = open_app({"order": "1025", "ticket": "ZD-42"})
+    at.button(key=action_key("#1025", _lookup(at, "#1025").walkthrough.next_step)).click().run()
+    assert at.button(key=cancel_option_key("#1025", "confirm"))
+    shown = html.unescape(all_text(at))
+    assert shown.count("cannot be undone") == 1, shown.count("cannot be undone")
+
+
 def _cancel_options(at: AppTest, order: str):
     from kb.state import CancelOptions
 
