@@ -29,6 +29,7 @@ from kb.followups import (
     WaitingFor,
     settle,
 )
+from kb.refunds import refunds_into_a_dispute
 from kb.state import CancelOptions
 from kb.walkthrough import ActionId
 from kb.wording import followups as say
@@ -326,7 +327,11 @@ class FollowUps:
         notes: list[str] = []
         cancelled, reply, record_id, authorised_by = False, None, None, None
         if settled.status is FollowUpStatus.READY and auth is not None:
-            if auth.active(now) and store.take_authorisation(auth.id, run=run, now=now):
+            if auth.active(now) and _refunds_into_a_dispute(fresh, auth):
+                # A chargeback opened after the authorisation: its refund could pay the customer twice.
+                store.withdraw_authorisation(auth.id, agent=say.run_agent(run))
+                notes.append(say.dispute_withdrawn_words(auth.agent))
+            elif auth.active(now) and store.take_authorisation(auth.id, run=run, now=now):
                 lookup, cancelled, record_id, note = self._finish(fresh, auth, run=run, ticket=ticket)
                 notes.append(note)
                 authorised_by = auth.agent
@@ -386,6 +391,15 @@ class FollowUps:
         if result.ok:
             return result.lookup, True, result.record_id, say.done_by_run(result.message, auth.agent, run)
         return result.lookup or lookup, False, result.record_id, say.not_done_by_run(result.message, stays=nothing_sent)
+
+
+def _refunds_into_a_dispute(lookup: Lookup, auth: Authorisation) -> bool:
+    """The authorised cancel refunds, and the order now has a chargeback open (unreadable options: `_finish` says so)."""
+    try:
+        options = CancelOptions.model_validate(auth.options)
+    except ValidationError:
+        return False
+    return refunds_into_a_dispute(lookup.state.shopify, options)
 
 
 def _status(value: str) -> FollowUpStatus:

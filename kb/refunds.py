@@ -25,6 +25,7 @@ __all__ = [
     "default_refund",
     "effective_options",
     "open_chargebacks",
+    "refunds_into_a_dispute",
     "refundable",
     "refundable_presentment",
     "unpaid_manual_payment",
@@ -80,6 +81,14 @@ def default_reason(shop: ShopifyOrderState) -> CancelReason:
     if any("HIGH_RISK_OF_FRAUD" in fo.hold_reasons for fo in shop.fulfillment_orders):
         return CancelReason.FRAUD
     return CancelReason.CUSTOMER
+
+
+def refunds_into_a_dispute(shop: ShopifyOrderState, options: CancelOptions) -> bool:
+    """The cancel would refund while a chargeback is open: the bank may return that money to the customer too.
+
+    A person may still choose it (the dialog warns); an unattended check run never sends it.
+    """
+    return options.refund is RefundTiming.NOW and refundable(shop).amount > _ZERO and bool(open_chargebacks(shop))
 
 
 def effective_options(shop: ShopifyOrderState, options: CancelOptions) -> CancelOptions:

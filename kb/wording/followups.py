@@ -26,6 +26,7 @@ __all__ = [
     "WHO_ARE_YOU",
     "authorised_words",
     "check_record",
+    "dispute_withdrawn_words",
     "recheck_words",
     "done_by_run",
     "elsewhere_words",
@@ -149,6 +150,12 @@ def expired_words(giver: str, expires_at: datetime) -> str:
 def withdrawn_words(giver: str) -> str:
     """An authorisation a check run withdrew: the order's path went where it did not cover."""
     return f"The authorisation {giver} gave was withdrawn: the order did not end as authorised."
+
+
+def dispute_withdrawn_words(giver: str) -> str:
+    """An authorisation to refund with the cancel, withdrawn by a check run: a chargeback has opened since."""
+    return (f"The authorisation {giver} gave was withdrawn: it refunds with the cancel, and the customer has since "
+            "opened a chargeback, so the bank may return that money too; nothing was sent.")
 
 
 def run_agent(run: str) -> str:

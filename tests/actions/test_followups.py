@@ -192,6 +192,43 @@ def test_a_withdrawn_authorisation_sends_nothing(tmp_path):
     assert "withdraw_authorisation" in actions and "authorise_cancel" in actions
 
 
+def _open_a_chargeback(assistant: Assistant, number: int) -> None:
+    """The customer disputes the payment with their bank after the authorisation was given."""
+    order = assistant.sandbox._world.order(5500000000000 + number)  # noqa: SLF001 - the test changes what the shop holds
+    order["disputes"] = [{"id": 9100000000000 + number, "initiated_as": "CHARGEBACK", "status": "NEEDS_RESPONSE"}]
+
+
+def test_an_authorised_refund_is_not_sent_once_the_customer_has_opened_a_chargeback(tmp_path):
+    """Refunding on top of an open chargeback can pay the customer twice: the run withdraws it and asks a person."""
+    assistant = _assistant(tmp_path)
+    _follow(assistant, "#1030")
+    assistant.authorise_cancel(order_gid(1030), AUTHORISED, agent="Ana Ruiz", ticket="ZD-17")  # refund now
+    _open_a_chargeback(assistant, 1030)
+
+    report = assistant.followups.check(now=_later())
+
+    assert _cancels(assistant.sandbox) == []
+    checked = next(c for c in report.checked if c.order == "#1030")
+    assert checked.needs_person and not checked.cancelled and checked.status is FollowUpStatus.READY
+    assert "chargeback" in checked.message and "nothing was sent" in checked.message
+    assert assistant.followups.get(order_gid(1030)).authorisation.state == "withdrawn"
+    assert assistant.activity.get(checked.record_id).ticket == "ZD-17"
+
+
+def test_an_authorised_cancel_with_refund_later_is_still_sent_with_a_chargeback_open(tmp_path):
+    assistant = _assistant(tmp_path)
+    _follow(assistant, "#1030")
+    later = AUTHORISED.model_copy(update={"refund": RefundTiming.LATER})
+    assistant.authorise_cancel(order_gid(1030), later, agent="Ana Ruiz", ticket="ZD-17")
+    _open_a_chargeback(assistant, 1030)
+
+    report = assistant.followups.check(now=_later())
+
+    assert len(_cancels(assistant.sandbox)) == 1
+    assert next(c for c in report.checked if c.order == "#1030").cancelled
+    assert not assistant.sandbox.snapshot()["orders"][str(5500000001030)]["refunds"]
+
+
 @pytest.mark.parametrize(("order", "words"), [("#1031", "live again"), ("#1032", "shipped")])
 def test_a_seller_refusal_or_a_shipment_sends_nothing_and_lists_the_order_for_a_person(tmp_path, order, words):
     assistant = _assistant(tmp_path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kb.paths import FOLLOW_UP_TITLE, PATH_TITLES, decide
-from kb.refunds import default_refund, effective_options, refundable, refundable_presentment
+from kb.refunds import default_refund, effective_options, refundable, refundable_presentment, refunds_into_a_dispute
 from kb.state import (
     CancelOptions,
     DisplayFinancialStatus,
@@ -139,6 +139,15 @@ def test_an_open_chargeback_warns_and_defaults_to_no_refund():
     assert any("chargeback" in warning and "twice" in warning for warning in w.warnings)
     won = Dispute(id=_CHARGEBACK.id, initiated_as="CHARGEBACK", status="WON")
     assert default_refund(shopify_order(disputes=[won])) is RefundTiming.NOW
+
+
+def test_a_refund_with_the_cancel_runs_into_an_open_chargeback_only():
+    disputed = shopify_order(disputes=[_CHARGEBACK])
+    assert refunds_into_a_dispute(disputed, CancelOptions(refund=RefundTiming.NOW))
+    assert not refunds_into_a_dispute(disputed, CancelOptions(refund=RefundTiming.LATER))
+    assert not refunds_into_a_dispute(shopify_order(), CancelOptions(refund=RefundTiming.NOW))
+    won = Dispute(id=_CHARGEBACK.id, initiated_as="CHARGEBACK", status="WON")
+    assert not refunds_into_a_dispute(shopify_order(disputes=[won]), CancelOptions(refund=RefundTiming.NOW))
 
 
 # --- a fulfillment service that does not answer --------------------------------------------------------
