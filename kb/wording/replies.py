@@ -127,11 +127,19 @@ def _shipping_lines(state: OrderState) -> list[str]:
     if shipped or part_fulfilled:
         tracking = _tracking(state)
         follow = f" (tracking number **{_md(tracking)}**)" if tracking else ""
-        return [f"Part of your order had already been shipped before the cancellation{follow}. If it reaches you, "
+        which = "Your order" if _all_shipped(state) else "Part of your order"
+        return [f"{which} had already been shipped before the cancellation{follow}. If it reaches you, "
                 "you can refuse the delivery or reply to this message and we will tell you how to send it back."]
     if state.suppliers and all(s.status is SupplierStatus.CANCELLED for s in state.suppliers):
         return ["We also cancelled it with our supplier, so nothing will be shipped to you."]
     return []
+
+
+def _all_shipped(state: OrderState) -> bool:
+    """Every supplier order shipped whole (or, none known, Shopify shows the order fulfilled): not just a part."""
+    if state.suppliers:
+        return all(s.status in (SupplierStatus.SHIPPED, SupplierStatus.COMPLETED) for s in state.suppliers)
+    return state.shopify.fulfillment_status is DisplayFulfillmentStatus.FULFILLED
 
 
 def _in_progress_reply(state: OrderState) -> list[str]:

@@ -270,6 +270,13 @@ def test_tell_the_customer_stays_to_do_when_shopify_was_not_asked_to_notify(assi
 # --- replies for split and partly shipped orders -------------------------------------------------------------
 
 
+def test_the_reply_after_cancelling_an_order_shipped_whole_does_not_call_it_a_part(assistant):
+    """#1021 (a refused cash-on-delivery parcel, all of it shipped) read 'Part of your order had already been shipped'."""
+    reply = assistant.customer_reply(_cancel(assistant, "#1021", refund=RefundTiming.LATER).lookup)
+    assert "Your order had already been shipped before the cancellation" in reply
+    assert "Part of your order" not in reply
+
+
 @pytest.mark.parametrize("order", ["#1010", "#1029"])
 def test_the_reply_never_says_nothing_ships_when_a_part_has_shipped(assistant, order):
     reply = assistant.customer_reply(assistant.look_up(order))
