@@ -150,7 +150,9 @@ def _in_progress_reply(state: OrderState) -> list[str]:
     ]
     if any(s.status in (SupplierStatus.SHIPPED, SupplierStatus.PARTIALLY_SHIPPED, SupplierStatus.COMPLETED)
            for s in state.suppliers) or shop.fulfillment_status is DisplayFulfillmentStatus.PARTIALLY_FULFILLED:
-        lines.append("Part of your order has already been shipped, so that part can no longer be stopped; we will "
+        lines.append("Your order has already been shipped, so it can no longer be stopped; we will tell you how to "
+                     "return it if it reaches you." if _all_shipped(state) else
+                     "Part of your order has already been shipped, so that part can no longer be stopped; we will "
                      "tell you how to return it if it reaches you.")
     if open_chargebacks(shop):
         lines.append("As you opened a dispute with your bank about this payment, the money comes back to you through "

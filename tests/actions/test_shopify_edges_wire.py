@@ -272,9 +272,11 @@ def test_tell_the_customer_stays_to_do_when_shopify_was_not_asked_to_notify(assi
 
 def test_the_reply_after_cancelling_an_order_shipped_whole_does_not_call_it_a_part(assistant):
     """#1021 (a refused cash-on-delivery parcel, all of it shipped) read 'Part of your order had already been shipped'."""
+    before = assistant.customer_reply(assistant.look_up("#1021"))
+    assert "Your order has already been shipped, so it can no longer be stopped" in before
     reply = assistant.customer_reply(_cancel(assistant, "#1021", refund=RefundTiming.LATER).lookup)
     assert "Your order had already been shipped before the cancellation" in reply
-    assert "Part of your order" not in reply
+    assert "Part of your order" not in before + reply
 
 
 @pytest.mark.parametrize("order", ["#1010", "#1029"])
