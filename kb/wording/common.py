@@ -29,6 +29,8 @@ from kb.wording.options import FO_ACTIONS
 __all__ = [
     "APP_SIGN_WORDS",
     "DISPLAY_WORDS",
+    "DISPUTE_STATUS_WORDS",
+    "HOLD_REASON_WORDS",
     "ODDITY_WORDS",
     "REVERT_WORDS",
     "SUPPLIER_STATUS_WORDS",
@@ -36,11 +38,13 @@ __all__ = [
     "amount_words",
     "app_signs_words",
     "capitalised",
+    "code_words",
     "day_words",
     "describe",
     "fo_of",
     "fo_state_words",
     "fo_words",
+    "hold_reasons_words",
     "hours",
     "listing",
     "no_supplier_words",
@@ -87,6 +91,37 @@ DISPLAY_WORDS: Mapping[DisplayFulfillmentStatus, str] = MappingProxyType({
     _D.UNKNOWN: "an unknown fulfillment status",
 })
 
+# Shopify's `FulfillmentHoldReason` and `DisputeStatus` values, as a merchant reads them (a value not
+# listed reads as itself, in lower case: `code_words`).
+HOLD_REASON_WORDS: Mapping[str, str] = MappingProxyType({
+    "AWAITING_PAYMENT": "awaiting payment",
+    "HIGH_RISK_OF_FRAUD": "high risk of fraud",
+    "INCORRECT_ADDRESS": "incorrect address",
+    "INVENTORY_OUT_OF_STOCK": "out of stock",
+    "UNKNOWN_DELIVERY_DATE": "unknown delivery date",
+    "ONLINE_STORE_POST_PURCHASE_CROSS_SELL": "waiting for a post-purchase offer",
+    "AWAITING_RETURN_ITEMS": "awaiting returned items",
+    "OTHER": "other reason",
+})
+DISPUTE_STATUS_WORDS: Mapping[str, str] = MappingProxyType({
+    "NEEDS_RESPONSE": "waiting for your response",
+    "UNDER_REVIEW": "under review by the bank",
+    "ACCEPTED": "accepted",
+    "WON": "won",
+    "LOST": "lost",
+    "CHARGE_REFUNDED": "refunded",
+})
+
+
+def code_words(words: Mapping[str, str], code: str) -> str:
+    """A Shopify code in words: from `words`, else the code itself in lower case ("SOME_CODE" -> "some code")."""
+    return words.get(code) or code.replace("_", " ").lower()
+
+
+def hold_reasons_words(reasons: Iterable[str]) -> str:
+    return ", ".join(code_words(HOLD_REASON_WORDS, reason) for reason in reasons)
+
+
 # What a revert does, completed by "for <the fulfillment ...>": the reverts the rules offer.
 REVERT_WORDS: Mapping[FulfillmentOrderAction, str] = MappingProxyType(
     {action: words.does for action, words in FO_ACTIONS.items() if words.does})
@@ -131,7 +166,7 @@ def fo_state_words(fo: FulfillmentOrderState) -> str:
         return ("has a cancellation request the fulfillment service has not answered for more than "
                 f"{hours(SERVICE_SILENCE)}")
     if fo.status is _FOS.ON_HOLD or fo.hold_ids:
-        why = f" ({', '.join(fo.hold_reasons)})" if fo.hold_reasons else ""
+        why = f" ({hold_reasons_words(fo.hold_reasons)})" if fo.hold_reasons else ""
         return f"is on hold{why}"
     if fo.status is _FOS.IN_PROGRESS:
         return "is marked in progress"

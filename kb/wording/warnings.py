@@ -8,7 +8,18 @@ from kb.refunds import open_chargebacks
 from kb.revert import FULFILLED_DISPLAY
 from kb.state import DisplayFinancialStatus, DisplayFulfillmentStatus, SupplierStatus
 from kb.walkthrough import PathId
-from kb.wording.common import DISPLAY_WORDS, app_signs_words, capitalised, describe, fo_words, listing, order_words
+from kb.wording.common import (
+    DISPLAY_WORDS,
+    DISPUTE_STATUS_WORDS,
+    app_signs_words,
+    capitalised,
+    code_words,
+    describe,
+    fo_words,
+    hold_reasons_words,
+    listing,
+    order_words,
+)
 
 __all__ = ["CANCEL_PATHS", "IRREVERSIBLE_CANCEL", "REFUND_METHOD_NOTE", "warnings"]
 
@@ -56,7 +67,7 @@ def warnings(f: Facts, path: PathId) -> tuple[str, ...]:
                    "have shipped.")
     for dispute in open_chargebacks(shopify):
         kind = "chargeback" if dispute.initiated_as == "CHARGEBACK" else "payment inquiry"
-        out.append(f"The customer opened a {kind} with their bank (status {dispute.status}). Do not refund it "
+        out.append(f"The customer opened a {kind} with their bank ({code_words(DISPUTE_STATUS_WORDS, dispute.status)}). Do not refund it "
                    "separately: if the bank decides for the customer, the dispute returns their money, and a refund "
                    "on top would pay them twice. Answer the dispute in Shopify admin instead.")
     return tuple(out)
@@ -86,7 +97,7 @@ def _before_the_cancel(f: Facts, path: PathId) -> list[str]:
     for fo in f.held:
         fraud = "HIGH_RISK_OF_FRAUD" in fo.hold_reasons
         out.append(
-            f"{capitalised(fo_words(fo))} is on hold ({', '.join(fo.hold_reasons) or 'no reason given'}). Cancel the order "
+            f"{capitalised(fo_words(fo))} is on hold ({hold_reasons_words(fo.hold_reasons) or 'no reason given'}). Cancel the order "
             "as it is: the assistant never releases a hold, because an app may fulfil the order the moment it "
             "is released." + (" This is a fraud hold: consider the reason 'Fraudulent order' when you cancel, "
                               "and never release it to ship." if fraud else ""))

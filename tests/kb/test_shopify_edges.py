@@ -110,6 +110,17 @@ def test_the_words_about_a_held_order_start_every_sentence_with_a_capital_letter
                 assert not sentence[:1].islower(), (sentence, text)
 
 
+def test_shopify_codes_of_a_hold_and_a_dispute_read_as_words():
+    """#1012's warning read "is on hold (INCORRECT_ADDRESS)" and #1026's "(status NEEDS_RESPONSE)"."""
+    held = decide(order(shopify_order(D.ON_HOLD, fulfillment_orders=[held_fulfillment_order(reason="INCORRECT_ADDRESS")]),
+                        supplier_order(S.PLACED_UNPAID)))
+    disputed = decide(order(shopify_order(disputes=[_CHARGEBACK]), supplier_order(S.CANCELLED)))
+    texts = [held.explanation, *held.warnings, *(s.reason for s in held.steps), *disputed.warnings]
+    assert any("on hold (incorrect address)" in text for text in texts)
+    assert any("chargeback with their bank (waiting for your response)" in text for text in disputed.warnings)
+    assert not any("INCORRECT_ADDRESS" in text or "NEEDS_RESPONSE" in text for text in texts), texts
+
+
 # --- amounts ----------------------------------------------------------------------------------------
 
 
