@@ -119,8 +119,9 @@ def _explain_cancellable(f: Facts) -> str:
         return (f"Nothing has shipped yet, so {name} can still be cancelled cleanly. Follow the guide's order: "
                 f"first cancel {active} at the supplier, so you are not charged for goods the customer will not "
                 f"get; then cancel {name} on Shopify, which shows it {display}.")
-    if f.suppliers:
-        return (f"{listing(describe(so) for so in f.suppliers)} is already cancelled at the supplier and Shopify "
+    if f.suppliers:  # every one cancelled (an active one is above; any other kind leads to another path)
+        verb = "are" if len(f.suppliers) > 1 else "is"
+        return (f"{listing(order_words(so) for so in f.suppliers)} {verb} already cancelled at the supplier and Shopify "
                 f"shows {name} {display}, so you can now cancel it on Shopify: choose whether to refund now or "
                 "later, the reason, and whether to restock and notify the customer.")
     if f.no_supplier_order is None:

@@ -121,6 +121,14 @@ def test_shopify_codes_of_a_hold_and_a_dispute_read_as_words():
     assert not any("INCORRECT_ADDRESS" in text or "NEEDS_RESPONSE" in text for text in texts), texts
 
 
+def test_supplier_orders_already_cancelled_are_said_cancelled_once():
+    """#1022 read "AliExpress order ... (cancelled) is already cancelled at the supplier"."""
+    one = decide(order(shopify_order(), supplier_order(S.CANCELLED)))
+    assert "(cancelled) is already cancelled" not in one.explanation and " is already cancelled at the supplier" in one.explanation
+    two = decide(order(shopify_order(), supplier_order(S.CANCELLED), supplier_order(S.CANCELLED, order_id="8123456789002")))
+    assert " are already cancelled at the supplier" in two.explanation
+
+
 # --- amounts ----------------------------------------------------------------------------------------
 
 
