@@ -16,9 +16,8 @@ from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict
 
-from kb.refunds import open_chargebacks, refundable
+from kb.refunds import refund_owed, refundable
 from kb.state import (
-    DisplayFinancialStatus,
     FollowUpStatus,
     FulfillmentOrderRequestStatus,
     OrderState,
@@ -62,8 +61,6 @@ RECHECK: Mapping[WaitingFor, timedelta] = MappingProxyType({
 # themselves (an answer, a hold released), so a check run re-reads them when due.
 _ON_PERSON = frozenset({WaitingFor.REFUND_OWED, WaitingFor.SUPPLIER_STILL_ACTIVE})
 _ACTIVE = frozenset({SupplierStatus.PLACED_UNPAID, SupplierStatus.AWAITING_SHIPMENT})
-_OWED = frozenset({DisplayFinancialStatus.PAID, DisplayFinancialStatus.PARTIALLY_PAID,
-                   DisplayFinancialStatus.PARTIALLY_REFUNDED})  # as `kb.steps.REFUND_OWING`
 
 
 class Wait(BaseModel):
@@ -96,13 +93,8 @@ def _manual(state: OrderState) -> str | None:
 
 
 def _refund(state: OrderState) -> str | None:
-    """Owed as the walkthrough's "Refund later" step says (`kb.steps.refund_owed`): what is left to refund, never
-    while a chargeback is open (the dispute returns the money; a refund on top pays the customer twice)."""
-    shop = state.shopify
-    owed = refundable(shop)
-    if not shop.is_cancelled or shop.financial_status not in _OWED or owed.amount <= 0 or open_chargebacks(shop):
-        return None
-    return refund_owed_words(owed)
+    """Owed exactly when the walkthrough's "Refund later" step says so (`kb.refunds.refund_owed`): what is left."""
+    return refund_owed_words(refundable(state.shopify)) if refund_owed(state.shopify) else None
 
 
 def _still_active(state: OrderState) -> str | None:

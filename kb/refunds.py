@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from kb.revert import is_fraud_hold
 from kb.state import (
     CancelOptions,
     CancelReason,
@@ -24,7 +25,9 @@ __all__ = [
     "default_reason",
     "default_refund",
     "effective_options",
+    "REFUND_OWING",
     "open_chargebacks",
+    "refund_owed",
     "refunds_into_a_dispute",
     "refundable",
     "refundable_presentment",
@@ -78,9 +81,23 @@ def default_refund(shop: ShopifyOrderState) -> RefundTiming:
 def default_reason(shop: ShopifyOrderState) -> CancelReason:
     """Fraudulent order while a fulfillment is held for a high risk of fraud (the walkthrough's warning names that
     reason), else the customer's request."""
-    if any("HIGH_RISK_OF_FRAUD" in fo.hold_reasons for fo in shop.fulfillment_orders):
+    if any(is_fraud_hold(fo) for fo in shop.fulfillment_orders):
         return CancelReason.FRAUD
     return CancelReason.CUSTOMER
+
+
+# Financial statuses that still owe the customer money after a cancel with refund later.
+REFUND_OWING = frozenset({DisplayFinancialStatus.PAID, DisplayFinancialStatus.PARTIALLY_PAID,
+                          DisplayFinancialStatus.PARTIALLY_REFUNDED})
+
+
+def refund_owed(shop: ShopifyOrderState) -> bool:
+    """Cancelled with money still to return: refund later was chosen and Shopify does not show it refunded.
+
+    Never while a chargeback is open: the dispute returns the money, a refund on top pays the customer twice.
+    """
+    return (shop.is_cancelled and shop.financial_status in REFUND_OWING and refundable(shop).amount > _ZERO
+            and not open_chargebacks(shop))
 
 
 def refunds_into_a_dispute(shop: ShopifyOrderState, options: CancelOptions) -> bool:

@@ -26,6 +26,7 @@ __all__ = [
     "ODD_REQUESTS",
     "REVERT_RULES",
     "SERVICE_SILENCE",
+    "is_fraud_hold",
     "is_held",
     "is_waiting",
     "needs_revert",
@@ -95,6 +96,11 @@ def needs_revert(fo: FulfillmentOrderState, now: datetime | None = None) -> bool
 def is_held(fo: FulfillmentOrderState) -> bool:
     """On hold (any reason): it does not block Shopify's cancel, and is never released to cancel."""
     return fo.status not in FINISHED_FO and (fo.status is _FOS.ON_HOLD or bool(fo.hold_ids))
+
+
+def is_fraud_hold(fo: FulfillmentOrderState) -> bool:
+    """Held for a high risk of fraud: the cancel's reason should be "Fraudulent order", and it never ships."""
+    return "HIGH_RISK_OF_FRAUD" in fo.hold_reasons
 
 
 def is_waiting(fo: FulfillmentOrderState, now: datetime | None = None) -> bool:

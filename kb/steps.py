@@ -22,7 +22,7 @@ from kb import guards as g
 from kb.facts import Facts, SupplierGroup
 from kb.hand_check import SUPPLIER_RECHECK
 from kb.precedence import PathVerdict
-from kb.refunds import open_chargebacks, refundable
+from kb.refunds import open_chargebacks, refund_owed
 from kb.revert import FULFILLED_DISPLAY
 from kb.state import (
     CancelChannel,
@@ -34,7 +34,6 @@ from kb.state import (
 from kb.walkthrough import ActionId, PathId, StepStatus
 
 __all__ = [
-    "REFUND_OWING",
     "Reason",
     "RETURN_STEP",
     "StepRow",
@@ -44,7 +43,6 @@ __all__ = [
     "Todo",
     "SERVICE_RECHECK",
     "recheck",
-    "refund_owed",
     "resolve",
     "step_rows",
     "supplier_situation",
@@ -171,9 +169,6 @@ RETURN_STEP: Mapping[SupplierGroup, tuple[Todo, Reason]] = MappingProxyType({
     SupplierGroup.CANCELLED: (T.NOT_NEEDED, R.RETURN_CANCELLED),
     SupplierGroup.ODD: (T.NOT_NEEDED, R.RETURN_UNCLEAR),
 })
-# Financial statuses that still owe the customer money after a cancel with refund later.
-REFUND_OWING = frozenset({DisplayFinancialStatus.PAID, DisplayFinancialStatus.PARTIALLY_PAID,
-                          DisplayFinancialStatus.PARTIALLY_REFUNDED})
 # How long to wait before checking a pending answer again (a seller's: also how long a check by hand holds).
 SERVICE_RECHECK = timedelta(hours=1)
 _REVERT_PATHS = frozenset({PathId.FULFILLMENT_IN_PROGRESS, PathId.CANCELLATION_PENDING})
@@ -194,13 +189,6 @@ def supplier_situation(so: SupplierOrderState, group: SupplierGroup) -> Supplier
     if group is SupplierGroup.ODD:
         return SupplierSituation.UNREAD if so.read_error is not None else SupplierSituation.ODD
     return _SAME_SITUATION[group]
-
-
-def refund_owed(f: Facts) -> bool:
-    """Cancelled with money still to return: refund later was chosen and Shopify does not show it refunded."""
-    shopify = f.shopify
-    return (shopify.is_cancelled and shopify.financial_status in REFUND_OWING and refundable(shopify).amount > 0
-            and not open_chargebacks(shopify))
 
 
 def recheck(f: Facts) -> timedelta:
@@ -313,7 +301,7 @@ def _revert_rows(f: Facts, path: PathId) -> list[StepRow]:
 def _refund_later(f: Facts) -> tuple[Todo, Reason]:
     if not f.cancelled:
         return T.NOT_NEEDED, R.REFUND_IF_LATER
-    if refund_owed(f):
+    if refund_owed(f.shopify):
         return T.TODO, R.REFUND_OWED
     if open_chargebacks(f.shopify):
         return T.NOT_NEEDED, R.REFUND_CHARGEBACK

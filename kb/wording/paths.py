@@ -7,8 +7,8 @@ from types import MappingProxyType
 
 from kb.facts import Facts, SupplierGroup
 from kb.precedence import PathVerdict
-from kb.refunds import open_chargebacks
-from kb.steps import recheck, refund_owed
+from kb.refunds import open_chargebacks, refund_owed
+from kb.steps import recheck
 from kb.state import SupplierOrderState
 from kb.suppliers import SUPPLIERS
 from kb.walkthrough import PathId
@@ -205,7 +205,7 @@ def _already_cancelled(f: Facts, verdict: PathVerdict) -> str:
     sup = (f", and {listing(order_words(so) for so in f.suppliers)} is cancelled at the supplier too"
            if f.suppliers else "")
     left = []
-    if refund_owed(f):
+    if refund_owed(f.shopify):
         left.append(f"refund {amount_words(f.shopify)} from the order page (it was cancelled with refund later)")
     if f.customer_notified is False:
         left.append("tell the customer (Shopify was not asked to notify them)")

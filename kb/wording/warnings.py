@@ -5,7 +5,7 @@ from __future__ import annotations
 from kb import guards as g
 from kb.facts import Facts
 from kb.refunds import open_chargebacks
-from kb.revert import FULFILLED_DISPLAY
+from kb.revert import FULFILLED_DISPLAY, is_fraud_hold
 from kb.state import DisplayFinancialStatus, DisplayFulfillmentStatus, SupplierStatus
 from kb.walkthrough import PathId
 from kb.wording.common import (
@@ -95,7 +95,7 @@ def _before_the_cancel(f: Facts, path: PathId) -> list[str]:
             out.append(REFUND_METHOD_NOTE)
         out.append(IRREVERSIBLE_CANCEL)
     for fo in f.held:
-        fraud = "HIGH_RISK_OF_FRAUD" in fo.hold_reasons
+        fraud = is_fraud_hold(fo)
         out.append(
             f"{capitalised(fo_words(fo))} is on hold ({hold_reasons_words(fo.hold_reasons) or 'no reason given'}). Cancel the order "
             "as it is: the assistant never releases a hold, because an app may fulfil the order the moment it "
