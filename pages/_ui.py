@@ -119,6 +119,8 @@ def look_up_panel(order: str) -> str:
     script does not fold it; a new key is a new panel, folded, so the order just looked up shows at once.
     """
     return state_key("panel", "look-up", order)
+
+
 # The app's pages in navigation order, each url path (its file under pages/) with its icon; the first is
 # the default. The entry file declares them from here, and the browser bench draws the same frame.
 NAV_PAGES: Mapping[str, str] = MappingProxyType({

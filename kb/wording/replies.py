@@ -9,8 +9,16 @@ from __future__ import annotations
 
 import re
 
+from kb.facts import SUPPLIER_GROUPS, SupplierGroup
 from kb.refunds import open_chargebacks, refundable, refundable_presentment, unpaid_manual_payment
-from kb.state import DisplayFinancialStatus, DisplayFulfillmentStatus, Money, OrderState, SupplierStatus
+from kb.state import (
+    DisplayFinancialStatus,
+    DisplayFulfillmentStatus,
+    Money,
+    OrderState,
+    SupplierOrderState,
+    SupplierStatus,
+)
 from kb.walkthrough import PathId, Walkthrough
 
 __all__ = ["as_plain_text", "customer_reply", "refund_destination"]
@@ -119,8 +127,7 @@ def _cancelled_reply(state: OrderState) -> list[str]:
 def _shipping_lines(state: OrderState) -> list[str]:
     """What happens to the goods, true for split and partly shipped orders alike."""
     shop = state.shopify
-    shipped = [s for s in state.suppliers if s.status in (SupplierStatus.SHIPPED, SupplierStatus.PARTIALLY_SHIPPED,
-                                                          SupplierStatus.COMPLETED)]
+    shipped = [s for s in state.suppliers if _has_shipped(s)]
     part_fulfilled = shop.fulfillment_status in (DisplayFulfillmentStatus.PARTIALLY_FULFILLED,
                                                  DisplayFulfillmentStatus.FULFILLED) or any(
         f.status == "SUCCESS" for f in shop.fulfillments)
@@ -133,6 +140,11 @@ def _shipping_lines(state: OrderState) -> list[str]:
     if state.suppliers and all(s.status is SupplierStatus.CANCELLED for s in state.suppliers):
         return ["We also cancelled it with our supplier, so nothing will be shipped to you."]
     return []
+
+
+def _has_shipped(so: SupplierOrderState) -> bool:
+    """Shipped in part or whole, or delivered (the rules' shipped group, `kb.facts.SUPPLIER_GROUPS`)."""
+    return SUPPLIER_GROUPS[so.status] is SupplierGroup.SHIPPED
 
 
 def _all_shipped(state: OrderState) -> bool:
@@ -148,8 +160,8 @@ def _in_progress_reply(state: OrderState) -> list[str]:
         f"We have received your request to cancel order **{_md(shop.name)}** and are cancelling it now, "
         "first with our supplier and then in our shop.",
     ]
-    if any(s.status in (SupplierStatus.SHIPPED, SupplierStatus.PARTIALLY_SHIPPED, SupplierStatus.COMPLETED)
-           for s in state.suppliers) or shop.fulfillment_status is DisplayFulfillmentStatus.PARTIALLY_FULFILLED:
+    partly_fulfilled = shop.fulfillment_status is DisplayFulfillmentStatus.PARTIALLY_FULFILLED
+    if any(_has_shipped(s) for s in state.suppliers) or partly_fulfilled:
         lines.append("Your order has already been shipped, so it can no longer be stopped; we will tell you how to "
                      "return it if it reaches you." if _all_shipped(state) else
                      "Part of your order has already been shipped, so that part can no longer be stopped; we will "
