@@ -39,7 +39,7 @@ from kb.card import Card, first_screen
 from kb.hand_check import RECHECK_AFTER, HandStatus, hand_checked_state, is_stale
 from kb.order_ref import OrderRef, OrderRefError, parse_order_ref
 from kb.paths import decide, revert_action_for
-from kb.refunds import default_reason, default_refund, effective_options
+from kb.refunds import default_reason, default_refund, effective_options, no_refund
 from kb.state import (
     CancelChannel,
     CancelOptions,
@@ -385,6 +385,10 @@ class Assistant:
         reason "Fraudulent order" for a fraud hold."""
         shop = lookup.state.shopify
         return CancelOptions(refund=default_refund(shop), reason=default_reason(shop))
+
+    def refund_choice(self, lookup: Lookup) -> bool:
+        """Whether the cancel dialog offers refund now or later: only when something is left to refund."""
+        return no_refund(lookup.state.shopify) is None
 
     def customer_reply(self, lookup: Lookup, *, markdown: bool = True) -> str:
         """The reply for the customer's ticket, from the order's outcome (Markdown, or plain text)."""

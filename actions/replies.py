@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from kb.refunds import effective_options, open_chargebacks, refundable, refundable_presentment, unpaid_manual_payment
+from kb.refunds import effective_options, no_refund, open_chargebacks, refundable, refundable_presentment
 from kb.state import CancelOptions, Money, OrderState, RefundDestination, RefundTiming
 from kb.wording import preview
 from kb.wording.common import amount_words
@@ -33,7 +33,6 @@ class CancelPreview(BaseModel):
 def preview_cancel(state: OrderState, options: CancelOptions) -> CancelPreview:
     """The confirmation text: refund (amount, method), restock, notification, and that it is final."""
     shop = state.shopify
-    asked = options
     options = effective_options(shop, options)
     refund: Money | None = None
     presentment: Money | None = None
@@ -42,10 +41,8 @@ def preview_cancel(state: OrderState, options: CancelOptions) -> CancelPreview:
         presentment = refundable_presentment(shop)
         refund_method = (preview.STORE_CREDIT if options.refund_to is RefundDestination.STORE_CREDIT
                          else refund_destination(state))
-    elif unpaid_manual_payment(shop):
-        refund_method = preview.NOTHING_PAID
-    elif asked.refund is RefundTiming.NOW:
-        refund_method = preview.NOTHING_LEFT
+    elif (why := no_refund(shop)) is not None:  # refund later would promise a refund there is nothing for
+        refund_method = preview.NO_REFUND[why]
     else:
         refund_method = preview.REFUND_LATER
     restock = tuple(

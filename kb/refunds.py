@@ -9,6 +9,7 @@ the amounts from here, so they all quote the same number.
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 
 from kb.revert import is_fraud_hold
 from kb.state import (
@@ -22,9 +23,11 @@ from kb.state import (
 )
 
 __all__ = [
+    "NoRefund",
     "default_reason",
     "default_refund",
     "effective_options",
+    "no_refund",
     "REFUND_OWING",
     "open_chargebacks",
     "refund_owed",
@@ -64,6 +67,33 @@ def unpaid_manual_payment(shop: ShopifyOrderState) -> bool:
         return False
     received = shop.received.amount if shop.received is not None else _ZERO
     return received <= _ZERO and refundable(shop).amount <= _ZERO
+
+
+class NoRefund(StrEnum):
+    """Why a cancel can send no refund at all, so refunding now or later is no choice."""
+
+    UNPAID_MANUAL = "unpaid_manual"  # cash on delivery or another manual method, nothing received yet
+    NOT_CAPTURED = "not_captured"  # only authorized (or pending, expired, voided): no money was taken
+    ALREADY_REFUNDED = "already_refunded"  # what was paid has been refunded already
+    NOTHING_LEFT = "nothing_left"  # nothing left to refund, for any other reason
+
+
+_NOT_CAPTURED = frozenset({DisplayFinancialStatus.AUTHORIZED, DisplayFinancialStatus.PENDING,
+                           DisplayFinancialStatus.EXPIRED, DisplayFinancialStatus.VOIDED})
+_REFUNDED = frozenset({DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED})
+
+
+def no_refund(shop: ShopifyOrderState) -> NoRefund | None:
+    """Why nothing can be refunded with the cancel; None when something can (then now or later is a choice)."""
+    if refundable(shop).amount > _ZERO:
+        return None
+    if unpaid_manual_payment(shop):
+        return NoRefund.UNPAID_MANUAL
+    if shop.financial_status in _NOT_CAPTURED:
+        return NoRefund.NOT_CAPTURED
+    if shop.financial_status in _REFUNDED:
+        return NoRefund.ALREADY_REFUNDED
+    return NoRefund.NOTHING_LEFT
 
 
 def open_chargebacks(shop: ShopifyOrderState) -> tuple[Dispute, ...]:

@@ -465,12 +465,15 @@ def _confirm_cancel_body(ctx: Context, order: str, lookup: Lookup, step: Walkthr
     ss.setdefault(cancel_option_key(order, "reason"), defaults.reason)
     ss.setdefault(cancel_option_key(order, "restock"), True)
     ss.setdefault(cancel_option_key(order, "notify"), False)
-    st.radio(CANCEL_FORM.refund, list(RefundTiming), key=cancel_option_key(order, "refund"), horizontal=True,
-             format_func=REFUND_WORDS.get, disabled=running)
-    if ss[cancel_option_key(order, "refund")] is RefundTiming.NOW:
-        st.radio(CANCEL_FORM.refund_to, list(RefundDestination), key=cancel_option_key(order, "refund_to"),
-                 horizontal=True, format_func=REFUND_TO_WORDS.get, disabled=running)
-    st.caption(CANCEL_FORM.refund_note)
+    if get_assistant().refund_choice(lookup):
+        st.radio(CANCEL_FORM.refund, list(RefundTiming), key=cancel_option_key(order, "refund"), horizontal=True,
+                 format_func=REFUND_WORDS.get, disabled=running)
+        if ss[cancel_option_key(order, "refund")] is RefundTiming.NOW:
+            st.radio(CANCEL_FORM.refund_to, list(RefundDestination), key=cancel_option_key(order, "refund_to"),
+                     horizontal=True, format_func=REFUND_TO_WORDS.get, disabled=running)
+        st.caption(CANCEL_FORM.refund_note)
+    else:  # nothing to refund: no choice to make, and "What will happen" says why no refund is sent
+        ss[cancel_option_key(order, "refund")] = RefundTiming.LATER
     st.selectbox(CANCEL_FORM.reason, list(CancelReason), key=cancel_option_key(order, "reason"),
                  format_func=CANCEL_REASON_WORDS.get, disabled=running)
     st.text_input(CANCEL_FORM.staff_note, key=cancel_option_key(order, "staff_note"), max_chars=255,

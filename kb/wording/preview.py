@@ -6,18 +6,28 @@ functions only word them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
+from kb.refunds import NoRefund
 from kb.state import CancelReason
 from kb.wording.options import CANCEL_REASONS
 
-__all__ = ["NOTHING_LEFT", "NOTHING_PAID", "REFUND_LATER", "STORE_CREDIT", "restock_line", "summary"]
+__all__ = ["NOTHING_LEFT", "NOTHING_PAID", "NO_REFUND", "REFUND_LATER", "STORE_CREDIT", "restock_line", "summary"]
 
 # Where a refund goes, or why the cancel sends none (completes "Refund <amount> now to ...").
 STORE_CREDIT = "store credit for the customer (no expiry)"
 NOTHING_PAID = "nothing was paid (cash on delivery or another manual payment), so the cancel sends no refund"
-NOTHING_LEFT = "nothing is left to refund, so the cancel sends no refund (a pending authorization is released)"
+NOTHING_LEFT = "nothing is left to refund, so the cancel sends no refund"
 REFUND_LATER = "no refund now: refund later from the order page"
+# Why the cancel sends no refund whatever is chosen (`kb.refunds.no_refund`): never "refund later" then.
+NO_REFUND: Mapping[NoRefund, str] = MappingProxyType({
+    NoRefund.UNPAID_MANUAL: NOTHING_PAID,
+    NoRefund.NOT_CAPTURED: ("no payment was captured, so the cancel sends no refund (Shopify voids the payment "
+                            "authorization: the customer is not charged)"),
+    NoRefund.ALREADY_REFUNDED: "the order was already refunded in full, so the cancel sends no refund",
+    NoRefund.NOTHING_LEFT: NOTHING_LEFT,
+})
 
 
 def restock_line(quantity: int, title: str) -> str:

@@ -165,6 +165,26 @@ def test_a_fully_refunded_order_defaults_to_refund_later_and_sends_no_refund(ass
     assert wire.sent("OrderCancel")[-1]["refundMethod"] == {"originalPaymentMethodsRefund": False}
 
 
+@pytest.mark.parametrize(("order", "why"), [("#1024", "already refunded in full"), ("#1013", "no payment was captured"),
+                                          ("#1020", "nothing was paid")])
+def test_with_nothing_to_refund_the_confirmation_says_why_and_never_promises_a_refund_later(assistant, order, why):
+    """#1024 (refunded in full) and #1013 (only authorized) started on "Refund later" and read "No refund now: refund
+    later from the order page": a refund that never comes. The dialog offers no refund choice for them."""
+    lookup = assistant.look_up(order)
+    assert not assistant.refund_choice(lookup)
+    for timing in RefundTiming:
+        preview = assistant.preview_cancel(lookup, CancelOptions(refund=timing))
+        text = " ".join(preview.summary).lower()
+        assert preview.refund is None and why in text and "refund later" not in text
+
+
+def test_an_order_with_money_left_offers_refund_now_or_later(assistant):
+    lookup = assistant.look_up("#1023")
+    assert assistant.refund_choice(lookup)
+    later = assistant.preview_cancel(lookup, CancelOptions(refund=RefundTiming.LATER))
+    assert "refund later from the order page" in " ".join(later.summary)
+
+
 def test_the_customer_reply_quotes_only_the_currency_the_customer_paid_in(assistant):
     lookup = assistant.look_up("#1025")
     reply = assistant.customer_reply(lookup)

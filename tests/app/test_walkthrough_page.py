@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 
 import pytest
@@ -372,6 +373,25 @@ def test_the_cancel_dialog_says_once_that_it_cannot_be_undone(open_app) -> None:
     assert at.button(key=cancel_option_key("#1025", "confirm"))
     shown = html.unescape(all_text(at))
     assert shown.count("cannot be undone") == 1, shown.count("cannot be undone")
+
+
+@pytest.mark.parametrize("order", ["1020", "1024"])
+def test_the_cancel_dialog_offers_no_refund_choice_when_nothing_can_be_refunded(open_app, order: str) -> None:
+    """#1020 (cash on delivery, unpaid) and #1024 (refunded in full) offered "Refund now"/"Refund later"; the
+    cancel refunds nothing either way, and "What will happen" says why."""
+    assistant = new_assistant()
+    at = open_app({"order": order, "ticket": "ZD-42"}, assistant=assistant)
+    name = f"#{order}"
+    while (step := _lookup(at, name).walkthrough.next_step).action is not ActionId.CANCEL_ORDER:
+        _press_next(at, name)
+    at.button(key=action_key(name, step)).click().run()
+    assert not [r for r in at.radio if r.key == cancel_option_key(name, "refund")], "no refund choice"
+    shown = html.unescape(all_text(at))
+    assert "so the cancel sends no refund" in shown and "Refund later" not in shown
+    at.button(key=cancel_option_key(name, "confirm")).click().run()
+    assert not at.exception
+    [record] = [r for r in assistant.activity.list(ticket="ZD-42") if r.action == "cancel_order"]
+    assert record.outcome == "ok" and record.options["refund"] == "later"
 
 
 def _cancel_options(at: AppTest, order: str):
