@@ -29,6 +29,7 @@ from kb.state import (
     FulfillmentOrderStatus,
     NoSupplierOrder,
     OrderState,
+    RefundTiming,
     ShopifyOrderState,
     SupplierOrderState,
     SupplierRef,
@@ -114,6 +115,7 @@ class Facts:
     reverted_fos: tuple[FulfillmentOrderState, ...]  # requests the state shows already taken back
     held: tuple[FulfillmentOrderState, ...]  # on hold: cancelled as they are, never released
     customer_notified: bool | None  # our cancel asked Shopify to email the customer (None: unknown)
+    cancel_refund: RefundTiming | None  # the refund our cancel asked for: now or later (None: unknown)
     unpaid_manual: bool  # cash on delivery or another manual method, nothing received
     refused_cod: bool  # Shopify shows it fulfilled, but the payment was never collected: still cancellable
     shopify_odd: tuple[Oddity, ...]  # what is odd on the Shopify side or between the sides
@@ -179,6 +181,7 @@ def facts(state: OrderState) -> Facts:
         reverted_fos=reverted(shopify),
         held=tuple(held),
         customer_notified=state.customer_notified,
+        cancel_refund=state.cancel_refund,
         unpaid_manual=unpaid,
         refused_cod=unpaid and not cancelled and shopify.fulfillment_status is DisplayFulfillmentStatus.FULFILLED,
         shopify_odd=_shopify_oddities(shopify, fo_odd, read, unpaid_manual=unpaid, has_shipped=bool(shipped)),

@@ -342,6 +342,8 @@ class OrderState(_Frozen):
     # Whether Shopify was asked to email the customer when the assistant cancelled the order
     # (None: not cancelled by the assistant, so unknown).
     customer_notified: bool | None = None
+    # The refund our cancel asked for (None: not cancelled by the assistant, so unknown).
+    cancel_refund: RefundTiming | None = None
     checked_at: datetime | None = None  # when this state was read (time-based rules need it)
     no_supplier_order: NoSupplierOrder | None = None  # ruled out by hand: the supplier side is clear
 

@@ -29,6 +29,7 @@ from kb.state import (
     DisplayFinancialStatus,
     FulfillmentOrderAction,
     FulfillmentOrderState,
+    RefundTiming,
     SupplierOrderState,
 )
 from kb.walkthrough import ActionId, PathId, StepStatus
@@ -102,6 +103,7 @@ class Reason(StrEnum):
     REFUND_OWED = "refund_owed"
     REFUND_CHARGEBACK = "refund_chargeback"
     REFUND_DONE = "refund_done"
+    REFUND_WITH_CANCEL = "refund_with_cancel"
     REFUND_NOTHING_PAID = "refund_nothing_paid"
     TELL_DONE = "tell_done"
     TELL_TODO = "tell_todo"
@@ -305,6 +307,8 @@ def _refund_later(f: Facts) -> tuple[Todo, Reason]:
         return T.TODO, R.REFUND_OWED
     if open_chargebacks(f.shopify):
         return T.NOT_NEEDED, R.REFUND_CHARGEBACK
+    if f.cancel_refund is RefundTiming.NOW:  # a refund later was never chosen: it is not "done"
+        return T.NOT_NEEDED, R.REFUND_WITH_CANCEL
     if f.shopify.financial_status in (DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED):
         return T.DONE, R.REFUND_DONE
     return T.NOT_NEEDED, R.REFUND_NOTHING_PAID

@@ -260,6 +260,7 @@ STEP_REASONS: Mapping[Reason, _Words] = MappingProxyType({
     R.REFUND_CHARGEBACK: lambda f, v, row: (
         "A chargeback is open: the dispute returns the customer's money, so do not refund separately."),
     R.REFUND_DONE: lambda f, v, row: "Shopify shows the order refunded.",
+    R.REFUND_WITH_CANCEL: lambda f, v, row: "You cancelled with refund now: there is nothing to refund later.",
     R.REFUND_NOTHING_PAID: lambda f, v, row: "Nothing was paid, so there is nothing to refund.",
     R.TELL_DONE: lambda f, v, row: (
         "Shopify emailed the customer the cancellation notice when you cancelled. Answer their "

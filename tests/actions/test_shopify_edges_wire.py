@@ -185,6 +185,15 @@ def test_an_order_with_money_left_offers_refund_now_or_later(assistant):
     assert "refund later from the order page" in " ".join(later.summary)
 
 
+def test_after_a_cancel_with_refund_now_refund_later_is_not_shown_done(assistant):
+    """#1025 cancelled with refund now read "Refund later from the order page" done, a choice never made."""
+    _cancel(assistant, "#1025", refund=RefundTiming.NOW)
+    after = assistant.look_up("#1025")
+    assert after.state.cancel_refund is RefundTiming.NOW
+    step = next(s for s in after.walkthrough.steps if s.step_id == "shopify-refund-later")
+    assert step.status is StepStatus.NOT_NEEDED and "refund now" in step.reason
+
+
 def test_the_customer_reply_quotes_only_the_currency_the_customer_paid_in(assistant):
     lookup = assistant.look_up("#1025")
     reply = assistant.customer_reply(lookup)

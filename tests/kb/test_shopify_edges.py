@@ -215,6 +215,16 @@ def test_refund_later_keeps_the_refund_step_until_shopify_shows_it_refunded():
     assert _step(done, "shopify-refund-later").status is StepStatus.DONE
 
 
+def test_a_cancel_with_refund_now_never_shows_refund_later_done():
+    """#1025 cancelled with refund now showed "Refund later from the order page" done: a choice never made."""
+    refunded = order(shopify_order(cancelled=True), supplier_order(S.CANCELLED))
+    now = decide(refunded.model_copy(update={"cancel_refund": RefundTiming.NOW}))
+    assert _step(now, "shopify-refund-later").status is StepStatus.NOT_NEEDED and now.next_step is None
+    assert "refund now" in _step(now, "shopify-refund-later").reason
+    later = decide(refunded.model_copy(update={"cancel_refund": RefundTiming.LATER}))  # then refunded on the order page
+    assert _step(later, "shopify-refund-later").status is StepStatus.DONE
+
+
 def test_tell_the_customer_stays_to_do_when_shopify_was_not_asked_to_notify_them():
     state = order(shopify_order(cancelled=True), supplier_order(S.CANCELLED))
     quiet = decide(state.model_copy(update={"customer_notified": False}))
