@@ -32,12 +32,23 @@ from kb.revert import SERVICE_SILENCE, revert_action_for, service_silent
 from kb.state import OrderState
 from kb.steps import StepRow, Todo, recheck, resolve, step_rows
 from kb.walkthrough import ActionId, PathId, StepStatus, Walkthrough
-from kb.wording.paths import CANCEL_GUIDE, FOLLOW_UP_TITLE, PATH_TITLES, REVERT_GUIDE, cites, explain, supplier_reason
+from kb.wording.paths import (
+    CANCEL_GUIDE,
+    FIND_SUPPLIER_TITLE,
+    FOLLOW_UP_TITLE,
+    PATH_TITLES,
+    REVERT_GUIDE,
+    cites,
+    explain,
+    path_title,
+    supplier_reason,
+)
 from kb.wording.steps import after_words, step_reason
 from kb.wording.warnings import warnings
 
 __all__ = [
     "CANCEL_GUIDE",
+    "FIND_SUPPLIER_TITLE",
     "FOLLOW_UP_TITLE",
     "PATH_TITLES",
     "REVERT_GUIDE",
@@ -119,7 +130,7 @@ def decide(state: OrderState) -> Walkthrough:
     follow_up = path.path is PathId.ALREADY_CANCELLED and best is not None
     return Walkthrough.model_validate({  # one validation for the whole walkthrough: twice as fast as per step
         "path": path.path,
-        "title": FOLLOW_UP_TITLE if follow_up else PATH_TITLES[path.path],
+        "title": path_title(f, path.path, follow_up=follow_up),
         "explanation": explain(f, path),
         "cites": cites(f, path.path),
         "steps": steps,

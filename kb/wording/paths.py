@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from kb.facts import Facts, SupplierGroup
+from kb.guards import supplier_unknown
 from kb.precedence import PathVerdict
 from kb.refunds import open_chargebacks, refund_owed
 from kb.steps import recheck
@@ -32,12 +33,14 @@ from kb.wording.common import (
 
 __all__ = [
     "CANCEL_GUIDE",
+    "FIND_SUPPLIER_TITLE",
     "FOLLOW_UP_TITLE",
     "PATH_TITLES",
     "REVERT_GUIDE",
     "cites",
     "explain",
     "path_block_words",
+    "path_title",
     "supplier_reason",
 ]
 
@@ -56,6 +59,17 @@ PATH_TITLES: Mapping[PathId, str] = MappingProxyType({
 })
 # already_cancelled while a follow-up (a refund chosen for later, telling the customer) is still to do.
 FOLLOW_UP_TITLE = "Cancelled on Shopify: follow-up still to do"
+# cancellable while no supplier order is known and none was ruled out: Shopify's cancel waits for that answer.
+FIND_SUPPLIER_TITLE = "Find the supplier order before cancelling"
+
+
+def path_title(f: Facts, path: PathId, *, follow_up: bool) -> str:
+    """The path's title, never promising what the next step does not allow."""
+    if follow_up:
+        return FOLLOW_UP_TITLE
+    if path is PathId.CANCELLABLE and supplier_unknown(f):
+        return FIND_SUPPLIER_TITLE
+    return PATH_TITLES[path]
 
 # The guide section each path cites; cancellable and cancellation_pending depend on the order (see `cites`).
 _CITES: Mapping[PathId, str] = MappingProxyType({

@@ -7,9 +7,10 @@ import html
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kb.walkthrough import ActionId
+from kb.paths import FIND_SUPPLIER_TITLE, PATH_TITLES
+from kb.walkthrough import ActionId, PathId
 from pages._ui import ASSISTANT_KEY, action_key, cancel_option_key, state_key
-from tests.app.conftest import APP, SANDBOX_SECRETS, all_text, new_assistant
+from tests.app.conftest import APP, SANDBOX_SECRETS, all_text, headings, new_assistant
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -59,6 +60,8 @@ def test_an_order_at_an_apps_location_with_no_id_is_not_offered_the_shopify_canc
     assert not at.exception
     assert _lookup(at, "#1019").walkthrough.next_step.action is ActionId.FIND_SUPPLIER_ORDER
     assert _cancel_buttons(at, "#1019") == []
+    # The title does not promise the cancel the next step does not allow ("You can cancel this order" did).
+    assert FIND_SUPPLIER_TITLE in headings(at, 3) and PATH_TITLES[PathId.CANCELLABLE] not in headings(at, 3)
     text = all_text(at)
     assert "the location of the app Zopi" in text and "Placed: Payment needed" in text
 
@@ -71,6 +74,7 @@ def test_an_order_at_an_apps_location_with_no_id_is_not_offered_the_shopify_canc
     assert not at.exception
     ruled = _lookup(at, "#1019").state.no_supplier_order
     assert ruled is not None and ruled.ticket == "ZD-7"
+    assert PATH_TITLES[PathId.CANCELLABLE] in headings(at, 3)  # now it can be cancelled, and says so
     [cancel] = _cancel_buttons(at, "#1019")
     cancel.click().run()
     at.button(key=cancel_option_key("#1019", "confirm")).click().run()

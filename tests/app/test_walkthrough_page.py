@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from actions.sandbox.seed import DEMO_PATHS
 from kb.guide import load_guide
-from kb.paths import FOLLOW_UP_TITLE, PATH_TITLES
+from kb.paths import FIND_SUPPLIER_TITLE, FOLLOW_UP_TITLE, PATH_TITLES
 from kb.state import RefundTiming
 from kb.walkthrough import ActionId, PathId, StepStatus
 from pages._ui import (
@@ -88,7 +88,7 @@ def test_every_demo_order_shows_its_path_and_next_action_first_and_a_quiet_check
 
     assert not at.exception
     assert _path_title(at) == [expected.title]
-    assert expected.title in (PATH_TITLES[expected.path], FOLLOW_UP_TITLE)
+    assert expected.title in (PATH_TITLES[expected.path], FOLLOW_UP_TITLE, FIND_SUPPLIER_TITLE)
     if order in DEMO_PATHS:  # the seed says which path each demo order is there to show
         assert expected.path.value == DEMO_PATHS[order]
     if card.kind == "act":

@@ -13,6 +13,7 @@ import itertools
 from kb.guide import load_guide
 from kb.paths import (
     CANCEL_GUIDE,
+    FIND_SUPPLIER_TITLE,
     FOLLOW_UP_TITLE,
     PATH_TITLES,
     StepVerdict,
@@ -90,8 +91,12 @@ def _problems(state: OrderState, w: Walkthrough) -> list[str]:
     guide_ids = [step.id for step in guide.steps]
     nexts = [s for s in w.steps if s.status is StepStatus.NEXT]
     follow_up = w.path is PathId.ALREADY_CANCELLED and bool(nexts)
-    if not isinstance(w.path, PathId) or w.title != (FOLLOW_UP_TITLE if follow_up else PATH_TITLES[w.path]):
-        problems.append(f"no single path: {w.path!r}")
+    # The title never promises what the next step does not allow: while the supplier order is asked for,
+    # "You can cancel this order" would (Shopify's cancel waits for the answer).
+    asks = bool(nexts) and nexts[0].action is ActionId.FIND_SUPPLIER_ORDER and w.path is PathId.CANCELLABLE
+    title = FOLLOW_UP_TITLE if follow_up else FIND_SUPPLIER_TITLE if asks else PATH_TITLES[w.path]
+    if not isinstance(w.path, PathId) or w.title != title:
+        problems.append(f"no single path or a wrong title: {w.path!r}, {w.title!r}")
     if len(nexts) > 1:
         problems.append(f"{len(nexts)} next steps")
     if w.path is not PathId.ALREADY_CANCELLED and len(nexts) != 1:
