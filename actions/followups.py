@@ -33,7 +33,7 @@ from kb.refunds import refunds_into_a_dispute
 from kb.state import CancelOptions
 from kb.walkthrough import ActionId
 from kb.wording import followups as say
-from kb.wording.followups import FOLLOW_UP_STATUS_WORDS, WAITING_WORDS
+from kb.wording.followups import FOLLOW_UP_STATUS_WORDS
 
 if TYPE_CHECKING:
     from actions.assistant import Assistant, Lookup
@@ -186,7 +186,7 @@ class FollowUps:
         return FollowUp(
             order_id=row.order_id, order=row.order_name, ticket=row.ticket, agent=row.agent, status=status,
             status_words=FOLLOW_UP_STATUS_WORDS[status],
-            waiting_words=WAITING_WORDS[waiting] if waiting else FOLLOW_UP_STATUS_WORDS[status],
+            waiting_words=say.waiting_words(status, waiting, row.path),
             waiting_for=waiting, detail=row.detail, path=row.path, since=row.since, due_at=row.due_at,
             checked_at=row.checked_at, closed_at=row.closed_at,
             due=row.closed_at is None and row.due_at <= now,

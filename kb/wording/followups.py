@@ -41,6 +41,7 @@ __all__ = [
     "still_active_words",
     "unread_words",
     "unreadable_in_check",
+    "waiting_words",
     "withdrawn_words",
     "withdrew_words",
 ]
@@ -72,6 +73,25 @@ _ELSEWHERE: Mapping[PathId, str] = MappingProxyType({
                         "cancel it at the supplier again or talk to the seller",
     PathId.FULFILLMENT_IN_PROGRESS: "the fulfillment is in progress again (the request was rejected or resent)",
 })
+
+
+# Why a followed order needs a person when it waits on nothing (its path went elsewhere), in a few words.
+_PERSON_WHY: Mapping[str, str] = MappingProxyType({
+    PathId.SUPPLIER_SHIPPED: "the supplier has shipped (a return, not a cancellation)",
+    PathId.FULFILLED: "Shopify shows the order fulfilled (a return)",
+    PathId.NEEDS_ATTENTION: "the order needs a closer look",
+    PathId.CANCELLABLE: "the supplier order is live again (the cancellation was refused or withdrawn)",
+    PathId.FULFILLMENT_IN_PROGRESS: "the fulfillment is in progress again",
+})
+
+
+def waiting_words(status: FollowUpStatus, waiting: WaitingFor | None, path: str) -> str:
+    """What a follow-up waits for, as its list shows it; one that needs a person says why (`path`: where it went)."""
+    if waiting is not None:
+        return WAITING_WORDS[waiting]
+    if status is FollowUpStatus.PERSON:
+        return f"you: {_PERSON_WHY.get(path, 'the order went another way: open its walkthrough')}"
+    return FOLLOW_UP_STATUS_WORDS[status]
 
 
 def _supplier_words(so: SupplierOrderState) -> str:

@@ -119,3 +119,22 @@ def test_the_authorisation_form_starts_from_the_walkthroughs_own_defaults(open_a
     lookup = at.session_state["ca:lookup:#1030"]
     assert assistant.default_cancel_options(lookup).refund is RefundTiming.LATER
     assert at.radio(key=authorise_key("#1030", "refund")).value is RefundTiming.LATER
+
+
+def test_an_order_that_needs_a_person_says_why_in_the_list_and_on_its_walkthrough(open_app) -> None:
+    """#1031's seller refused and #1032's shipped: their lines read "needs a person" twice (status and waiting for),
+    and the walkthrough's follow-up line "needs a person" with no reason."""
+    assistant = new_assistant()
+    for order in ("1031", "1032"):
+        open_app({"order": order, "ticket": "ZD-17"}, assistant=assistant)
+    at = _follow_ups(open_app(assistant=assistant))
+    at.button(key=CHECK_BUTTON).click().run()  # this sandbox's sellers answer at once
+    assert not at.exception
+    rows = {r["Order"]: r for r in _rows(at)}
+    refused, shipped = rows[plain("#1031")], rows[plain("#1032")]
+    assert refused["Status"] == shipped["Status"] == plain("needs a person")
+    assert "live again" in refused["Waiting for"] and "shipped" in shipped["Waiting for"]
+
+    walkthrough = open_app({"order": "1031", "ticket": "ZD-17"}, assistant=assistant)
+    [line] = [i.value for i in walkthrough.info if i.value.startswith("Follow-up")]
+    assert "needs a person" in line and "live again" in line
