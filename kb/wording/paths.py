@@ -60,7 +60,7 @@ PATH_TITLES: Mapping[PathId, str] = MappingProxyType({
 # already_cancelled while a follow-up (a refund chosen for later, telling the customer) is still to do.
 FOLLOW_UP_TITLE = "Cancelled on Shopify: follow-up still to do"
 # cancellable while no supplier order is known and none was ruled out: Shopify's cancel waits for that answer.
-FIND_SUPPLIER_TITLE = "Find the supplier order before cancelling"
+FIND_SUPPLIER_TITLE = "Find the supplier order"
 
 
 def path_title(f: Facts, path: PathId, *, follow_up: bool) -> str:
