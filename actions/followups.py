@@ -325,25 +325,30 @@ class FollowUps:
         settled = settle(fresh.state, fresh.walkthrough)
         auth = store.authorisation(row.order_id)
         notes: list[str] = []
+        news = False  # a note says something new (a note that only restates where the order stands is not)
         cancelled, reply, record_id, authorised_by = False, None, None, None
         if settled.status is FollowUpStatus.READY and auth is not None:
             if auth.active(now) and _refunds_into_a_dispute(fresh, auth):
                 # A chargeback opened after the authorisation: its refund could pay the customer twice.
                 store.withdraw_authorisation(auth.id, agent=say.run_agent(run))
                 notes.append(say.dispute_withdrawn_words(auth.agent))
+                news = True
             elif auth.active(now) and store.take_authorisation(auth.id, run=run, now=now):
                 lookup, cancelled, record_id, note = self._finish(fresh, auth, run=run, ticket=ticket)
                 notes.append(note)
+                news = True
                 authorised_by = auth.agent
                 if cancelled and lookup is not None:
                     reply = self._a.customer_reply(lookup)
                 settled = settle(lookup.state, lookup.walkthrough) if lookup is not None else settled
             elif auth.withdrawn_at is None and auth.used_by_run is None and auth.expires_at <= now:
                 notes.append(say.expired_words(auth.agent, auth.expires_at))
+                news = row.checked_at is None or row.checked_at < auth.expires_at  # expired since the last check
         elif auth is not None and auth.active(now) and settled.status is FollowUpStatus.PERSON:
             # The path went somewhere the authorisation did not cover: never let it fire later by surprise.
             store.withdraw_authorisation(auth.id, agent=say.run_agent(run))
             notes.append(say.withdrawn_words(auth.agent))
+            news = True
         if settled.status is FollowUpStatus.READY:
             notes.append(say.READY_NO_AUTHORISATION)
 
@@ -353,7 +358,7 @@ class FollowUps:
         message = say.recheck_words(say.status_sentence(before, _waiting(row.waiting_for)),
                                     say.status_sentence(after_status, settled.waiting_for), settled.detail, notes,
                                     cancelled=cancelled)
-        if changed or notes:
+        if changed or news:  # an order left as it was gets no new record on every run
             shop = lookup.state.shopify if lookup is not None else None
             record_id = store.record(
                 order_id=row.order_id, order_name=shop.name if shop else row.order_name, ticket=ticket,

@@ -178,6 +178,22 @@ def test_an_expired_authorisation_sends_nothing(tmp_path):
     assert "expired" in checked.message and checked.needs_person and not checked.cancelled
 
 
+def test_a_check_records_what_changed_once_not_again_on_every_run_while_nothing_moves(tmp_path):
+    """Each run wrote a new 'ready -> ready ... Ready: cancel it on Shopify now' record for an order left ready
+    (hourly on a live shop, every run on the sandbox), and repeated an expired authorisation's note every time."""
+    assistant = _assistant(tmp_path)
+    _follow(assistant, "#1030")
+    assistant.authorise_cancel(order_gid(1030), AUTHORISED, agent="Ana Ruiz", days=1)
+    later = datetime.now(UTC) + timedelta(days=1, minutes=1)  # the seller approved; the authorisation expired
+    for hours in range(4):  # the run that finds it ready, then three more while nobody acts
+        assistant.followups.check(now=later + timedelta(hours=hours), every=True)
+
+    checks = [r for r in assistant.activity.list(order="#1030") if r.action == "follow_up_check"]
+    assert len(checks) == 1, [r.message for r in checks]
+    assert "expired" in checks[0].message and "ready" in checks[0].message.lower()
+    assert assistant.followups.get(order_gid(1030)).needs_person  # still listed for a person, every run
+
+
 def test_a_withdrawn_authorisation_sends_nothing(tmp_path):
     assistant = _assistant(tmp_path)
     _follow(assistant, "#1030")
