@@ -60,6 +60,7 @@ from kb.wording import assistant as say
 from kb.wording.connection import connected
 from kb.wording.errors import with_request_id
 from kb.wording.hand_check import stale_words
+from kb.wording.record import option_words
 
 if TYPE_CHECKING:  # the sandbox is imported only when it is used (never in live mode)
     from actions.sandbox import Sandbox
@@ -180,6 +181,10 @@ class ConnectionInfo(_Frozen):
     granted_scopes: tuple[str, ...] = ()
     missing_scopes: tuple[str, ...] = ()
     suppliers: Mapping[str, bool] = {}
+
+
+# What a cancel was sent with, as a second agent needs to hear it (the staff note and the target stay in the record).
+_CANCEL_CHOICES = ("refund", "refund_to", "reason", "restock", "notify_customer", "authorised_by")
 
 
 def _now() -> datetime:
@@ -544,7 +549,7 @@ class Assistant:
         """Why the action is already done, from the state just read (None when it is not)."""
         state = lookup.state
         if request.action is ActionId.CANCEL_ORDER and state.shopify.is_cancelled:
-            return say.already_cancelled(state.shopify.name)
+            return self._already_cancelled(state.shopify)
         if request.action is ActionId.CANCEL_SUPPLIER:
             supplier = self._supplier_state(state, request.target)
             if supplier is not None and supplier.status in (SupplierStatus.CANCELLED, SupplierStatus.CANCEL_REQUESTED):
@@ -554,6 +559,16 @@ class Assistant:
             if ours and step.status is StepStatus.DONE and request.target in (None, step.target):
                 return say.step_already_done(step.title, step.reason)
         return None
+
+    def _already_cancelled(self, shop: ShopifyOrderState) -> str:
+        """'Already cancelled', naming who cancelled it from here, when, for which ticket and with what options."""
+        done = next((r for r in self.activity.list(order=shop.id, outcome="ok", limit=100)
+                     if r.action == ActionId.CANCEL_ORDER.value), None)
+        if done is None:  # cancelled in the Shopify admin, or before this record
+            return say.already_cancelled(shop.name)
+        chosen = {k: done.options[k] for k in _CANCEL_CHOICES if k in done.options}  # the refund first
+        return say.already_cancelled(shop.name, by=done.agent, at=done.at, ticket=done.ticket,
+                                     how=option_words(chosen, order_name=shop.name))
 
     def _not_offered(self, lookup: Lookup, request: ActionRequest) -> ActionResult:
         done = self._done_already(lookup, request)
@@ -651,7 +666,7 @@ class Assistant:
                 if done:
                     message = say.someone_else_did_it(done)
                 elif holder is not None and holder.outcome == "started":
-                    message = say.already_in_progress(holder.at, holder.ticket)
+                    message = say.already_in_progress(holder.at, holder.ticket, holder.agent)
                 elif holder is not None and holder.outcome == "unknown":
                     message = say.last_attempt_unknown(holder.at)
                     return self._finish_unclaimed(fresh, request, "refused", message, ok=False)

@@ -186,8 +186,16 @@ def could_not_read_again(error: str) -> str:
     return f"Could not read the order again: {error}"
 
 
-def already_cancelled(order_name: str) -> str:
-    return f"Order {order_name} is already cancelled on Shopify."
+def already_cancelled(order_name: str, *, by: str | None = None, at: datetime | None = None,
+                      ticket: str | None = None, how: str = "") -> str:
+    """An order already cancelled; when our record holds that cancel, who sent it, when, for which ticket, how."""
+    if at is None:
+        return f"Order {order_name} is already cancelled on Shopify."
+    who = by or "someone"
+    for_ticket = f" for ticket {ticket}" if ticket else ""
+    options = f" ({how})" if how else ""
+    return (f"Order {order_name} is already cancelled on Shopify: {who} cancelled it at {at:%Y-%m-%d %H:%M} UTC"
+            f"{for_ticket}{options}.")
 
 
 def supplier_already(supplier: str, order_id: str, status: SupplierStatus) -> str:
@@ -242,9 +250,9 @@ def someone_else_did_it(done: str) -> str:
     return f"{done} Someone else has just done it; nothing was sent again."
 
 
-def already_in_progress(at: datetime, ticket: str | None) -> str:
+def already_in_progress(at: datetime, ticket: str | None, agent: str | None = None) -> str:
     by = f" for ticket {ticket}" if ticket else ""
-    return (f"Already in progress: someone else started this at {_at(at)}{by}. "
+    return (f"Already in progress: {agent or 'someone else'} started this at {_at(at)}{by}. "
             "Nothing was sent again; refresh in a moment to see the result.")
 
 

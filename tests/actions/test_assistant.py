@@ -130,6 +130,49 @@ def test_pressing_cancel_again_does_not_cancel_twice(assistant: Assistant, sandb
     assert _order_cancels(sandbox) == 1
 
 
+def test_the_second_agent_is_told_who_cancelled_when_for_which_ticket_and_with_what_refund(
+    settings: AppSettings, sandbox: Sandbox
+) -> None:
+    """Bob's page still offered the cancel Ana had just sent; he was told only 'already cancelled', not by whom,
+    when or whether the customer was refunded, so he could not tell the customer or see his ticket was handled."""
+    ana = build_assistant(settings, sandbox=sandbox).as_agent("ana@example.com")
+    bob = build_assistant(settings, sandbox=sandbox).as_agent("bob@example.com")
+    ana.confirm_no_supplier_order("#1011", ticket="ZD-1")
+    assert bob.look_up("#1011").walkthrough.next_step.action is ActionId.CANCEL_ORDER  # Bob's page, still open
+    done = ana.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1011", ticket="ZD-1",
+                                 options=CancelOptions(refund=RefundTiming.NOW)))
+    assert done.ok
+
+    told = bob.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1011", ticket="ZD-2",
+                                 options=CancelOptions(refund=RefundTiming.LATER)))
+
+    assert told.already_done and _order_cancels(sandbox) == 1
+    record = ana.activity.get(done.record_id)
+    assert "already cancelled" in told.message
+    assert "ana@example.com" in told.message and "ZD-1" in told.message
+    assert f"{record.at:%Y-%m-%d %H:%M} UTC" in told.message
+    assert "Refund now" in told.message  # what the customer was sent, as the first agent chose it
+
+
+def test_a_cancel_another_agent_has_in_flight_names_that_agent(settings: AppSettings, sandbox: Sandbox) -> None:
+    """'Already in progress: someone else started this' left the second agent asking the whole team who."""
+    ana = build_assistant(settings, sandbox=sandbox).as_agent("ana@example.com")
+    bob = build_assistant(settings, sandbox=sandbox).as_agent("bob@example.com")
+    shop = ana.confirm_no_supplier_order("#1011", ticket="ZD-1").state.shopify
+    assert ana.activity.claim(f"cancel_order:{shop.id}", order_id=shop.id, order_name=shop.name, ticket="ZD-1",
+                              action=ActionId.CANCEL_ORDER.value, agent="ana@example.com") is not None  # sending
+
+    told = bob.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1011", ticket="ZD-2", options=CancelOptions()))
+
+    assert told.already_done and _order_cancels(sandbox) == 0
+    assert "in progress" in told.message and "ana@example.com" in told.message and "ZD-1" in told.message
+
+
+def test_an_order_cancelled_outside_the_app_is_already_cancelled_without_naming_anyone(assistant: Assistant) -> None:
+    told = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#1004", options=CancelOptions()))
+    assert told.already_done and told.message == "Order #1004 is already cancelled on Shopify."
+
+
 def test_two_sessions_cancelling_at_the_same_moment_send_one_cancel(
     settings: AppSettings, sandbox: Sandbox
 ) -> None:
