@@ -570,18 +570,26 @@ class Assistant:
         return say.already_cancelled(shop.name, by=done.agent, at=done.at, ticket=done.ticket,
                                      how=option_words(chosen, order_name=shop.name))
 
+    def why_not(self, lookup: Lookup, request: ActionRequest) -> str | None:
+        """Why `run` would refuse this action on the order as read (None when the path offers it); records nothing."""
+        if self._offered(lookup, request) is not None:
+            return None
+        return self._done_already(lookup, request) or self._not_now(lookup, request)
+
     def _not_offered(self, lookup: Lookup, request: ActionRequest) -> ActionResult:
         done = self._done_already(lookup, request)
         if done:
             return self._finish_unclaimed(lookup, request, "already_done", done, ok=False, already_done=True)
+        return self._finish_unclaimed(lookup, request, "refused", self._not_now(lookup, request), ok=False)
+
+    def _not_now(self, lookup: Lookup, request: ActionRequest) -> str:
         wt = lookup.walkthrough
         write_step = _WRITE_STEPS.get(request.action)
         same = [s for s in wt.steps if (s.action is request.action or s.step_id == write_step)
                 and request.target in (None, s.target)]  # a blocked step offers no action, yet says why
         nxt = wt.next_step
-        message = say.not_now(lookup.state.shopify.name, request.action,
-                              same[0].reason if same else None, nxt.title if nxt else None)
-        return self._finish_unclaimed(lookup, request, "refused", message, ok=False)
+        return say.not_now(lookup.state.shopify.name, request.action,
+                           same[0].reason if same else None, nxt.title if nxt else None)
 
     def _finish_unclaimed(
         self, lookup: Lookup, request: ActionRequest, outcome: Outcome, message: str, *, ok: bool,

@@ -391,6 +391,12 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err:
     validate_ticket(args.ticket)
     if not args.yes:
         lookup = assistant.look_up(args.order)
+        refusal = assistant.why_not(lookup, ActionRequest(action=ActionId.CANCEL_ORDER, order=args.order,
+                                                          options=options))
+        if refusal is not None:  # never a preview of a cancel that --yes would then be refused
+            err.write(refusal + "\n")
+            err.write(say.path_now(lookup.walkthrough))
+            return EXIT_REFUSED
         preview = assistant.preview_cancel(lookup, options)
         err.write(say.would_do(preview.summary))
         err.write(say.NOT_CONFIRMED)

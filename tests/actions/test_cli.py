@@ -83,11 +83,28 @@ def test_link_refuses_a_malformed_ticket_without_a_traceback(data_dir: Path, cap
 def test_cancel_without_yes_shows_what_would_happen_and_does_nothing(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    _ready_to_cancel_on_shopify(data_dir, "#1001")
     assert main(["cancel", "#1001", "--reason", "customer", "--refund", "now"], env=_env(data_dir)) == 2
     err = capsys.readouterr().err
     assert "--yes" in err and "cannot be undone" in err and "Refund" in err
     assert main(["status", "#1001", "--json"], env=_env(data_dir)) == 0
     assert json.loads(capsys.readouterr().out)["shopify"]["cancelled"] is False
+
+
+def test_cancel_without_yes_on_a_path_that_refuses_it_says_why_instead_of_what_it_would_do(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """#1001's AliExpress order is live: the dry run printed 'This would: Cancel order #1001 ... Refund 49.85 USD
+    now ... Add --yes to confirm', and the same command with --yes was then refused."""
+    assert main(["cancel", "#1001", "--reason", "customer", "--refund", "now"], env=_env(data_dir)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Not now") and "the supplier order is not cancelled yet" in err
+    assert "This would" not in err and "--yes" not in err
+    assert main(["cancel", "#1004", "--reason", "customer", "--refund", "now"], env=_env(data_dir)) == 2
+    err = capsys.readouterr().err
+    assert "already cancelled" in err and "This would" not in err
+    store = build_assistant(AppSettings(data_dir=data_dir), sandbox=Sandbox()).activity
+    assert store.list(order="#1001") == () and store.list(order="#1004") == ()  # a dry run records nothing
 
 
 def test_cancel_is_refused_when_the_supplier_has_not_been_cancelled_first(
