@@ -85,7 +85,8 @@ def is_allowed(email: object, allowed: Iterable[str], *, email_verified: object 
 
     An empty allow-list allows no one; an e-mail the provider says is not verified is never allowed.
     """
-    if not isinstance(email, str) or email_verified is False:
+    # Some providers send the claim as a string ("false"), which is truthy.
+    if not isinstance(email, str) or email_verified is False or str(email_verified).strip().lower() == "false":
         return False
     text = email.strip().lower()
     local, at, domain = text.rpartition("@")

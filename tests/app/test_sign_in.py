@@ -64,6 +64,10 @@ def test_the_sandbox_needs_no_sign_in_even_with_auth_configured(open_app) -> Non
         ("bob@evil-team.example", None, False),
         ("bob@team.example.evil.com", None, False),
         ("ana@example.com", False, False),
+        # Some providers (AWS Cognito) send the claim as a string: "false" was read as verified.
+        ("ana@example.com", "false", False),
+        ("ana@example.com", "False", False),
+        ("ana@example.com", "true", True),
         ("", None, False),
         (None, None, False),
     ],
