@@ -85,7 +85,7 @@ from typing import Any, NoReturn, TextIO
 from pydantic import ValidationError
 
 from actions.errors import ActionError, ConfigError, InputError, redact
-from actions.settings import AppSettings, load_settings
+from actions.settings import AppSettings, check_database_url, load_settings
 from kb.hand_check import HandStatus
 from kb.refunds import default_refund, refundable, refundable_presentment
 from kb.state import CancelOptions, CancelReason, Money, RefundDestination, RefundTiming
@@ -312,6 +312,12 @@ def _db_copy(args: argparse.Namespace, env: Mapping[str, str], out: TextIO | _Te
         raise InputError(say.TO_FORMAT, system="cli")
     if source_text.startswith("sqlite:") and not Path(source_text.removeprefix("sqlite:")).is_file():
         raise InputError(say.no_activity_log(source_text.removeprefix("sqlite:")), system="cli")
+    for url in (source_text, str(args.target)):
+        if not url.startswith("sqlite:"):
+            try:
+                check_database_url(url)
+            except ValueError as exc:
+                raise InputError(str(exc), system="cli") from None
     counts, label = copy_record(source_text, str(args.target))
     out.write(say.copied(counts, label))
     return EXIT_OK

@@ -27,6 +27,7 @@ __all__ = [
     "AppSettings",
     "CJSettings",
     "ShopifySettings",
+    "check_database_url",
     "load_settings",
     "normalize_shop_domain",
 ]
@@ -154,14 +155,23 @@ class CJSettings(_Frozen):
         return _check_base_url(value) or "https://developers.cjdropshipping.com/api2.0/v1"
 
 
+def check_database_url(text: str) -> str:
+    """A PostgreSQL URL whose host, port and database can be read, stripped; else ValueError (never echoing it)."""
+    text = text.strip()
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - a port out of range or not a number raises only when read
+    except ValueError:
+        raise ValueError(say.DATABASE_URL_SHAPE) from None
+    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+        raise ValueError(say.DATABASE_URL_SHAPE)
+    return text
+
+
 def _check_database_url(value: SecretStr | None) -> SecretStr | None:
     if value is None or not value.get_secret_value().strip():
         return None
-    text = value.get_secret_value().strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
-        raise ValueError(say.DATABASE_URL_SHAPE)
-    return SecretStr(text)
+    return SecretStr(check_database_url(value.get_secret_value()))
 
 
 class AppSettings(_Frozen):

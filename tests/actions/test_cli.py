@@ -266,6 +266,20 @@ def test_db_copy_moves_a_sqlite_record_to_postgresql(tmp_path, capsys, pg_url) -
     assert "no activity log" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("url", ["postgresql://u:pw-secret-9@db.internal:99999/cancel",
+                                 "postgresql://u:pw-secret-9@[::1/cancel"])
+def test_db_copy_to_a_database_url_that_cannot_be_read_is_refused_in_one_sentence(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    """`db copy --to postgresql://u:pw@host:99999/db` printed a ValueError traceback ('Port out of range')."""
+    assert main(["status", "1001"], env=_env(data_dir)) == 0
+    capsys.readouterr()
+    log = data_dir / "cancel-assist-sandbox.sqlite3"
+    assert main(["db", "copy", "--from", f"sqlite:{log}", "--to", url], env=_env(data_dir)) == 2
+    err = capsys.readouterr().err
+    assert "database URL" in err and "pw-secret-9" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_the_cli_reaches_shops_and_stores_only_through_the_assistant_and_the_record_copy() -> None:
     """Like the pages: no client, sandbox or store of its own; `db copy` is one service call (copy_record)."""
     import ast

@@ -170,3 +170,16 @@ def test_a_database_url_that_is_not_postgresql_is_refused_without_echoing_it() -
     with _pytest.raises(ConfigError) as err:
         load_settings({}, {"CANCEL_ASSIST_DATABASE_URL": "mysql://u:pw-secret-9@h/db"})
     assert "database_url" in str(err.value) and "pw-secret-9" not in str(err.value)
+
+
+@pytest.mark.parametrize("url", ["postgresql://u:pw-secret-9@db.internal:99999/cancel",
+                                 "postgresql://u:pw-secret-9@[::1/cancel",
+                                 "postgresql://u:pw-secret-9@db.internal:port/cancel"])
+def test_a_database_url_with_a_port_or_host_that_cannot_be_read_is_a_config_error_not_a_crash(url: str) -> None:
+    """A port out of range or a broken IPv6 host passed the check, then crashed every start (ValueError)."""
+    from actions.errors import ConfigError
+    from actions.settings import load_settings
+
+    with pytest.raises(ConfigError) as err:
+        load_settings({}, {"CANCEL_ASSIST_DATABASE_URL": url})
+    assert "database_url" in str(err.value) and "pw-secret-9" not in str(err.value)
