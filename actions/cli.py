@@ -11,8 +11,8 @@ Commands:
     cancel-assist follow-ups --check [--all] [--json] [--agent A]
     cancel-assist supplier ORDER --order-id ID [--supplier aliexpress|cjdropshipping]
                         --status awaiting_payment|awaiting_shipment|cancel_requested|cancelled|shipped
-                        [--ticket T]
-    cancel-assist supplier ORDER --none [--ticket T]
+                        [--ticket T] [--agent A]
+    cancel-assist supplier ORDER --none [--ticket T] [--agent A]
 
 Settings come from the environment and `.streamlit/secrets.toml` in the current folder (the
 environment wins). Without Shopify credentials the CLI runs on the sandbox, kept in
@@ -163,6 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     supplier.add_argument("--status", type=str.lower, choices=[h.value for h in HandStatus],
                           help="what the supplier's order page shows")
     supplier.add_argument("--ticket", default=None)
+    supplier.add_argument("--agent", default=None, help="who checked, for the record (default: the OS user)")
     return parser
 
 

@@ -280,6 +280,19 @@ def test_db_copy_to_a_database_url_that_cannot_be_read_is_refused_in_one_sentenc
     assert "database URL" in err and "pw-secret-9" not in err and len(err.strip().splitlines()) == 1
 
 
+def test_a_check_by_hand_or_no_supplier_order_is_recorded_under_the_agent_named_with_agent(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`supplier` records an action but refused --agent ('unrecognized arguments'): on a server where the agents
+    share one OS account, the record of 'no supplier order was placed' named that account, not the agent."""
+    assert main(["supplier", "1011", "--none", "--ticket", "ZD-5", "--agent", "ana@example.com"], env=_env(data_dir)) == 0
+    assert main(["supplier", "1018", "--order-id", "3041872215631018", "--status", "awaiting_shipment",
+                 "--agent", "bob@example.com"], env=_env(data_dir)) == 0
+    store = build_assistant(AppSettings(data_dir=data_dir), sandbox=Sandbox()).activity
+    assert [r.agent for r in store.list(order="#1011")] == ["ana@example.com"]
+    assert [r.agent for r in store.list(order="#1018")] == ["bob@example.com"]
+
+
 def test_the_cli_reaches_shops_and_stores_only_through_the_assistant_and_the_record_copy() -> None:
     """Like the pages: no client, sandbox or store of its own; `db copy` is one service call (copy_record)."""
     import ast
