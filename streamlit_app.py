@@ -46,6 +46,7 @@ from pages._ui import (
     ASSISTANT_KEY,
     CONTEXT_ERROR_KEY,
     CONTEXT_KEY,
+    MAY_ACT_KEY,
     NAV_PAGES,
     Context,
     current_context,
@@ -166,6 +167,16 @@ def _gate(settings: Any) -> tuple[str | None, str | None, bool]:
     return problem, _os_user(), True
 
 
+def _may_act() -> bool:
+    """The gate again, for a button's callback (it runs before the next `_main`): still signed in and allowed?"""
+    from actions.settings import load_settings
+
+    try:
+        return _gate(load_settings(_secrets(), os.environ))[0] is None
+    except ActionError:
+        return False
+
+
 def _read_deep_link(shop: str | None) -> None:
     """Parse the query params once per session; a bad link is an error that changes nothing else."""
     if CONTEXT_KEY in st.session_state:
@@ -212,6 +223,7 @@ def _main() -> None:
     except ActionError as exc:  # a ConfigError: no shop is shown until the settings are fixed
         problem = str(exc)
 
+    st.session_state[MAY_ACT_KEY] = _may_act
     if refusal is not None:
         st.session_state.pop(ASSISTANT_KEY, None)  # signed out (or never allowed): nothing of a shop stays
     elif problem is None and ASSISTANT_KEY not in st.session_state:

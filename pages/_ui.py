@@ -32,6 +32,7 @@ __all__ = [
     "ACTIVITY_ORDER",
     "ACTIVITY_TICKET",
     "ASSISTANT_KEY",
+    "MAY_ACT_KEY",
     "CONNECTION_CHECK",
     "INPUT_ERROR",
     "LOOK_UP",
@@ -98,6 +99,8 @@ def state_key(*parts: object) -> str:
 k = state_key  # the short name the style guide uses
 
 ASSISTANT_KEY = state_key("assistant")
+# The entry file's gate, asked again by a button's callback: callbacks run before the entry file's next gate.
+MAY_ACT_KEY = state_key("may-act")
 CONTEXT_KEY = state_key("context")
 CONTEXT_ERROR_KEY = state_key("context-error")
 
@@ -392,7 +395,7 @@ def run_once(op: str, fn: Callable[[], Any], result_key: str, after: Callable[[A
     full before the rerun is let through, so a write that landed is never shown as nothing.
     """
     ops = _ops()
-    if op in ops:
+    if op in ops or not _may_act():
         return
     ops[op] = _IN_FLIGHT
     try:
@@ -402,6 +405,13 @@ def run_once(op: str, fn: Callable[[], Any], result_key: str, after: Callable[[A
         raise
     ops[op] = result
     _publish(result, result_key, after)
+
+
+def _may_act() -> bool:
+    """Whether this session may still act: signed out, or taken off `allowed_users`, since the page was drawn
+    is refused here, and the run this click starts shows only the sign-in page."""
+    may_act = st.session_state.get(MAY_ACT_KEY)  # set by every run of the entry file, refused or not
+    return may_act is None or bool(may_act())
 
 
 def _call(fn: Callable[[], Any]) -> Any:
@@ -460,7 +470,7 @@ def start_once(op: str, fn: Callable[[], Any], result_key: str, after: Callable[
     (a second click) can never leave one without the other.
     """
     ops, queues = _ops(), _queues()
-    if op in ops or slot in queues:
+    if op in ops or slot in queues or not _may_act():
         return
     ops[op] = _IN_FLIGHT
     queues[slot] = _Queued(op=op, fn=fn, result_key=result_key, after=after, progress=progress)

@@ -106,3 +106,35 @@ def test_a_live_server_without_auth_may_start_only_on_loopback(address, auth, re
     assert access.main([address]) == (2 if refused else 0)
     monkeypatch.setenv("CANCEL_ASSIST_SANDBOX", "1")
     assert access.main([address]) == 0  # the sandbox may be served anywhere
+
+
+@pytest.mark.parametrize("change", ["taken off allowed_users", "signed out"])
+def test_a_click_after_the_agent_lost_access_does_nothing_and_shows_the_sign_in_page(change, open_app) -> None:
+    """A button's callback runs before the entry file's gate: an agent taken off the allow-list (or whose sign-in
+    ended) while the page was open could still record 'no supplier order was placed' for #1011 with one click."""
+    from streamlit.testing.v1 import AppTest
+
+    from pages._ui import ASSISTANT_KEY
+    from tests.app.conftest import APP, new_assistant
+    from tests.conftest import APPTEST_TIMEOUT
+
+    assistant = new_assistant()
+    at = AppTest.from_file(APP, default_timeout=APPTEST_TIMEOUT)
+    for name, value in {**LIVE, "auth": AUTH, "cancel_assist": {"allowed_users": ["ana@example.com"]}}.items():
+        at.secrets[name] = value
+    at.query_params["order"], at.query_params["ticket"] = "1011", "ZD-1"
+    at.session_state[ASSISTANT_KEY] = assistant  # the live shop's assistant, on a sandbox
+    at.user = {"is_logged_in": True, "email": "ana@example.com", "email_verified": True}
+    at.run()
+    assert not at.exception and "No supplier order was placed" in [b.label for b in at.button]
+
+    if change == "signed out":
+        at.user = {"is_logged_in": False}
+    else:
+        at.secrets["cancel_assist"] = {"allowed_users": ["bob@example.com"]}
+    next(c for c in at.checkbox if "none-sure" in str(c.key)).check()
+    next(b for b in at.button if b.label == "No supplier order was placed").click().run()
+
+    assert not at.exception
+    assert assistant.activity.list(order="#1011") == ()  # nothing recorded, nothing unlocked
+    assert "#1011" not in [b.label for b in at.button] and not _shows_a_shop(at)
