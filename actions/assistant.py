@@ -46,6 +46,7 @@ from kb.state import (
     FulfillmentOrderAction,
     FulfillmentOrderState,
     OrderState,
+    RefundDestination,
     RefundTiming,
     ShopifyOrderState,
     SupplierOrderState,
@@ -264,10 +265,11 @@ class Assistant:
         if any(so.read_error is not None for so in suppliers):
             suppliers = self._checked_by_hand(shop_state.id, suppliers)
         ruled_out = None if refs else self.activity.no_supplier_order(shop_state.id)
-        notified, refund = self._our_cancel(shop_state)
+        notified, refund, refund_to = self._our_cancel(shop_state)
         now = self._now()
         state = OrderState(shopify=shop_state, suppliers=tuple(suppliers), supplier_refs_source=source,
-                           customer_notified=notified, cancel_refund=refund, checked_at=now,
+                           customer_notified=notified, cancel_refund=refund, cancel_refund_to=refund_to,
+                           checked_at=now,
                            no_supplier_order=ruled_out)
         return Lookup(state=state, walkthrough=decide(state), read_at=now)
 
@@ -275,18 +277,22 @@ class Assistant:
         """When a reading is taken, on the remote's clock (the sandbox stamps its answers with its own)."""
         return self._read_clock()
 
-    def _our_cancel(self, shop_state: ShopifyOrderState) -> tuple[bool | None, RefundTiming | None]:
-        """What our cancel of this order asked for: whether Shopify emails the customer, and the refund (refund now
-        or later); (None, None) when not cancelled by us."""
+    def _our_cancel(
+            self, shop_state: ShopifyOrderState) -> tuple[bool | None, RefundTiming | None, RefundDestination | None]:
+        """What our cancel of this order asked for: whether Shopify emails the customer, the refund (now or later)
+        and where a refund now went; all None when not cancelled by us."""
         if not shop_state.is_cancelled:
-            return None, None
+            return None, None, None
         for record in self.activity.list(order=shop_state.id, limit=50):
             # "started": the cancel being recorded right now; "unknown": ours, settled later by this very read.
             if record.action == ActionId.CANCEL_ORDER.value and record.outcome in ("ok", "started", "unknown"):
                 refund = record.options.get("refund")
                 timing = RefundTiming(refund) if refund in {t.value for t in RefundTiming} else None
-                return bool(record.options.get("notify_customer")), timing
-        return None, None
+                to = record.options.get("refund_to")
+                where = (RefundDestination(to) if timing is RefundTiming.NOW and isinstance(to, str)
+                         and to in {d.value for d in RefundDestination} else None)
+                return bool(record.options.get("notify_customer")), timing, where
+        return None, None, None
 
     def history(self, lookup: Lookup) -> tuple[ActivityRecord, ...]:
         """This order's activity record, newest first (who did what, when, and what came of it)."""

@@ -344,6 +344,7 @@ class OrderState(_Frozen):
     customer_notified: bool | None = None
     # The refund our cancel asked for (None: not cancelled by the assistant, so unknown).
     cancel_refund: RefundTiming | None = None
+    cancel_refund_to: RefundDestination | None = None  # where that refund went (refund now only)
     checked_at: datetime | None = None  # when this state was read (time-based rules need it)
     no_supplier_order: NoSupplierOrder | None = None  # ruled out by hand: the supplier side is clear
 

@@ -16,6 +16,7 @@ from kb.state import (
     DisplayFulfillmentStatus,
     Money,
     OrderState,
+    RefundDestination,
     SupplierOrderState,
     SupplierStatus,
 )
@@ -107,6 +108,10 @@ def _cancelled_reply(state: OrderState) -> list[str]:
             "know as soon as it is sent."
         )
         lines.append(_BANK_TIMING)
+    elif status in (DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED) and (
+            state.cancel_refund_to is RefundDestination.STORE_CREDIT):
+        lines.append("Your refund has been issued as store credit in our shop: it does not expire, and you can use it "
+                     "on your next order.")
     elif status in (DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED):
         amount = "A refund" if status is DisplayFinancialStatus.PARTIALLY_REFUNDED else f"A refund of **{_md(paid)}**"
         lines.append(f"{amount} has been sent to {_your_destination(state)}.")

@@ -226,6 +226,20 @@ def test_store_credit_is_sent_as_the_refund_method(assistant, wire, sandbox):
     assert _world_order(sandbox, 1023)["refunds"][-1]["method"] == "store_credit"
 
 
+def test_the_reply_after_a_store_credit_refund_says_store_credit_not_the_card(assistant):
+    """#1023 refunded 28.95 USD as store credit; its reply told the customer "A refund of 38.95 USD has been sent to
+    your original payment method (Shopify Payments)": the wrong method, and the earlier refund counted in."""
+    _cancel(assistant, "#1023", refund=RefundTiming.NOW, refund_to=RefundDestination.STORE_CREDIT)
+    reply = assistant.customer_reply(assistant.look_up("#1023"))
+    assert "store credit" in reply and "original payment method" not in reply and "38.95" not in reply
+
+
+def test_the_reply_after_a_refund_to_the_card_says_the_original_payment_method(assistant):
+    _cancel(assistant, "#1025", refund=RefundTiming.NOW)
+    reply = assistant.customer_reply(assistant.look_up("#1025"))
+    assert "original payment method" in reply and "store credit" not in reply
+
+
 def test_the_cli_sends_store_credit_and_shows_the_refundable_amount(tmp_path: Path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     env = {"CANCEL_ASSIST_DATA_DIR": str(tmp_path / "data")}
