@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from kb.discovery import AppSign, SignKind
 from kb.facts import Facts, Odd, Oddity
-from kb.refunds import open_chargebacks, refundable, refundable_presentment, unpaid_manual_payment
+from kb.refunds import NoRefund, no_refund, open_chargebacks, refundable, refundable_presentment
 from kb.revert import SERVICE_SILENCE
 from kb.state import (
     DisplayFulfillmentStatus,
@@ -302,12 +302,21 @@ def amount_words(shopify: ShopifyOrderState) -> str:
     return f"{customer} ({amount} in the shop's currency)" if customer is not None else str(amount)
 
 
+# Why the cancel sends no refund, as the Shopify cancel step says it (`kb.refunds.no_refund`).
+_NO_REFUND_STEP: Mapping[NoRefund, str] = MappingProxyType({
+    NoRefund.UNPAID_MANUAL: ("Nothing was paid yet (cash on delivery or another manual payment), so there is nothing to "
+                             "refund and the cancel sends no refund."),
+    NoRefund.NOT_CAPTURED: ("No payment was captured (it is only authorized), so there is nothing to refund: the cancel "
+                            "voids the authorization."),
+    NoRefund.ALREADY_REFUNDED: "The order was already refunded in full, so the cancel sends no refund.",
+    NoRefund.NOTHING_LEFT: "Nothing is left to refund, so the cancel sends no refund.",
+})
+
+
 def refund_choice_words(shopify: ShopifyOrderState) -> str:
-    if unpaid_manual_payment(shopify):
-        return ("Nothing was paid yet (cash on delivery or another manual payment), so there is nothing to refund "
-                "and the cancel sends no refund.")
-    if refundable(shopify).amount <= 0:
-        return "Nothing is left to refund (it was already refunded), so cancel with refund later."
+    why = no_refund(shopify)
+    if why is not None:
+        return _NO_REFUND_STEP[why]
     if open_chargebacks(shopify):
         return (f"A chargeback is open, so do not refund {amount_words(shopify)} now: the dispute returns the "
                 "money to the customer if the bank decides for them (refund later).")

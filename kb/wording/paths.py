@@ -8,7 +8,7 @@ from types import MappingProxyType
 from kb.facts import Facts, SupplierGroup
 from kb.guards import supplier_unknown
 from kb.precedence import PathVerdict
-from kb.refunds import open_chargebacks, refund_owed
+from kb.refunds import no_refund, open_chargebacks, refund_owed
 from kb.steps import recheck
 from kb.state import SupplierOrderState
 from kb.suppliers import SUPPLIERS
@@ -136,15 +136,20 @@ def _explain_cancellable(f: Facts) -> str:
     if f.suppliers:  # every one cancelled (an active one is above; any other kind leads to another path)
         verb = "are" if len(f.suppliers) > 1 else "is"
         return (f"{listing(order_words(so) for so in f.suppliers)} {verb} already cancelled at the supplier and Shopify "
-                f"shows {name} {display}, so you can now cancel it on Shopify: choose whether to refund now or "
-                "later, the reason, and whether to restock and notify the customer.")
+                f"shows {name} {display}, so you can now cancel it on Shopify: {_choices(f)}.")
     if f.no_supplier_order is None:
         signs = f" A supplier order was probably placed: {app_signs_words(f.app_signs)}." if f.app_signs else ""
         return (f"Shopify shows {name} {display}, but no supplier order number was found on it.{signs} Before "
                 "cancelling on Shopify, enter the supplier order number(s) so they can be checked and "
                 "cancelled first, or confirm that no supplier order was placed.")
-    return (f"{no_supplier_words(f)} Shopify shows {name} {display}, so you can cancel it on Shopify: choose "
-            "whether to refund now or later, the reason, and whether to restock and notify the customer.")
+    return f"{no_supplier_words(f)} Shopify shows {name} {display}, so you can cancel it on Shopify: {_choices(f)}."
+
+
+def _choices(f: Facts) -> str:
+    """What the cancel dialog asks: the refund only when there is something to refund."""
+    if no_refund(f.shopify) is None:
+        return "choose whether to refund now or later, the reason, and whether to restock and notify the customer"
+    return "choose the reason and whether to restock and notify the customer (there is nothing to refund)"
 
 
 def _cancellable_extras(f: Facts) -> str:

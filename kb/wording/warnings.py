@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from kb import guards as g
 from kb.facts import Facts
-from kb.refunds import open_chargebacks
+from kb.refunds import no_refund, open_chargebacks
 from kb.revert import FULFILLED_DISPLAY, is_fraud_hold
 from kb.state import DisplayFinancialStatus, DisplayFulfillmentStatus, SupplierStatus
 from kb.walkthrough import PathId
 from kb.wording.common import (
     DISPLAY_WORDS,
     DISPUTE_STATUS_WORDS,
+    amount_words,
     app_signs_words,
     capitalised,
     code_words,
@@ -25,8 +26,8 @@ __all__ = ["CANCEL_PATHS", "IRREVERSIBLE_CANCEL", "REFUND_METHOD_NOTE", "warning
 
 # The two warnings that belong with one control (the cancel confirmation), not on the page (`kb.card`).
 IRREVERSIBLE_CANCEL = "Cancelling on Shopify cannot be undone."
-REFUND_METHOD_NOTE = ("A refund can only go to the original payment method; a customer who no longer has it must "
-                      "claim the funds from their bank or payment provider.")
+REFUND_METHOD_NOTE = ("A refund goes to the original payment method unless you choose store credit; a customer who no "
+                      "longer has that card or account must claim the funds from their bank or payment provider.")
 
 # Paths that end with cancelling on Shopify: the cancel's own warnings belong to them.
 CANCEL_PATHS = frozenset({PathId.CANCELLABLE, PathId.FULFILLMENT_IN_PROGRESS, PathId.CANCELLATION_PENDING})
@@ -82,16 +83,18 @@ def _before_the_cancel(f: Facts, path: PathId) -> list[str]:
     if fin is _F.AUTHORIZED:
         out.append("The payment is only authorized: cancelling voids the authorization, so the customer is not "
                    "charged and there is nothing to refund.")
-    elif fin in (_F.REFUNDED, _F.PARTIALLY_REFUNDED):
-        out.append("The order is already (partly) refunded: a refund with the cancellation only returns what is "
-                   "left.")
+    elif fin is _F.REFUNDED:
+        out.append("The order is already refunded in full: nothing is left to refund, so the cancel sends no refund.")
+    elif fin is _F.PARTIALLY_REFUNDED:
+        out.append(f"The order is already partly refunded: a refund with the cancellation only returns what is left "
+                   f"({amount_words(shopify)}).")
     elif fin is _F.EXPIRED:
         out.append("The payment authorization expired: nothing was charged, so there is nothing to refund.")
     elif fin is _F.PENDING and f.unpaid_manual:
         out.append("Paid by cash on delivery or another manual method, and nothing was received yet: the cancel "
                    "sends no refund.")
     if path in CANCEL_PATHS:
-        if not f.unpaid_manual:
+        if no_refund(shopify) is None:  # only where there is something to refund
             out.append(REFUND_METHOD_NOTE)
         out.append(IRREVERSIBLE_CANCEL)
     for fo in f.held:

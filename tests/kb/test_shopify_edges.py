@@ -43,6 +43,28 @@ def test_cash_on_delivery_with_nothing_received_is_a_normal_cancel_with_nothing_
     assert effective_options(shop, CancelOptions(refund=RefundTiming.NOW)).refund is RefundTiming.LATER
 
 
+def test_an_order_with_nothing_to_refund_is_never_told_to_choose_a_refund_or_where_it_goes():
+    """#1024 (refunded in full) read "already (partly) refunded: a refund ... only returns what is left", "choose
+    whether to refund now or later" and "A refund can only go to the original payment method"; #1013 (only
+    authorized) read "Nothing is left to refund (it was already refunded)"."""
+    refunded = decide(order(shopify_order(financial=F.REFUNDED), supplier_order(S.CANCELLED)))
+    authorized = decide(order(shopify_order(financial=F.AUTHORIZED), supplier_order(S.CANCELLED)))
+    for w in (refunded, authorized):
+        said = " ".join([w.explanation, w.next_step.reason, *w.warnings])
+        assert w.next_step.action is ActionId.CANCEL_ORDER
+        assert "refund now or later" not in said and "original payment method" not in said
+        assert "partly" not in said and "cancel with refund later" not in said
+    assert "already refunded in full" in refunded.next_step.reason
+    assert "authorized" in authorized.next_step.reason and "already refunded" not in authorized.next_step.reason
+
+
+def test_a_partly_refunded_order_warns_how_much_is_left_and_that_store_credit_is_a_choice():
+    w = decide(order(shopify_order(financial=F.PARTIALLY_REFUNDED), supplier_order(S.CANCELLED)))
+    left = str(refundable(shopify_order(financial=F.PARTIALLY_REFUNDED)))
+    assert any("partly refunded" in x and left in x for x in w.warnings)
+    assert any("unless you choose store credit" in x for x in w.warnings)  # the dialog offers it
+
+
 def test_a_pending_payment_that_is_not_manual_still_needs_a_look():
     w = decide(order(shopify_order(financial=F.PENDING), supplier_order(S.CANCELLED)))
     assert w.path is PathId.NEEDS_ATTENTION
