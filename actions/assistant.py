@@ -739,8 +739,8 @@ class Assistant:
             result = self.shopify.cancel_order(state.shopify.id, options)
             preview = preview_cancel(state, options)
             if result.confirmed or result.order.is_cancelled:
-                return _Acted("ok", say.cancelled_on_shopify(state.shopify.name, preview.refund, preview.refund_method),
-                              result.request_id)
+                return _Acted("ok", say.cancelled_on_shopify(state.shopify.name, preview.refund, preview.refund_method,
+                                                             preview.refund_presentment), result.request_id)
             return _Acted("unknown", say.SHOPIFY_STILL_PROCESSING, result.request_id, system="shopify")
         if request.action is ActionId.REVERT_FULFILLMENT:
             fo = self._fulfillment_order(state, step.target)

@@ -268,9 +268,12 @@ def stopped_unexpectedly(error_type: str) -> str:
 
 # --- what a write did ----------------------------------------------------------------------------
 
-def cancelled_on_shopify(order_name: str, refund: Money | None, refund_method: str) -> str:
-    """The cancel done: its refund (`refund`: the amount, None for none) and where it goes or why none."""
-    said = f"Refund: {refund} to {refund_method}." if refund else refund_method[:1].upper() + refund_method[1:] + "."
+def cancelled_on_shopify(order_name: str, refund: Money | None, refund_method: str,
+                         refund_presentment: Money | None = None) -> str:
+    """The cancel done: its refund (`refund`: the amount, None for none; in the customer's currency too when they paid
+    in another) and where it goes or why none."""
+    amount = f"{refund_presentment} ({refund} in the shop's currency)" if refund_presentment else str(refund)
+    said = f"Refund: {amount} to {refund_method}." if refund else refund_method[:1].upper() + refund_method[1:] + "."
     return f"Order {order_name} is cancelled on Shopify. {said}"
 
 

@@ -194,6 +194,13 @@ def test_after_a_cancel_with_refund_now_refund_later_is_not_shown_done(assistant
     assert step.status is StepStatus.NOT_NEEDED and "refund now" in step.reason
 
 
+def test_the_cancel_done_names_the_refund_in_the_customers_currency_as_the_dialog_did(assistant):
+    """#1025's dialog said "Refund 33.07 EUR (35.95 USD in the shop's currency)", the result only "35.95 USD"."""
+    result = _cancel(assistant, "#1025", refund=RefundTiming.NOW)
+    assert "Refund: 33.07 EUR (35.95 USD in the shop's currency) to the original payment method" in result.message
+    assert "Refund: 28.95 USD to" in _cancel(assistant, "#1023", refund=RefundTiming.NOW).message  # one currency
+
+
 def test_the_customer_reply_quotes_only_the_currency_the_customer_paid_in(assistant):
     lookup = assistant.look_up("#1025")
     reply = assistant.customer_reply(lookup)
