@@ -49,7 +49,7 @@ REVERT_GUIDE = "revert-fulfillment-request"
 
 PATH_TITLES: Mapping[PathId, str] = MappingProxyType({
     PathId.CANCELLABLE: "You can cancel this order",
-    PathId.FULFILLMENT_IN_PROGRESS: "Fulfillment in progress: revert the request first",
+    PathId.FULFILLMENT_IN_PROGRESS: "Fulfillment in progress: revert before cancelling",
     PathId.CANCELLATION_PENDING: "Cancellation asked for: waiting for an answer",
     PathId.SUPPLIER_SHIPPED: "The supplier has already shipped",
     PathId.FULFILLED: "Shopify shows the order fulfilled",

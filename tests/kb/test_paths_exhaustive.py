@@ -95,6 +95,9 @@ def _problems(state: OrderState, w: Walkthrough) -> list[str]:
     # "You can cancel this order" would (Shopify's cancel waits for the answer).
     asks = bool(nexts) and nexts[0].action is ActionId.FIND_SUPPLIER_ORDER and w.path is PathId.CANCELLABLE
     title = FOLLOW_UP_TITLE if follow_up else FIND_SUPPLIER_TITLE if asks else PATH_TITLES[w.path]
+    # "Revert the request first" was the title while the supplier order was to be cancelled first (#1009, #1014).
+    if w.path is PathId.FULFILLMENT_IN_PROGRESS and " first" in w.title:
+        problems.append(f"{w.title!r} names a first step, whatever the next step is")
     if not isinstance(w.path, PathId) or w.title != title:
         problems.append(f"no single path or a wrong title: {w.path!r}, {w.title!r}")
     if len(nexts) > 1:
