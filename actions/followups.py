@@ -326,6 +326,7 @@ class FollowUps:
         auth = store.authorisation(row.order_id)
         notes: list[str] = []
         news = False  # a note says something new (a note that only restates where the order stands is not)
+        tried = False  # this run sent (or tried to send) the authorised cancel
         cancelled, reply, record_id, authorised_by = False, None, None, None
         if settled.status is FollowUpStatus.READY and auth is not None:
             if auth.active(now) and _refunds_into_a_dispute(fresh, auth):
@@ -335,8 +336,8 @@ class FollowUps:
                 news = True
             elif auth.active(now) and store.take_authorisation(auth.id, run=run, now=now):
                 lookup, cancelled, record_id, note = self._finish(fresh, auth, run=run, ticket=ticket)
-                notes.append(note)
-                news = True
+                notes.append(note)  # says what became of it: never followed by "cancel it on Shopify now"
+                news = tried = True
                 authorised_by = auth.agent
                 if cancelled and lookup is not None:
                     reply = self._a.customer_reply(lookup)
@@ -349,7 +350,7 @@ class FollowUps:
             store.withdraw_authorisation(auth.id, agent=say.run_agent(run))
             notes.append(say.withdrawn_words(auth.agent))
             news = True
-        if settled.status is FollowUpStatus.READY:
+        if settled.status is FollowUpStatus.READY and not tried:
             notes.append(say.READY_NO_AUTHORISATION)
 
         after_status = settled.status

@@ -194,6 +194,23 @@ def test_a_check_records_what_changed_once_not_again_on_every_run_while_nothing_
     assert assistant.followups.get(order_gid(1030)).needs_person  # still listed for a person, every run
 
 
+def test_an_authorised_cancel_with_no_clear_answer_never_ends_with_cancel_it_on_shopify_now(tmp_path):
+    """The run said 'It was sent once and not again: look the order up again ... before doing anything else'
+    and then, in the same message, 'Ready: cancel it on Shopify now (no authorisation to do it for you).'"""
+    from kb.wording.followups import READY_NO_AUTHORISATION
+
+    assistant = _assistant(tmp_path)
+    _follow(assistant, "#1030")
+    assistant.authorise_cancel(order_gid(1030), AUTHORISED, agent="Ana Ruiz")
+    assistant.sandbox.set_faults("shopify.write:timeout@1")  # the cancel leaves; no answer, nothing shows yet
+
+    checked = next(c for c in assistant.followups.check(now=_later()).checked if c.order == "#1030")
+
+    assert len(_cancels(assistant.sandbox)) == 1 and not checked.cancelled and checked.needs_person
+    assert READY_NO_AUTHORISATION not in checked.message, checked.message
+    assert "sent once" in checked.message
+
+
 def test_a_withdrawn_authorisation_sends_nothing(tmp_path):
     assistant = _assistant(tmp_path)
     _follow(assistant, "#1030")
