@@ -253,10 +253,17 @@ class FollowUps:
         row = self._a.activity.follow_up(order_id)
         if row is None or row.closed_at is not None or _waiting(row.waiting_for) not in _WAITING_STATES:
             raise InputError(say.ONLY_WAITING, system="authorisation")
-        auth_id = self._a.activity.authorise(
+        previous = self._a.activity.authorisation(order_id)
+        auth_id = self._a.activity.authorise(  # withdraws the one in force, if any: one authorisation at a time
             order_id=row.order_id, order_name=row.order_name, ticket=ticket or row.ticket, agent=agent,
             options=options.model_dump(mode="json"), expires_at=now + timedelta(days=int(days)),
         )
+        if previous is not None and previous.active(now):  # never silently: the record says it was replaced
+            self._a.activity.record(
+                order_id=previous.order_id, order_name=previous.order_name, ticket=previous.ticket,
+                action="withdraw_authorisation", options={"agent": agent, "authorisation": previous.id},
+                outcome="ok", message=say.withdrew_words(agent, previous.agent, previous.order_name), agent=agent,
+            )
         self._a.activity.record(
             order_id=row.order_id, order_name=row.order_name, ticket=ticket or row.ticket,
             action="authorise_cancel", options={**options.model_dump(mode="json"), "agent": agent, "days": int(days),

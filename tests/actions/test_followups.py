@@ -211,6 +211,22 @@ def test_an_authorised_cancel_with_no_clear_answer_never_ends_with_cancel_it_on_
     assert "sent once" in checked.message
 
 
+def test_a_second_authorisation_records_that_it_withdrew_the_first(tmp_path):
+    """Two agents on one waiting order: Ben's authorisation silently withdrew Ana's (no record said so), so the
+    Activity page showed two authorisations and nothing about which one the check run would send."""
+    assistant = _assistant(tmp_path)
+    _follow(assistant, "#1030")
+    assistant.authorise_cancel(order_gid(1030), AUTHORISED, agent="Ana Ruiz")
+    assistant.authorise_cancel(order_gid(1030), CancelOptions(refund=RefundTiming.LATER), agent="Ben Okoro")
+
+    records = [(r.action, r.agent) for r in assistant.activity.list(order="#1030")]
+    assert records == [("authorise_cancel", "Ben Okoro"), ("withdraw_authorisation", "Ben Okoro"),
+                       ("authorise_cancel", "Ana Ruiz")]
+    withdrawn = assistant.activity.list(order="#1030")[1]
+    assert "Ben Okoro" in withdrawn.message and "Ana Ruiz" in withdrawn.message
+    assert assistant.followups.get(order_gid(1030)).authorisation.agent == "Ben Okoro"
+
+
 def test_a_withdrawn_authorisation_sends_nothing(tmp_path):
     assistant = _assistant(tmp_path)
     _follow(assistant, "#1030")
