@@ -507,6 +507,8 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
         return EXIT_ERROR
     except KeyboardInterrupt:
         err.write(say.INTERRUPTED)
+        if args.command == "cancel" and args.yes:  # the cancel may have left: `status` settles it
+            err.write(say.check_it_with(shlex.quote(args.order)))
         return EXIT_ERROR
     except OSError as exc:  # a file or folder of ours (data dir, sandbox file) that cannot be used
         err.write(say.os_failed(exc.strerror or type(exc).__name__, exc.filename))

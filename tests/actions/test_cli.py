@@ -293,6 +293,29 @@ def test_a_check_by_hand_or_no_supplier_order_is_recorded_under_the_agent_named_
     assert [r.agent for r in store.list(order="#1018")] == ["bob@example.com"]
 
 
+def test_a_cancel_interrupted_while_it_runs_names_the_status_command_that_settles_it(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the orderCancel was on its way printed only 'cancel-assist: interrupted': the record says the
+    outcome is unknown, but the agent was not told the cancel may have gone, nor how to find out."""
+    from actions.assistant import Assistant
+
+    assert main(["supplier", "1011", "--none"], env=_env(data_dir)) == 0
+    capsys.readouterr()
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Assistant, "_act", interrupted)
+    code = main(["cancel", "1011", "--reason", "customer", "--refund", "now", "--yes"], env=_env(data_dir))
+
+    err = capsys.readouterr().err
+    assert code == 1 and "interrupted" in err
+    assert "cancel-assist status 1011" in err
+    store = build_assistant(AppSettings(data_dir=data_dir), sandbox=Sandbox()).activity
+    assert store.list(order="#1011")[0].outcome == "unknown"
+
+
 def test_the_cli_reaches_shops_and_stores_only_through_the_assistant_and_the_record_copy() -> None:
     """Like the pages: no client, sandbox or store of its own; `db copy` is one service call (copy_record)."""
     import ast
