@@ -324,9 +324,11 @@ def _db_copy(args: argparse.Namespace, env: Mapping[str, str], out: TextIO | _Te
     return EXIT_OK
 
 
-def _status_text(lookup: Any, mode: str, out: TextIO) -> None:
+def _status_text(lookup: Any, mode: str, history: Sequence[Any], out: TextIO) -> None:
     """`status` for people; remote strings (names, statuses, errors) are printed as plain text."""
-    _Terminal(out).write(say.status_text(lookup.state, lookup.walkthrough, mode))
+    lines = [say.HistoryLine(at=r.at, agent=r.agent, ticket=r.ticket, action=r.action, outcome=r.outcome,
+                             message=r.message) for r in history]
+    _Terminal(out).write(say.status_text(lookup.state, lookup.walkthrough, mode) + say.history_text(lines))
 
 
 def _supplier(assistant: Any, args: argparse.Namespace, out: TextIO | _Terminal) -> int:
@@ -370,11 +372,11 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err:
     if args.command == "status":
         lookup = assistant.look_up(args.order)
         assistant.follow_up(lookup)  # an order seen waiting is followed from now on (`follow-ups`)
+        history = assistant.history(lookup)  # who did what: the second agent sees what the first did
         if args.json:
-            history = assistant.history(lookup)
             raw_out.write(json.dumps(lookup_json(lookup, assistant.mode, history), indent=2, ensure_ascii=False) + "\n")
         else:
-            _status_text(lookup, assistant.mode, raw_out)
+            _status_text(lookup, assistant.mode, history, raw_out)
         return EXIT_OK
     if args.command == "reply":
         out.write(assistant.customer_reply(assistant.look_up(args.order)))

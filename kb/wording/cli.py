@@ -9,18 +9,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
+from typing import NamedTuple
 
 from kb.refunds import refundable, refundable_presentment
 from kb.state import OrderState, ShopifyOrderState
 from kb.walkthrough import Walkthrough
+from kb.wording.record import action_label, outcome_label
 
 __all__ = [
     "FROM_FORMAT",
+    "HISTORY_SHOWN",
     "INTERRUPTED",
     "NEEDS_A_PERSON",
     "NONE_TAKES_NO_STATUS",
     "NOTHING_NEEDS_A_PERSON",
     "NOT_CONFIRMED",
+    "HistoryLine",
     "NO_FOLLOW_UPS",
     "ORDER_ID_NEEDS_STATUS",
     "STAFF_NOTE_PROBLEMS",
@@ -31,6 +35,7 @@ __all__ = [
     "checked_line",
     "copied",
     "failed",
+    "history_text",
     "follow_up_line",
     "no_activity_log",
     "not_a_file",
@@ -114,6 +119,35 @@ def copied(counts: Mapping[str, int], target: str) -> str:
 def _refundable_words(shop: ShopifyOrderState) -> str:
     customer = refundable_presentment(shop)
     return f"{refundable(shop)}" + (f" ({customer} in the customer's currency)" if customer else "")
+
+
+class HistoryLine(NamedTuple):
+    """One record of the order's history, as `status` prints it (the record's values, not yet worded)."""
+
+    at: datetime
+    agent: str | None
+    ticket: str | None
+    action: str
+    outcome: str
+    message: str
+
+
+HISTORY_SHOWN = 5
+
+
+def history_text(history: Sequence[HistoryLine]) -> str:
+    """`status`: who did what to the order, when, for which ticket, newest first (the last few)."""
+    if not history:
+        return ""
+    lines = ["\nHistory (newest first):\n"]
+    for h in history[:HISTORY_SHOWN]:
+        who = f" {h.agent}" if h.agent else ""
+        ticket = f" (ticket {h.ticket})" if h.ticket else ""
+        lines.append(f"  {_utc(h.at)}{who}{ticket}: {action_label(h.action)}: {outcome_label(h.outcome)}\n"
+                     f"      {h.message}\n")
+    if len(history) > HISTORY_SHOWN:
+        lines.append(f"  ... {len(history) - HISTORY_SHOWN} older: {PROG} status ORDER --json has them all\n")
+    return "".join(lines)
 
 
 def status_text(state: OrderState, wt: Walkthrough, mode: str) -> str:

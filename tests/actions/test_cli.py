@@ -316,6 +316,30 @@ def test_a_cancel_interrupted_while_it_runs_names_the_status_command_that_settle
     assert store.list(order="#1011")[0].outcome == "unknown"
 
 
+def test_status_for_people_says_who_did_what_to_the_order_and_when(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A second agent running `status 1011` saw the order cancelled but not who cancelled it, when or for which
+    ticket: only `status --json` held the order's history."""
+    assert main(["supplier", "1011", "--none", "--ticket", "ZD-1", "--agent", "ana@example.com"], env=_env(data_dir)) == 0
+    assert main(["cancel", "1011", "--reason", "customer", "--refund", "now", "--yes", "--ticket", "ZD-1",
+                 "--agent", "ana@example.com"], env=_env(data_dir)) == 0
+    capsys.readouterr()
+
+    assert main(["status", "1011"], env=_env(data_dir)) == 0  # the second agent
+    out = capsys.readouterr().out
+
+    store = build_assistant(AppSettings(data_dir=data_dir), sandbox=Sandbox()).activity
+    cancel = store.list(order="#1011")[0]
+    history = out[out.index("\nHistory"):]
+    lines = history.splitlines()
+    at = next(i for i, line in enumerate(lines) if "Cancel on Shopify" in line)
+    line, said = lines[at], lines[at + 1]  # who, when, ticket, what and its outcome; then what it said
+    assert f"{cancel.at:%Y-%m-%d %H:%M} UTC" in line and "ana@example.com" in line and "ZD-1" in line
+    assert "Done" in line and "36.95 USD" in said
+    assert history.index("Cancel on Shopify") < history.index("No supplier order")  # newest first
+
+
 def test_the_cli_reaches_shops_and_stores_only_through_the_assistant_and_the_record_copy() -> None:
     """Like the pages: no client, sandbox or store of its own; `db copy` is one service call (copy_record)."""
     import ast
