@@ -453,6 +453,10 @@ def _follow_up_line(item: Any) -> str:
 
 
 def _follow_ups(args: argparse.Namespace, assistant: Any, out: TextIO | _Terminal) -> int:
+    if args.all and not args.check:
+        raise InputError(say.ALL_NEEDS_CHECK, system="cli")
+    if args.closed and args.check:
+        raise InputError(say.CLOSED_NOT_WITH_CHECK, system="cli")
     if not args.check:
         items = assistant.follow_ups(include_closed=args.closed)
         if args.json:

@@ -17,6 +17,8 @@ from kb.walkthrough import Walkthrough
 from kb.wording.record import action_label, outcome_label
 
 __all__ = [
+    "ALL_NEEDS_CHECK",
+    "CLOSED_NOT_WITH_CHECK",
     "FROM_FORMAT",
     "HISTORY_SHOWN",
     "INTERRUPTED",
@@ -57,6 +59,8 @@ FROM_FORMAT = "--from is sqlite:PATH or a postgresql:// URL"
 TO_FORMAT = "--to is a postgresql:// URL (or sqlite:PATH)"
 NONE_TAKES_NO_STATUS = "--none takes no --status or --supplier"
 ORDER_ID_NEEDS_STATUS = "--order-id needs --status (what the supplier's order page shows)"
+ALL_NEEDS_CHECK = "--all goes with --check (re-read every open follow-up); to list finished ones too, use --closed"
+CLOSED_NOT_WITH_CHECK = "--closed lists finished follow-ups, without --check; a check re-reads only open ones"
 NOT_CONFIRMED = "Nothing was done. Add --yes to confirm: a cancellation cannot be undone.\n"
 NO_FOLLOW_UPS = "No follow-ups: no order is waiting on a seller, a fulfillment service or a person.\n"
 NEEDS_A_PERSON = "Needs a person:\n"

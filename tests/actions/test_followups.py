@@ -405,6 +405,15 @@ def test_cli_check_says_in_its_exit_status_whether_a_person_is_needed(cli_dir, c
     assert main(["follow-ups", "--check"], env=env) == EXIT_BUSY
 
 
+@pytest.mark.parametrize("flags", [["--all"], ["--check", "--closed"]])
+def test_cli_follow_ups_refuses_a_flag_that_would_be_ignored(cli_dir, capsys, flags):
+    """`follow-ups --all` listed the open follow-ups as if --all meant something without --check (it re-reads
+    every open one with --check), and `--check --closed` ran a check that never listed a finished one."""
+    assert main(["follow-ups", *flags], env={"CANCEL_ASSIST_DATA_DIR": str(cli_dir)}) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("cancel-assist: ") and len(err.strip().splitlines()) == 1
+
+
 def test_two_cli_check_processes_at_once_send_one_write(cli_dir):
     assistant = _cli_assistant(cli_dir)
     _follow(assistant, "#1030")
