@@ -324,7 +324,7 @@ def _db_copy(args: argparse.Namespace, env: Mapping[str, str], out: TextIO | _Te
     return EXIT_OK
 
 
-def _status_text(lookup: Any, mode: str, history: Sequence[Any], out: TextIO) -> None:
+def _status_text(lookup: Any, mode: str, out: TextIO, history: Sequence[Any] = ()) -> None:
     """`status` for people; remote strings (names, statuses, errors) are printed as plain text."""
     lines = [say.HistoryLine(at=r.at, agent=r.agent, ticket=r.ticket, action=r.action, outcome=r.outcome,
                              message=r.message) for r in history]
@@ -376,7 +376,7 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err:
         if args.json:
             raw_out.write(json.dumps(lookup_json(lookup, assistant.mode, history), indent=2, ensure_ascii=False) + "\n")
         else:
-            _status_text(lookup, assistant.mode, history, raw_out)
+            _status_text(lookup, assistant.mode, raw_out, history)
         return EXIT_OK
     if args.command == "reply":
         out.write(assistant.customer_reply(assistant.look_up(args.order)))
