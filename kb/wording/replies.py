@@ -161,10 +161,11 @@ def _all_shipped(state: OrderState) -> bool:
 
 def _in_progress_reply(state: OrderState) -> list[str]:
     shop = state.shopify
-    lines = [
-        f"We have received your request to cancel order **{_md(shop.name)}** and are cancelling it now, "
-        "first with our supplier and then in our shop.",
-    ]
+    # Nothing left to stop at a supplier (all shipped, or none was placed): only the shop's side is cancelled.
+    no_supplier = (all(_has_shipped(s) for s in state.suppliers) if state.suppliers
+                   else state.no_supplier_order is not None)
+    where = "now in our shop" if no_supplier else "now, first with our supplier and then in our shop"
+    lines = [f"We have received your request to cancel order **{_md(shop.name)}** and are cancelling it {where}."]
     partly_fulfilled = shop.fulfillment_status is DisplayFulfillmentStatus.PARTIALLY_FULFILLED
     if any(_has_shipped(s) for s in state.suppliers) or partly_fulfilled:
         lines.append("Your order has already been shipped, so it can no longer be stopped; we will tell you how to "

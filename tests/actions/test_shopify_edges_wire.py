@@ -233,6 +233,15 @@ def test_store_credit_is_sent_as_the_refund_method(assistant, wire, sandbox):
     assert _world_order(sandbox, 1023)["refunds"][-1]["method"] == "store_credit"
 
 
+@pytest.mark.parametrize(("order", "supplier_first"), [("#1021", False), ("#1001", True)])
+def test_the_reply_before_the_cancel_promises_a_supplier_cancel_only_where_one_is_left(assistant, order, supplier_first):
+    """#1021's parcel shipped whole (a refused cash-on-delivery parcel), yet its reply said "cancelling it now, first
+    with our supplier", then "it can no longer be stopped"."""
+    reply = assistant.customer_reply(assistant.look_up(order))
+    assert ("first with our supplier" in reply) is supplier_first
+    assert "are cancelling it now" in reply
+
+
 def test_the_reply_after_a_store_credit_refund_says_store_credit_not_the_card(assistant):
     """#1023 refunded 28.95 USD as store credit; its reply told the customer "A refund of 38.95 USD has been sent to
     your original payment method (Shopify Payments)": the wrong method, and the earlier refund counted in."""
