@@ -17,9 +17,9 @@ from types import MappingProxyType
 from pydantic import BaseModel, ConfigDict
 
 from kb.refunds import refund_owed, refundable
+from kb.revert import is_waiting, service_silent
 from kb.state import (
     FollowUpStatus,
-    FulfillmentOrderRequestStatus,
     OrderState,
     SupplierStatus,
     WaitingFor,
@@ -29,6 +29,7 @@ from kb.wording.followups import (
     DONE_WORDS,
     READY_WORDS,
     elsewhere_words,
+    silent_service_words,
     refund_owed_words,
     seller_words,
     service_words,
@@ -82,8 +83,9 @@ def _seller(state: OrderState) -> str | None:
 def _service(state: OrderState) -> str | None:
     if state.shopify.is_cancelled:
         return None
-    asked = [fo for fo in state.shopify.fulfillment_orders
-             if fo.request_status is FulfillmentOrderRequestStatus.CANCELLATION_REQUESTED]
+    # As the walkthrough reads it: a service silent for 48 hours, whose request Shopify lets the merchant cancel, is
+    # waited on no longer (the walkthrough offers that cancel now).
+    asked = [fo for fo in state.shopify.fulfillment_orders if is_waiting(fo, state.checked_at)]
     return service_words(asked) if asked else None
 
 
@@ -154,5 +156,8 @@ def settle(state: OrderState, walkthrough: Walkthrough) -> Settled:
     if walkthrough.path is PathId.ALREADY_CANCELLED:
         return Settled(FollowUpStatus.DONE, None, DONE_WORDS, None)
     nxt = walkthrough.next_step
+    silent = [fo for fo in state.shopify.fulfillment_orders if service_silent(fo, state.checked_at)]
+    if silent and not state.shopify.is_cancelled:
+        return Settled(FollowUpStatus.PERSON, None, silent_service_words(silent, nxt.title if nxt else None), None)
     words = elsewhere_words(walkthrough.path, walkthrough.title, nxt.title if nxt else None)
     return Settled(FollowUpStatus.PERSON, None, words, None)

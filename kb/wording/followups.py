@@ -37,6 +37,7 @@ __all__ = [
     "run_agent",
     "seller_words",
     "service_words",
+    "silent_service_words",
     "status_sentence",
     "still_active_words",
     "unread_words",
@@ -81,7 +82,7 @@ _PERSON_WHY: Mapping[str, str] = MappingProxyType({
     PathId.FULFILLED: "Shopify shows the order fulfilled (a return)",
     PathId.NEEDS_ATTENTION: "the order needs a closer look",
     PathId.CANCELLABLE: "the supplier order is live again (the cancellation was refused or withdrawn)",
-    PathId.FULFILLMENT_IN_PROGRESS: "the fulfillment is in progress again",
+    PathId.FULFILLMENT_IN_PROGRESS: "the fulfillment request must be taken back first",
 })
 
 
@@ -107,6 +108,14 @@ def service_words(asked: Sequence[FulfillmentOrderState]) -> str:
     """Fulfillment orders whose cancellation request waits for the service."""
     where = [f"{fo.location_name or 'the fulfillment service'} ({fo.id.rsplit('/', 1)[-1]})" for fo in asked]
     return f"cancellation requested from {', '.join(where)}"
+
+
+def silent_service_words(silent: Sequence[FulfillmentOrderState], next_title: str | None) -> str:
+    """Cancellation requests a fulfillment service has left unanswered for 48 hours: the merchant takes them back."""
+    then = f" Next step: {next_title}." if next_title is not None else ""
+    asked = service_words(silent)
+    return (f"{asked[:1].upper()}{asked[1:]} has had no answer for 48 hours: stop waiting and cancel the "
+            f"fulfillment request yourself (then stop the order in the app too).{then}")
 
 
 def unread_words(odd: Sequence[SupplierOrderState]) -> str:

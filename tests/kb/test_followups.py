@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 import pytest
 
@@ -42,6 +43,21 @@ def test_a_fulfillment_cancellation_request_waits_on_the_service():
     fo = fulfillment_order(FulfillmentOrderRequestStatus.CANCELLATION_REQUESTED)
     state = order(shopify_order(fulfillment_orders=[fo]), supplier_order(S.CANCELLED))
     assert _kinds(state) == [W.SERVICE_ANSWER]
+
+
+def test_a_service_silent_for_48_hours_is_waited_on_no_longer_and_needs_a_person():
+    """#1027: DSers left the request unanswered for 48 hours and the walkthrough offers to cancel the fulfillment
+    request now, yet the follow-up list kept "waiting for the fulfillment service" and never asked a person."""
+    fo = fulfillment_order(FulfillmentOrderRequestStatus.CANCELLATION_REQUESTED, asked_hours_ago=50)
+    state = order(shopify_order(D.IN_PROGRESS, fulfillment_orders=[fo]), supplier_order(S.CANCELLED))
+    wt = decide(state)
+    assert wt.next_step.action is not None  # the walkthrough acts now: the merchant cancels the request
+    assert W.SERVICE_ANSWER not in _kinds(state)
+    settled = settle(state, wt)
+    assert settled.status is FollowUpStatus.PERSON and "no answer for 48 hours" in settled.detail
+    recent = fo.model_copy(update={"cancellation_requested_at": fo.cancellation_requested_at + timedelta(hours=10)})
+    waiting = order(shopify_order(D.IN_PROGRESS, fulfillment_orders=[recent]), supplier_order(S.CANCELLED))
+    assert _kinds(waiting) == [W.SERVICE_ANSWER]  # 40 hours: still the service's turn
 
 
 def test_a_cancel_with_refund_later_leaves_a_refund_owed_that_needs_a_person():
