@@ -171,7 +171,8 @@ def plain(text: object) -> str:
     becomes a numeric character reference, which Markdown shows as that character and never reads as
     syntax. So no emphasis, link, image, autolink, HTML or maths, and no visible backslash (a
     backslash escape leaves one when a renderer does not take it, and does not stop `http://` autolinks).
-    The text reads the same; only an invisible word joiner stands before each `.`, `:` and `@`.
+    The text reads the same; only an invisible word joiner stands before each `:` and `@` and before the
+    `.` of `www.`, so an amount, an id or a plain domain copied from the page (`68.45`) is what was sent.
     Line breaks become spaces: an echo is one line.
     """
     return _PUNCTUATION.sub(_reference, " ".join(str(text).splitlines()))
@@ -179,9 +180,12 @@ def plain(text: object) -> str:
 
 def _reference(match: re.Match[str]) -> str:
     char = match.group()
-    # Streamlit's Markdown also finds links in the decoded text (`www.x.y`, `http://`, `a@b.c`): an
-    # invisible word joiner before `.`, `:` and `@` keeps those from ever reading as one.
-    return ("\u2060" if char in ".:@" else "") + f"&#{ord(char)};"
+    # Streamlit's Markdown also finds links in the decoded text: `http://` (and `mailto:`), `a@b.c` and
+    # `www.x.y`, in any case, and nothing else (`example.com`, `68.45` stay text), and emoji in `:name:`.
+    # An invisible word joiner before each `:` and `@`, and before the `.` after `www`, breaks every one.
+    start = match.start()
+    guard = char in ":@" or (char == "." and match.string[max(start - 3, 0):start].lower() == "www")
+    return ("\u2060" if guard else "") + f"&#{ord(char)};"
 
 
 escape_md = plain  # the earlier name, kept for the pages and helpers that import it

@@ -246,6 +246,25 @@ def test_hostile_input_is_shown_as_plain_text(browser, module_app_url: str) -> N
         context.close()
 
 
+def test_an_amount_and_a_supplier_order_copied_from_the_page_are_what_the_shop_sent(browser, module_app_url: str) -> None:
+    """The text a merchant selects and copies (an amount into a refund, an order id into a search) holds no
+    invisible character: only the forms Markdown would link carry plain()'s word joiner."""
+    context, page = _page(browser, VIEWPORTS["desktop"])
+    try:
+        page.goto(f"{module_app_url}/?order=1003&ticket=ZD-42")
+        settled(page)
+        main = page.get_by_test_id("stMain").inner_text()
+        with tempfile.TemporaryDirectory() as data:  # what the shop and the supplier sent, from the same sandbox
+            settings = load_settings({"cancel_assist": {"sandbox": True}}, {"CANCEL_ASSIST_DATA_DIR": data})
+            state = build_assistant(settings, sandbox=Sandbox()).look_up("1003").state
+        total = str(state.shopify.total)
+        assert "." in total and total in main, total
+        for so in state.suppliers:
+            assert so.order_id in main and so.raw_status and so.raw_status in main
+    finally:
+        context.close()
+
+
 _READ_AT = re.compile(r"read at (\d\d:\d\d:\d\d) UTC")
 
 
