@@ -153,7 +153,8 @@ class SupplierRules:
     """Everything the rules know about one supplier: one entry of `SUPPLIERS`.
 
     `channels`: how an order in each status can be cancelled now, and why (a status not listed is
-    not cancellable: `kb.wording.suppliers.NOT_CANCELLABLE_WORDS` says why). `closes_unanswered_after`: a
+    not cancellable: `kb.wording.suppliers.NOT_CANCELLABLE_WORDS` says why); the note says how, not whether
+    it is paid: the walkthrough's step says that first (`kb.wording.steps`), and the CLI shows the status beside it. `closes_unanswered_after`: a
     marketplace that closes an order and refunds when the seller leaves a cancellation request unanswered that long.
     """
 
@@ -188,10 +189,10 @@ _ENTRIES: dict[SupplierName, SupplierRules] = {
         normalize=normalize_aliexpress,
         channels=MappingProxyType({
             _S.PLACED_UNPAID: (_C.MANUAL, (
-                "It is not paid yet: cancel it on AliExpress (order details, \u201cCancel order\u201d); "
-                "AliExpress has no cancel API, and an unpaid order is cancelled at once.")),
+                "Cancel it on AliExpress (order details, \u201cCancel order\u201d): AliExpress has no cancel API, "
+                "and an unpaid order is cancelled at once.")),
             _S.AWAITING_SHIPMENT: (_C.MANUAL, (
-                "It is paid but not shipped: request the cancellation on AliExpress (order details, "
+                "Request the cancellation on AliExpress (order details, "
                 "\u201cCancel order\u201d). The seller must approve it; if they do not answer within 72 hours, "
                 "AliExpress closes the order and refunds you.")),
             _S.CANCEL_REQUESTED: (_C.NONE, (
@@ -213,9 +214,9 @@ _ENTRIES: dict[SupplierName, SupplierRules] = {
         order_url="https://cjdropshipping.com/my.html#/order-detail?orderId={order_id}",
         normalize=normalize_cj,
         channels=MappingProxyType({
-            _S.PLACED_UNPAID: (_C.API, "It is not paid yet, so it can be cancelled here (CJ deletes the order)."),
+            _S.PLACED_UNPAID: (_C.API, "It can be cancelled here (CJ deletes the order)."),
             _S.AWAITING_SHIPMENT: (_C.MANUAL, (
-                "It is paid and waiting to ship: CJ only cancels paid orders through its support or a dispute, "
+                "CJ only cancels paid orders through its support or a dispute, "
                 "so open the order on CJ and contact them.")),
         }),
         seller_approves=False,

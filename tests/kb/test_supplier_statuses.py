@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.state import CancelChannel, SupplierStatus
+from kb.paths import decide
+from kb.state import CancelChannel, SupplierName, SupplierStatus
 from kb.suppliers import (
     ALIEXPRESS_STATUSES,
     CJ_STATUSES,
@@ -14,6 +15,7 @@ from kb.suppliers import (
     normalize_cj,
     supplier_order_url,
 )
+from tests.kb.states import order, shopify_order, supplier_order
 
 S = SupplierStatus
 
@@ -102,8 +104,19 @@ def test_raw_statuses_are_read_regardless_of_case_and_spaces() -> None:
 def test_aliexpress_is_cancelled_by_hand_before_shipping_and_a_paid_order_needs_the_seller() -> None:
     unpaid = cancel_channel("aliexpress", S.PLACED_UNPAID)
     paid = cancel_channel("aliexpress", S.AWAITING_SHIPMENT)
-    assert unpaid[0] is CancelChannel.MANUAL and "not paid" in unpaid[1]
+    assert unpaid[0] is CancelChannel.MANUAL and "unpaid order is cancelled at once" in unpaid[1]
     assert paid[0] is CancelChannel.MANUAL and "seller must approve" in paid[1] and "72 hours" in paid[1]
+
+
+@pytest.mark.parametrize("supplier", ["aliexpress", "cjdropshipping"])
+@pytest.mark.parametrize("status, said", [(S.PLACED_UNPAID, "not paid"), (S.AWAITING_SHIPMENT, "is paid")])
+def test_the_cancel_step_says_once_whether_the_supplier_order_is_paid(
+        supplier: SupplierName, status: SupplierStatus, said: str) -> None:
+    """The step says what is at stake, then the supplier's note says how: #1012 read "It is not paid yet" twice."""
+    so = supplier_order(status, supplier=supplier).model_copy(update={"cancel_note": cancel_channel(supplier, status)[1]})
+    step = next(s for s in decide(order(shopify_order(), so)).steps if s.step_id == "supplier-cancel")
+    assert step.reason.count(said) == 1, step.reason
+    assert so.cancel_note in step.reason
 
 
 def test_cj_deletes_an_unpaid_order_by_api_but_a_paid_one_goes_through_support() -> None:
