@@ -513,14 +513,14 @@ class Assistant:
     def _run(self, request: ActionRequest) -> ActionResult:
         ticket = validate_ticket(request.ticket)
         request = request.model_copy(update={"ticket": ticket})
-        self.parse(request.order)
+        ref = self.parse(request.order)
         try:
             before = self.look_up(request.order)
         except ActionError as exc:
             message = say.could_not_read_order(self._safe(request.order, limit=80), self._safe(str(exc)))
-            rid = self.activity.record(
+            rid = self.activity.record(  # under the order as the filters read it ("#1011"), not as typed ("1011")
                 agent=self.agent,
-                order_id=self._safe(request.order, limit=200), order_name=self._safe(request.order, limit=80),
+                order_id=self._safe(ref.value, limit=200), order_name=self._safe(ref.value, limit=80),
                 ticket=ticket,
                 action=request.action.value, options=self._options(request, None), outcome="error", message=message,
                 request_id=exc.request_id,

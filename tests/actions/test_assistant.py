@@ -259,6 +259,19 @@ def test_a_malformed_ticket_or_order_is_refused_before_anything_is_read(assistan
     assert len(sandbox.requests) == sent
 
 
+def test_an_action_on_an_order_that_could_not_be_read_is_found_by_the_order_filter(
+    assistant: Assistant, sandbox: Sandbox
+) -> None:
+    """Cancel pressed for '1011' while Shopify failed was recorded under the text as typed ('1011'), so the
+    Activity page's filter for #1011 (and `status 1011`'s history) never showed that failed attempt."""
+    sandbox.set_faults("shopify.read:401")
+    failed = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="1011", ticket="ZD-3",
+                                         options=CancelOptions()))
+    assert failed.outcome == "error"
+    for typed in ("#1011", "1011"):
+        assert [r.id for r in assistant.records(order=typed)] == [failed.record_id], typed
+
+
 def test_an_unknown_order_is_an_error_result_not_a_crash(assistant: Assistant) -> None:
     result = assistant.run(ActionRequest(action=ActionId.CANCEL_ORDER, order="#99999", options=CancelOptions()))
     assert not result.ok and result.outcome == "error" and result.lookup is None
