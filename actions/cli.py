@@ -128,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     cancel.add_argument("order")
     cancel.add_argument("--reason", required=True, type=str.upper, choices=[r.value for r in CancelReason])
     cancel.add_argument("--refund", required=True, type=str.lower, choices=[t.value for t in RefundTiming])
-    cancel.add_argument("--refund-to", default=RefundDestination.ORIGINAL.value, type=str.lower,
+    cancel.add_argument("--refund-to", default=None, type=str.lower,
                         choices=[d.value for d in RefundDestination],
                         help="with --refund now: the original payment method (default) or store credit")
     cancel.add_argument("--restock", action="store_true", help="restock the items")
@@ -388,10 +388,12 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], raw_out: TextIO, err:
     from actions.assistant import ActionRequest
     from actions.links import validate_ticket
 
+    if args.refund_to is not None and RefundTiming(args.refund) is RefundTiming.LATER:
+        raise InputError(say.REFUND_TO_NEEDS_NOW, system="cli")  # never drop where the agent meant the money to go
     try:
         options = CancelOptions(
             reason=CancelReason(args.reason), refund=RefundTiming(args.refund),
-            refund_to=RefundDestination(args.refund_to), restock=args.restock,
+            refund_to=RefundDestination(args.refund_to or RefundDestination.ORIGINAL.value), restock=args.restock,
             notify_customer=args.notify, staff_note=args.staff_note,
         )
     except ValidationError as exc:

@@ -29,6 +29,7 @@ __all__ = [
     "HistoryLine",
     "NO_FOLLOW_UPS",
     "ORDER_ID_NEEDS_STATUS",
+    "REFUND_TO_NEEDS_NOW",
     "STAFF_NOTE_PROBLEMS",
     "TO_FORMAT",
     "api_wins",
@@ -61,6 +62,8 @@ NONE_TAKES_NO_STATUS = "--none takes no --status or --supplier"
 ORDER_ID_NEEDS_STATUS = "--order-id needs --status (what the supplier's order page shows)"
 ALL_NEEDS_CHECK = "--all goes with --check (re-read every open follow-up); to list finished ones too, use --closed"
 CLOSED_NOT_WITH_CHECK = "--closed lists finished follow-ups, without --check; a check re-reads only open ones"
+REFUND_TO_NEEDS_NOW = ("--refund-to goes with --refund now: a refund later is made from the order page, where you "
+                       "choose where it goes")
 NOT_CONFIRMED = "Nothing was done. Add --yes to confirm: a cancellation cannot be undone.\n"
 NO_FOLLOW_UPS = "No follow-ups: no order is waiting on a seller, a fulfillment service or a person.\n"
 NEEDS_A_PERSON = "Needs a person:\n"

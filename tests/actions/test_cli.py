@@ -340,6 +340,21 @@ def test_status_for_people_says_who_did_what_to_the_order_and_when(
     assert history.index("Cancel on Shopify") < history.index("No supplier order")  # newest first
 
 
+def test_refund_to_store_credit_with_refund_later_is_refused_not_dropped(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--refund later --refund-to store_credit` was accepted and the destination silently dropped: the agent who
+    meant store credit got 'No refund now' and, with --yes, a cancel that refunded nothing."""
+    assert main(["supplier", "1011", "--none"], env=_env(data_dir)) == 0
+    capsys.readouterr()
+    code = main(["cancel", "1011", "--reason", "customer", "--refund", "later", "--refund-to", "store_credit", "--yes"],
+                env=_env(data_dir))
+    err = capsys.readouterr().err
+    assert code == 2 and "--refund-to" in err and len(err.strip().splitlines()) == 1
+    assert main(["status", "1011", "--json"], env=_env(data_dir)) == 0
+    assert json.loads(capsys.readouterr().out)["shopify"]["cancelled"] is False
+
+
 def test_the_cli_reaches_shops_and_stores_only_through_the_assistant_and_the_record_copy() -> None:
     """Like the pages: no client, sandbox or store of its own; `db copy` is one service call (copy_record)."""
     import ast
