@@ -403,7 +403,8 @@ class FollowUps:
         self._a.activity.settle_authorisation(auth.id, record_id=result.record_id, give_back=nothing_sent)
         if result.ok:
             return result.lookup, True, result.record_id, say.done_by_run(result.message, auth.agent, run)
-        return result.lookup or lookup, False, result.record_id, say.not_done_by_run(result.message, stays=nothing_sent)
+        message = say.not_done_by_run(result.message, outcome=result.outcome, stays=nothing_sent)
+        return result.lookup or lookup, False, result.record_id, message
 
 
 def _refunds_into_a_dispute(lookup: Lookup, auth: Authorisation) -> bool:

@@ -197,9 +197,18 @@ def done_by_run(message: str, giver: str, run: str) -> str:
     return f"{message} Authorised by {giver}, done by {run_agent(run)}."
 
 
-def not_done_by_run(message: str, *, stays: bool) -> str:
-    """The authorised cancel that did not go through (`stays`: nothing was sent, so it is kept)."""
-    return f"The authorised cancel did not go through: {message}" + (
+# An authorised cancel a check run tried that did not cancel the order, by the outcome recorded: one that
+# may have reached Shopify is never said not to have gone through (the next look-up settles it).
+NOT_DONE_BY_RUN: Mapping[str, str] = MappingProxyType({
+    "unknown": "The authorised cancel was sent:",
+    "already_done": "The authorised cancel was not needed:",
+})
+_NOT_SENT = "The authorised cancel did not go through:"
+
+
+def not_done_by_run(message: str, *, outcome: str, stays: bool) -> str:
+    """The authorised cancel that did not cancel the order (`stays`: nothing was sent, so it is kept)."""
+    return f"{NOT_DONE_BY_RUN.get(outcome, _NOT_SENT)} {message}" + (
         " The authorisation stays for the next run." if stays else "")
 
 

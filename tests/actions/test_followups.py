@@ -209,6 +209,8 @@ def test_an_authorised_cancel_with_no_clear_answer_never_ends_with_cancel_it_on_
     assert len(_cancels(assistant.sandbox)) == 1 and not checked.cancelled and checked.needs_person
     assert READY_NO_AUTHORISATION not in checked.message, checked.message
     assert "sent once" in checked.message
+    # It may have reached Shopify: never said not to have gone through (it read so before).
+    assert "did not go through" not in checked.message and "was sent" in checked.message
 
 
 def test_a_second_authorisation_records_that_it_withdrew_the_first(tmp_path):
