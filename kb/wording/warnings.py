@@ -38,8 +38,9 @@ def warnings(f: Facts, path: PathId) -> tuple[str, ...]:
     shopify = f.shopify
     out: list[str] = []
     if path is PathId.SUPPLIER_STILL_ACTIVE:
+        refunded = " (and refunded)" if shopify.financial_status in (_F.REFUNDED, _F.PARTIALLY_REFUNDED) else ""
         out.append(f"Money is leaking: {listing(describe(so) for so in f.active)} is still active although the order "
-                   "is cancelled (and refunded) on Shopify. Cancel it at the supplier now.")
+                   f"is cancelled{refunded} on Shopify. Cancel it at the supplier now.")
     for so in f.active:
         if so.status is SupplierStatus.AWAITING_SHIPMENT and path is not PathId.SUPPLIER_STILL_ACTIVE:
             cost = f" ({so.amount})" if so.amount else ""

@@ -247,6 +247,15 @@ def test_a_cancel_with_refund_now_never_shows_refund_later_done():
     assert _step(later, "shopify-refund-later").status is StepStatus.DONE
 
 
+def test_a_live_supplier_order_after_a_cancel_says_refunded_only_when_shopify_shows_it():
+    """A cancel with refund later (still PAID) read "the order is cancelled (and refunded) on Shopify"."""
+    later = decide(order(shopify_order(cancelled=True, financial=F.PAID), supplier_order(S.AWAITING_SHIPMENT)))
+    refunded = decide(order(shopify_order(cancelled=True), supplier_order(S.AWAITING_SHIPMENT)))
+    assert later.path is refunded.path is PathId.SUPPLIER_STILL_ACTIVE
+    assert not any("refunded" in w for w in later.warnings if w.startswith("Money is leaking"))
+    assert any("(and refunded)" in w for w in refunded.warnings if w.startswith("Money is leaking"))
+
+
 def test_tell_the_customer_stays_to_do_when_shopify_was_not_asked_to_notify_them():
     state = order(shopify_order(cancelled=True), supplier_order(S.CANCELLED))
     quiet = decide(state.model_copy(update={"customer_notified": False}))
