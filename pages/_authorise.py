@@ -101,8 +101,11 @@ def _form(ctx: Context, order: str, follow: FollowUp, lookup: Lookup) -> None:
     with st.expander(FORM_TITLE, icon="⏩"):
         st.caption(FORM_NOTE)
         _agent_box()
-        st.radio(CANCEL_FORM.refund, list(RefundTiming), key=authorise_key(order, "refund"), horizontal=True,
-                 format_func=REFUND_WORDS.get)
+        if get_assistant().refund_choice(lookup):  # as the cancel dialog: no choice when nothing can be refunded
+            st.radio(CANCEL_FORM.refund, list(RefundTiming), key=authorise_key(order, "refund"), horizontal=True,
+                     format_func=REFUND_WORDS.get)
+        else:
+            ss[authorise_key(order, "refund")] = RefundTiming.LATER
         st.selectbox(CANCEL_FORM.reason, list(CancelReason), key=authorise_key(order, "reason"),
                      format_func=CANCEL_REASON_WORDS.get)
         st.text_input(CANCEL_FORM.staff_note, key=authorise_key(order, "staff_note"), max_chars=255)

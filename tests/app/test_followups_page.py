@@ -138,3 +138,19 @@ def test_an_order_that_needs_a_person_says_why_in_the_list_and_on_its_walkthroug
     walkthrough = open_app({"order": "1031", "ticket": "ZD-17"}, assistant=assistant)
     [line] = [i.value for i in walkthrough.info if i.value.startswith("Follow-up")]
     assert "needs a person" in line and "live again" in line
+
+
+def test_finish_it_for_me_offers_no_refund_choice_when_nothing_can_be_refunded(open_app) -> None:
+    """As the cancel dialog: a waiting order paid by cash on delivery, nothing received, offered "Refund now"."""
+    assistant = new_assistant()
+    world = assistant.sandbox._world.order(5500000001030)  # noqa: SLF001 - #1030 as a cash-on-delivery order
+    world.update(financial_status="PENDING", received="0.00", manual_payment=True, gateways=["Cash on Delivery (COD)"])
+    at = open_app({"order": "1030", "ticket": "ZD-17"}, assistant=assistant)
+    assert not at.exception
+    assert not [r for r in at.radio if r.key == authorise_key("#1030", "refund")]
+    at.text_input(key=AGENT_BOX).input("Ana Ruiz").run()
+    at.button(key=authorise_key("#1030", "confirm")).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert assistant.followups.get(order_gid(1030)).authorisation.options.refund is RefundTiming.LATER
+    other = open_app({"order": "1031", "ticket": "ZD-17"}, assistant=assistant)  # paid: the choice is there
+    assert [r for r in other.radio if r.key == authorise_key("#1031", "refund")]
