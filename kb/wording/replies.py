@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kb.facts import SUPPLIER_GROUPS, SupplierGroup
-from kb.refunds import open_chargebacks, refundable, refundable_presentment, unpaid_manual_payment
+from kb.refunds import NoRefund, no_refund, open_chargebacks, refundable, refundable_presentment, unpaid_manual_payment
 from kb.state import (
     DisplayFinancialStatus,
     DisplayFulfillmentStatus,
@@ -181,6 +181,9 @@ def _in_progress_reply(state: OrderState) -> list[str]:
         return lines
     owed = _owed(state)
     if owed.amount <= 0:
+        if no_refund(shop) is NoRefund.NOT_CAPTURED:  # a pending charge on their statement: say it goes away
+            lines.append("No payment was taken for this order: the pending authorization on your card is released "
+                         "with the cancellation, so you are not charged.")
         return lines
     lines += [
         f"As soon as the cancellation is confirmed we will refund **{_md(owed)}** to "

@@ -242,6 +242,12 @@ def test_the_reply_before_the_cancel_promises_a_supplier_cancel_only_where_one_i
     assert "are cancelling it now" in reply
 
 
+def test_the_reply_before_cancelling_an_authorized_payment_says_the_customer_is_not_charged(assistant):
+    """#1013's payment is only authorized: its reply said nothing about the pending charge the customer sees."""
+    reply = assistant.customer_reply(assistant.look_up("#1013"))
+    assert "not charged" in reply and "refund" not in reply.lower()
+
+
 def test_the_reply_after_a_store_credit_refund_says_store_credit_not_the_card(assistant):
     """#1023 refunded 28.95 USD as store credit; its reply told the customer "A refund of 38.95 USD has been sent to
     your original payment method (Shopify Payments)": the wrong method, and the earlier refund counted in."""
