@@ -56,9 +56,8 @@ def after_words(reason: str, next_title: str) -> str:
 
 
 def _look_up_found(f: Facts, v: PathVerdict, row: StepRow) -> str:
-    plural = "s" if len(f.suppliers) > 1 else ""
-    found = f"and its supplier order{plural} {listing(order_words(so) for so in f.suppliers)}"
-    return f"Found {f.shopify.name} in Shopify ({f.shopify.total}) {found}."
+    its = "its supplier orders are" if len(f.suppliers) > 1 else "its supplier order is"
+    return f"Found {f.shopify.name} in Shopify ({f.shopify.total}); {its} {listing(order_words(so) for so in f.suppliers)}."
 
 
 def _check_read(f: Facts, v: PathVerdict, row: StepRow) -> str:
