@@ -10,7 +10,7 @@ from kb.guards import supplier_unknown
 from kb.precedence import PathVerdict
 from kb.refunds import no_refund, open_chargebacks, refund_owed
 from kb.steps import recheck
-from kb.state import SupplierOrderState
+from kb.state import SupplierOrderState, SupplierStatus
 from kb.suppliers import SUPPLIERS
 from kb.walkthrough import PathId
 from kb.wording.common import (
@@ -214,9 +214,14 @@ def _fulfilled(f: Facts, verdict: PathVerdict) -> str:
 
 
 def _supplier_still_active(f: Facts, verdict: PathVerdict) -> str:
+    if any(so.status is SupplierStatus.AWAITING_SHIPMENT for so in f.active):
+        stake = ("Money is leaking: the supplier will ship, and charge you for, an order your customer no longer "
+                 "pays for.")
+    else:  # placed, not paid: nothing is lost until it is paid (an app or a bulk payment may pay it)
+        stake = ("It is not paid yet, so cancelling it costs nothing; once it is paid, the supplier ships, and "
+                 "charges you for, an order your customer no longer pays for.")
     return (f"{f.shopify.name} was cancelled on Shopify{on_date(f)}, but {_active(f)} is still active at the "
-            "supplier. Money is leaking: the supplier will ship, and charge you for, an order your customer no "
-            "longer pays for. Cancel it at the supplier now.")
+            f"supplier. {stake} Cancel it at the supplier now.")
 
 
 def _already_cancelled(f: Facts, verdict: PathVerdict) -> str:

@@ -39,7 +39,9 @@ def warnings(f: Facts, path: PathId) -> tuple[str, ...]:
     out: list[str] = []
     if path is PathId.SUPPLIER_STILL_ACTIVE:
         refunded = " (and refunded)" if shopify.financial_status in (_F.REFUNDED, _F.PARTIALLY_REFUNDED) else ""
-        out.append(f"Money is leaking: {listing(describe(so) for so in f.active)} is still active although the order "
+        paid = any(so.status is SupplierStatus.AWAITING_SHIPMENT for so in f.active)
+        opening = "Money is leaking" if paid else "Money at risk once it is paid"
+        out.append(f"{opening}: {listing(describe(so) for so in f.active)} is still active although the order "
                    f"is cancelled{refunded} on Shopify. Cancel it at the supplier now.")
     for so in f.active:
         if so.status is SupplierStatus.AWAITING_SHIPMENT and path is not PathId.SUPPLIER_STILL_ACTIVE:

@@ -368,6 +368,16 @@ def test_a_supplier_order_still_active_after_shopify_was_cancelled_is_leaking_mo
     assert _step(w, "shopify-cancel").status is StepStatus.DONE
 
 
+def test_an_unpaid_supplier_order_still_active_after_shopify_was_cancelled_is_money_at_risk_not_leaking():
+    """Placed but not paid: nothing is lost until it is paid, so the words say so (they said money is leaking)."""
+    w = decide(order(shopify_order(cancelled=True), supplier_order(S.PLACED_UNPAID, order_id="8123450004")))
+
+    assert w.path is PathId.SUPPLIER_STILL_ACTIVE
+    assert (_next(w).step_id, _next(w).target) == ("supplier-cancel", "8123450004")
+    assert _warned(w, "money at risk once it is paid", "8123450004") and not _warned(w, "leaking")
+    assert "not paid yet" in w.explanation and "leaking" not in w.explanation.lower()
+
+
 def test_an_active_supplier_order_outranks_a_shipped_one_once_shopify_is_cancelled():
     w = decide(order(shopify_order(cancelled=True), supplier_order(S.SHIPPED, order_id="8123450002"),
                      supplier_order(S.PLACED_UNPAID, supplier="cjdropshipping", order_id="CJ26030001")))
