@@ -64,6 +64,20 @@ def normalize_shop_domain(value: str) -> str:
     return text
 
 
+def _check_secret(value: SecretStr) -> SecretStr:
+    """A secret as pasted, without the spaces or line break around it; ValueError (never echoing it) if still unusable.
+
+    A trailing newline (a token read from a file) reached httpx as an illegal header value; quotes kept by an
+    env file, or "Bearer " before the token, reached Shopify and read as a revoked token.
+    """
+    text = value.get_secret_value().strip()
+    if not text:
+        raise ValueError(say.SECRET_EMPTY)
+    if any(ch.isspace() or not ch.isprintable() or ch in "\"'" for ch in text):
+        raise ValueError(say.SECRET_SHAPE)
+    return SecretStr(text)
+
+
 def _check_base_url(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
@@ -102,6 +116,11 @@ class ShopifySettings(_Frozen):
     def _shop(cls, value: str) -> str:
         return normalize_shop_domain(value)
 
+    @field_validator("access_token")
+    @classmethod
+    def _token(cls, value: SecretStr) -> SecretStr:
+        return _check_secret(value)
+
     @field_validator("api_version")
     @classmethod
     def _version(cls, value: str) -> str:
@@ -137,6 +156,16 @@ class AliExpressSettings(_Frozen):
     access_token: SecretStr = Field(min_length=1)
     api_base_url: str = "https://api-sg.aliexpress.com"
 
+    @field_validator("app_key")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        return _check_secret(SecretStr(value)).get_secret_value()
+
+    @field_validator("app_secret", "access_token")
+    @classmethod
+    def _secret(cls, value: SecretStr) -> SecretStr:
+        return _check_secret(value)
+
     @field_validator("api_base_url")
     @classmethod
     def _base(cls, value: str) -> str:
@@ -148,6 +177,11 @@ class CJSettings(_Frozen):
 
     api_key: SecretStr = Field(min_length=1)
     api_base_url: str = "https://developers.cjdropshipping.com/api2.0/v1"
+
+    @field_validator("api_key")
+    @classmethod
+    def _key(cls, value: SecretStr) -> SecretStr:
+        return _check_secret(value)
 
     @field_validator("api_base_url")
     @classmethod
@@ -263,17 +297,24 @@ def _section(secrets: Mapping[str, Any], env: Mapping[str, str], name: str,
     return values
 
 
-def _build(model: type[BaseModel], name: str, values: dict[str, Any], required: tuple[str, ...]) -> Any:
+def _build(model: type[BaseModel], name: str, values: dict[str, Any], required: tuple[str, ...],
+           variables: Mapping[str, str]) -> Any:
     if not any(values.get(k) for k in required):
         return None  # not configured at all
     try:
         return model.model_validate(values)
     except ValidationError as exc:  # never echo the input: it may hold a token
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or name}: {err['msg'].removeprefix('Value error, ')}"
-            for err in exc.errors(include_input=False, include_url=False)
-        )
+        problems = "; ".join(_problem(name, err, variables)
+                             for err in exc.errors(include_input=False, include_url=False))
         raise ConfigError(say.section_invalid(name, problems), system="settings") from None
+
+
+def _problem(name: str, err: Any, variables: Mapping[str, str]) -> str:
+    """One validation error in words; a missing setting names where to set it ("Field required" said nothing)."""
+    field = ".".join(str(p) for p in err["loc"])
+    if err["type"] == "missing" and len(err["loc"]) == 1:
+        return say.missing_setting(name, field, variables.get(field))
+    return f"{field or name}: {err['msg'].removeprefix('Value error, ')}"
 
 
 def _app_value(app: Mapping[str, Any], name: str, kind: Any) -> Any:
@@ -301,7 +342,8 @@ def _suppliers(secrets: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, 
     # Imported here: the registry imports the supplier clients, which import these settings models.
     from actions.supplier_registry import SUPPLIER_ADAPTERS
 
-    return {name: _build(adapter.settings_model, name, _section(secrets, env, name, adapter.env), adapter.required)
+    return {name: _build(adapter.settings_model, name, _section(secrets, env, name, adapter.env), adapter.required,
+                         adapter.env)
             for name, adapter in SUPPLIER_ADAPTERS.items()}
 
 
@@ -341,7 +383,7 @@ def load_settings(secrets: Mapping[str, Any] | None = None, env: Mapping[str, st
     return AppSettings(
         auth_configured=isinstance(secrets.get("auth"), Mapping) and bool(secrets.get("auth")),
         allowed_users=allowed,
-        shopify=_build(ShopifySettings, "shopify", shopify_values, ("shop", "access_token")),
+        shopify=_build(ShopifySettings, "shopify", shopify_values, ("shop", "access_token"), _ENV["shopify"]),
         **_suppliers(secrets, env),
         data_dir=Path(str(data_dir)),
         force_sandbox=force,

@@ -20,10 +20,16 @@ __all__ = [
     "LINK_BASE_URL",
     "NOT_LOCAL",
     "REPLY_DELAY_RANGE",
+    "SECRET_EMPTY",
+    "SECRET_SHAPE",
+    "SETTING_HINTS",
+    "WITHOUT_SECTION",
+    "WITHOUT_SUPPLIER_API",
     "SHOP_HOST_ONLY",
     "TOML_TYPES",
     "app_setting",
     "database_url_invalid",
+    "missing_setting",
     "not_a_section",
     "not_a_ticket",
     "not_an_address",
@@ -46,6 +52,9 @@ BASE_URL_INVALID = "an API base URL must be a valid http(s) URL"
 BASE_URL_HTTP = "an API base URL must be an http(s) URL"
 BASE_URL_HTTPS = "an API base URL must use https (plain http only for localhost)"
 BASE_URL_CREDENTIALS = "an API base URL must not carry a user name or password"
+SECRET_SHAPE = ("it must be the key or token alone, as the app's settings show it: no quotes, spaces, "
+                "line breaks or 'Bearer ' around or inside it")
+SECRET_EMPTY = "it is empty"
 API_VERSION_SHAPE = "the API version looks like 2026-04"
 DATABASE_URL_SHAPE = "the database URL looks like postgresql://user:password@host:5432/cancel_assist"
 APP_NOT_A_SECTION = "[cancel_assist] in secrets.toml must be a section (a table)"
@@ -58,6 +67,28 @@ LINK_BASE_CREDENTIALS = "the base URL must not carry a user name or password"
 # What a `[cancel_assist]` value must be, by the type it is read as (the keys are the checks' own types).
 TOML_TYPES: Mapping[object, str] = MappingProxyType(
     {str: "text in quotes", bool | str: "true or false", int | float | str: "a number of seconds"})
+
+
+# What a required setting holds, where a merchant is likely not to know (keyed by section, field).
+SETTING_HINTS: Mapping[tuple[str, str], str] = MappingProxyType({
+    ("shopify", "shop"): "your-store.myshopify.com",
+    ("shopify", "access_token"): "the Admin API access token of your app",
+    ("aliexpress", "app_key"): "your AliExpress Open Platform app's key",
+    ("aliexpress", "app_secret"): "your AliExpress Open Platform app's secret",
+    ("aliexpress", "access_token"): "the session token AliExpress gives when you authorize your app for your account",
+    ("cjdropshipping", "api_key"): "your CJ Dropshipping API key",
+})
+# What leaving a section out means: no shop is the sandbox; no supplier API is a check by hand.
+WITHOUT_SECTION: Mapping[str, str] = MappingProxyType({"shopify": "to run on the sandbox"})
+WITHOUT_SUPPLIER_API = "to check its orders by hand"
+
+
+def missing_setting(section: str, field: str, variable: str | None) -> str:
+    """A required setting left out, with where to set it; the way back is to remove the section (no API)."""
+    hint = SETTING_HINTS.get((section, field))
+    where = f"[{section}] {field} in .streamlit/secrets.toml" + (f" or {variable}" if variable else "")
+    return (f"{field} is missing" + (f" ({hint})" if hint else "") + f": set {where}, "
+            f"or remove the other [{section}] settings {WITHOUT_SECTION.get(section, WITHOUT_SUPPLIER_API)}")
 
 
 def not_an_address(entry: str) -> str:

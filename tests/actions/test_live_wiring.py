@@ -165,3 +165,18 @@ def test_the_cli_as_a_process_reads_the_live_shop_through_its_environment(
     assert forwarder.failures == []
     assert forwarder.forwarded == len(world.requests) > 0
     assert not (Path(merchant_env["CANCEL_ASSIST_DATA_DIR"]) / "sandbox.json").exists()
+
+
+def test_tokens_pasted_with_a_trailing_line_break_still_open_the_shop_and_both_suppliers(
+    merchant_env: dict[str, str], forwarder: Forwarder, world: Sandbox
+) -> None:
+    # A token read from a file (or copied with its line) ends in "\n": httpx refused it as a header value,
+    # and the merchant was told "The connection to Shopify failed (LocalProtocolError)".
+    pasted = {var: merchant_env[var] + "\n" for var in ("SHOPIFY_ACCESS_TOKEN", "ALIEXPRESS_APP_SECRET",
+                                                       "ALIEXPRESS_ACCESS_TOKEN", "CJ_API_KEY")}
+    live = build_assistant(load_settings({}, {**merchant_env, **pasted}))
+    assert live.connection().ok
+    lookup = live.look_up("#1010")
+    assert [s.read_error for s in lookup.state.suppliers] == [None, None]
+    assert {s.supplier for s in lookup.state.suppliers} == {"aliexpress", "cjdropshipping"}
+    assert forwarder.failures == []

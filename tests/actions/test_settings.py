@@ -183,3 +183,55 @@ def test_a_database_url_with_a_port_or_host_that_cannot_be_read_is_a_config_erro
     with pytest.raises(ConfigError) as err:
         load_settings({}, {"CANCEL_ASSIST_DATABASE_URL": url})
     assert "database_url" in str(err.value) and "pw-secret-9" not in str(err.value)
+
+
+def test_a_token_pasted_with_a_line_break_or_spaces_around_it_is_used_without_them() -> None:
+    settings = load_settings({}, {
+        "SHOPIFY_SHOP": "a.myshopify.com", "SHOPIFY_ACCESS_TOKEN": f"  {TOKEN}\n",
+        "ALIEXPRESS_APP_KEY": " 500123\n", "ALIEXPRESS_APP_SECRET": "secret-value\n",
+        "ALIEXPRESS_ACCESS_TOKEN": "\tsession-value ", "CJ_API_KEY": "CJ123@api@key-value\r\n",
+    })
+    assert settings.shopify is not None and settings.aliexpress is not None and settings.cjdropshipping is not None
+    assert settings.shopify.access_token.get_secret_value() == TOKEN
+    assert settings.aliexpress.app_key == "500123"
+    assert settings.secrets() == (TOKEN, "secret-value", "session-value", "CJ123@api@key-value")
+
+
+@pytest.mark.parametrize("pasted", [f'"{TOKEN}"', f"'{TOKEN}'", f"Bearer {TOKEN}", f"{TOKEN}\n{TOKEN}", "   "])
+def test_a_token_in_quotes_or_after_bearer_is_refused_in_words_without_echoing_it(pasted: str) -> None:
+    # Shopify would answer 401, which reads as a wrong or revoked token although the token is right.
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"shopify": {"shop": "a.myshopify.com", "access_token": pasted}})
+    message = str(caught.value)
+    assert message.startswith("[shopify] settings are invalid: access_token: ")
+    assert "quotes" in message or "empty" in message
+    assert TOKEN not in message and TOKEN[6:] not in message
+
+
+@pytest.mark.parametrize("section", ["aliexpress", "cjdropshipping"])
+def test_a_supplier_key_in_quotes_is_refused_naming_the_setting(section: str) -> None:
+    values = ({"app_key": "500123", "app_secret": '"s3cret-value"', "access_token": "session-value"}
+              if section == "aliexpress" else {"api_key": '"CJ123@api@key-value"'})
+    with pytest.raises(ConfigError) as caught:
+        load_settings({section: values})
+    assert str(caught.value).startswith(f"[{section}] settings are invalid: ")
+    assert "s3cret-value" not in str(caught.value) and "key-value" not in str(caught.value)
+
+
+def test_an_aliexpress_key_without_its_session_says_which_setting_and_what_it_is() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({}, {"ALIEXPRESS_APP_KEY": "500123", "ALIEXPRESS_APP_SECRET": "secret-value"})
+    message = str(caught.value)
+    assert "Field required" not in message
+    assert "access_token is missing" in message and "ALIEXPRESS_ACCESS_TOKEN" in message
+    assert "[aliexpress] access_token in .streamlit/secrets.toml" in message
+    assert "authorize your app" in message and "check its orders by hand" in message
+    assert "secret-value" not in message
+
+
+def test_a_shop_without_a_token_says_where_the_token_goes_and_how_to_stay_on_the_sandbox() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"shopify": {"shop": "a.myshopify.com"}})
+    message = str(caught.value)
+    assert "Field required" not in message
+    assert "access_token is missing" in message and "SHOPIFY_ACCESS_TOKEN" in message and "sandbox" in message
