@@ -45,6 +45,8 @@ ORDER_GET = "aliexpress.trade.ds.order.get"
 _RESPONSE_KEY = "aliexpress_trade_ds_order_get_response"
 
 # Error codes (sub_code first, then code) and what they mean for the merchant.
+_PROBE_ORDER = "1"  # an order id no account has: the credential check's read
+_PROBE_QUERY = json.dumps({"order_id": int(_PROBE_ORDER)}, separators=(",", ":"))
 _PERMISSION = {"isv.insufficient-permission", "insufficientpermission"}
 _NOT_YOURS = {"isv.invalid-authorization"}
 _UNAVAILABLE = {"isp.service-unavailable", "internalerror", "isp.internal-error", "isp.unknown-error", "servicetimeout"}
@@ -106,6 +108,16 @@ class AliExpressClient:
         """Refuse: AliExpress has no public cancel API; the merchant cancels on the order page."""
         url = self.order_url(order_id)
         raise SupplierRefused(say.ae_no_cancel_api(order_id.strip(), url), system=_SYSTEM, url=url)
+
+    def check_credentials(self) -> None:
+        """Ask for an order no one has: the gateway checks app key, signature and session before the order.
+
+        "No such order (of yours)" is its answer once all three are accepted; a refused one raises.
+        """
+        try:
+            self._call(ORDER_GET, {"single_order_query": _PROBE_QUERY}, order_id=_PROBE_ORDER)
+        except NotFoundError:
+            return
 
     # --- wire ---------------------------------------------------------------------------
 

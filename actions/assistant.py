@@ -182,6 +182,8 @@ class ConnectionInfo(_Frozen):
     granted_scopes: tuple[str, ...] = ()
     missing_scopes: tuple[str, ...] = ()
     suppliers: Mapping[str, bool] = {}
+    # Each configured supplier whose API refused our credentials (or could not be asked): why, in words.
+    supplier_problems: Mapping[str, str] = {}
 
 
 # What a cancel was sent with, as a second agent needs to hear it (the staff note and the target stay in the record).
@@ -452,11 +454,13 @@ class Assistant:
     def connection(self) -> ConnectionInfo:
         """Check the Shopify credentials and scopes; never raises for an expected failure."""
         suppliers = {name: not isinstance(client, UnconfiguredSupplier) for name, client in self.suppliers.items()}
+        problems = self._supplier_problems()
         try:
             report = self.shopify.check_connection()
         except ActionError as exc:
             return ConnectionInfo(
                 mode=self.mode, shop=self.shop, ok=False, message=self._safe(str(exc)), suppliers=suppliers,
+                supplier_problems=problems,
                 api_version=self.settings.shopify.api_version if self.settings.shopify else None,
             )
         missing = tuple(report.missing_scopes)
@@ -465,7 +469,20 @@ class Assistant:
             mode=self.mode, shop=report.shop_domain or self.shop, ok=not missing, message=message,
             shop_name=report.shop_name, api_version=report.api_version,
             granted_scopes=tuple(report.granted_scopes), missing_scopes=missing, suppliers=suppliers,
+            supplier_problems=problems,
         )
+
+    def _supplier_problems(self) -> dict[str, str]:
+        """Ask each configured supplier whether it takes our credentials: a refused key shows here, not at the first order."""
+        problems: dict[str, str] = {}
+        for name, client in self.suppliers.items():
+            if isinstance(client, UnconfiguredSupplier):
+                continue
+            try:
+                client.check_credentials()
+            except ActionError as exc:
+                problems[name] = self._safe(str(exc))
+        return problems
 
     # --- acting -----------------------------------------------------------------------------
 

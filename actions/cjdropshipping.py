@@ -192,6 +192,10 @@ class CJClient:
 
     # --- tokens -------------------------------------------------------------------------
 
+    def check_credentials(self) -> None:
+        """CJ sells an access token only for a key it accepts (the client keeps it for the next read)."""
+        self._access_token()
+
     def _secrets(self) -> tuple[str, ...]:
         seen = sorted({t.get_secret_value() for t in self._seen_tokens}, key=len, reverse=True)
         return (self._settings.api_key.get_secret_value(), *seen)

@@ -51,6 +51,10 @@ class SupplierClient(Protocol):
 
     def cancel(self, order_id: str) -> SupplierOrderState: ...
 
+    def check_credentials(self) -> None:
+        """Return if the supplier accepts our credentials (one light request); raise ActionError if not."""
+        ...
+
 
 def validate_order_id(supplier: SupplierName, order_id: str) -> str:
     """The order id if it can be this supplier's; InputError (merchant words) otherwise."""
@@ -91,6 +95,9 @@ class UnconfiguredSupplier:
     def read_order(self, order_id: str) -> SupplierOrderState:
         order_id = validate_order_id(self.supplier, order_id)
         return unreadable_state(self.supplier, order_id, say.no_api_access(self.supplier))
+
+    def check_credentials(self) -> None:
+        """Nothing to check: no credentials, no API."""
 
     def cancel(self, order_id: str) -> SupplierOrderState:
         url = self.order_url(order_id)

@@ -55,7 +55,7 @@ def _show() -> None:
         st.caption(also_granted(escape_md(", ".join(extra))))
     st.subheader(SUPPLIERS)
     table([
-        {COLUMNS.supplier: supplier_title(name), COLUMNS.credentials: credentials_words(present)}
+        {COLUMNS.supplier: supplier_title(name), COLUMNS.credentials: credentials_words(present, info.supplier_problems.get(name))}
         for name, present in info.suppliers.items()
     ])
     st.caption(SECRETS_NOTE)

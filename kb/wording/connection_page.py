@@ -65,5 +65,8 @@ def also_granted(scopes: str) -> str:
     return "Also granted (not needed): " + scopes
 
 
-def credentials_words(present: bool) -> str:
-    return "✅ configured" if present else "— not configured: check and cancel by hand"
+def credentials_words(present: bool, problem: str | None = None) -> str:
+    """A supplier's credentials: absent, accepted by its API, or not working (`problem`: why, as the API answered)."""
+    if not present:
+        return "— not configured: check and cancel by hand"
+    return f"❌ not working: {problem}" if problem else "✅ configured and accepted"

@@ -180,3 +180,21 @@ def test_tokens_pasted_with_a_trailing_line_break_still_open_the_shop_and_both_s
     assert [s.read_error for s in lookup.state.suppliers] == [None, None]
     assert {s.supplier for s in lookup.state.suppliers} == {"aliexpress", "cjdropshipping"}
     assert forwarder.failures == []
+
+
+def test_the_connection_check_asks_each_supplier_whether_it_accepts_the_credentials(
+    merchant_env: dict[str, str], forwarder: Forwarder, world: Sandbox
+) -> None:
+    # A session that expired, or a CJ key that was regenerated, showed "configured" on the Connection page;
+    # the merchant found out at the first order, in a warning under its steps.
+    accepted = build_assistant(load_settings({}, merchant_env)).connection()
+    assert accepted.ok and accepted.supplier_problems == {}
+    wrong = {"ALIEXPRESS_ACCESS_TOKEN": "expired-session-4821", "CJ_API_KEY": "CJ99@api@regenerated-key-7310"}
+    refused = build_assistant(load_settings({}, {**merchant_env, **wrong})).connection()
+    assert refused.ok, refused.message  # Shopify itself is fine
+    assert refused.suppliers == {"aliexpress": True, "cjdropshipping": True}
+    assert refused.supplier_problems["aliexpress"].startswith("AliExpress refused our credentials")
+    assert refused.supplier_problems["cjdropshipping"].startswith("CJ Dropshipping refused the CJ API key")
+    shown = " ".join(refused.supplier_problems.values())
+    assert "4821" not in shown and "7310" not in shown
+    assert forwarder.failures == []

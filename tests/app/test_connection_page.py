@@ -61,7 +61,7 @@ def test_supplier_credentials_are_shown_present_and_never_their_values(open_app)
     assistant = new_assistant()
     at = _connection(open_app, assistant)
     suppliers = {row["Supplier"]: row["Credentials"] for row in _table(at, 2)}
-    assert suppliers == {"AliExpress": "✅ configured", "CJ Dropshipping": "✅ configured"}
+    assert suppliers == {"AliExpress": "✅ configured and accepted", "CJ Dropshipping": "✅ configured and accepted"}
     shown = all_text(at)
     for secret in assistant.settings.secrets():
         assert secret not in shown
@@ -85,3 +85,17 @@ def test_the_shop_name_the_api_returns_is_shown_as_text_never_as_markdown(open_a
     settings = dict((row["Setting"], row["Value"]) for row in _table(at, 0))
     assert settings["Shop name"] == escape_md(HOSTILE)
     assert not [cell for cell in table_cells(at) if "](" in cell]
+
+
+def test_a_supplier_key_its_api_refuses_shows_as_not_working_with_what_to_do(open_app) -> None:
+    from actions.assistant import build_assistant
+    from actions.sandbox import Sandbox
+
+    fresh = new_assistant()
+    assistant = build_assistant(fresh.settings, sandbox=Sandbox(faults="cj:401", service_reply_delay=0,
+                                                                 seller_reply_delay=0))
+    at = _connection(open_app, assistant)
+    suppliers = {row["Supplier"]: row["Credentials"] for row in _table(at, 2)}
+    assert suppliers["AliExpress"] == "✅ configured and accepted"
+    assert suppliers["CJ Dropshipping"].startswith(escape_md("❌ not working: CJ Dropshipping refused the CJ API key"))
+    assert escape_md("check the API key in the CJ settings") in suppliers["CJ Dropshipping"]
