@@ -8,7 +8,9 @@ __all__ = ["connected"]
 
 
 def connected(shop_name: str, shop_domain: str, api_version: str, missing_scopes: Sequence[str]) -> str:
-    """Connected, and whether the app lacks any of the scopes it needs."""
+    """Connected, and whether the app lacks any of the scopes it needs (then what to do about it)."""
     if missing_scopes:
-        return f"Connected to {shop_name}, but the app lacks the scopes: {', '.join(missing_scopes)}."
+        return (f"Connected to {shop_name} ({shop_domain}), but the app lacks the scopes: {', '.join(missing_scopes)}. "
+                "Reading or cancelling an order fails until it has them: grant them to the app in the Shopify admin, "
+                "where its access token was made (its Admin API access scopes), then press Check again.")
     return f"Connected to {shop_name} ({shop_domain}), API {api_version}."

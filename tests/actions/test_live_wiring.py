@@ -198,3 +198,16 @@ def test_the_connection_check_asks_each_supplier_whether_it_accepts_the_credenti
     shown = " ".join(refused.supplier_problems.values())
     assert "4821" not in shown and "7310" not in shown
     assert forwarder.failures == []
+
+
+def test_a_token_without_a_required_scope_is_told_which_and_what_to_do(
+    live: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import actions.sandbox.shopify as simulated
+
+    granted = tuple(s for s in simulated.SANDBOX_ACCESS_SCOPES if s != "write_orders")
+    monkeypatch.setattr(simulated, "SANDBOX_ACCESS_SCOPES", granted)
+    info = live.connection()
+    assert not info.ok and info.missing_scopes == ("write_orders",)
+    assert "lacks the scopes: write_orders" in info.message
+    assert "grant them to the app in the Shopify admin" in info.message and "Check again" in info.message
