@@ -32,7 +32,7 @@ from actions.errors import (
 )
 from actions.links import deep_link, validate_ticket
 from actions.replies import CancelPreview, customer_reply, preview_cancel
-from actions.settings import AppSettings
+from actions.settings import DEFAULT_API_VERSION, AppSettings
 from actions.shopify import REQUIRED_SCOPES, ShopifyClient, reverted
 from actions.suppliers import SupplierClient, UnconfiguredSupplier, read_supplier_orders, validate_order_id
 from kb.card import Card, first_screen
@@ -464,9 +464,10 @@ class Assistant:
                 api_version=self.settings.shopify.api_version if self.settings.shopify else None,
             )
         missing = tuple(report.missing_scopes)
-        message = connected(report.shop_name, report.shop_domain, report.api_version, missing)
+        message = connected(report.shop_name, report.shop_domain, report.api_version, missing,
+                            requested_version=report.requested_version, built_for=DEFAULT_API_VERSION)
         return ConnectionInfo(
-            mode=self.mode, shop=report.shop_domain or self.shop, ok=not missing, message=message,
+            mode=self.mode, shop=report.shop_domain or self.shop, ok=report.ok, message=message,
             shop_name=report.shop_name, api_version=report.api_version,
             granted_scopes=tuple(report.granted_scopes), missing_scopes=missing, suppliers=suppliers,
             supplier_problems=problems,

@@ -9,6 +9,7 @@ Every message leaving this module goes through `redact`, so the token never show
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -40,6 +41,7 @@ from kb.wording import shopify_errors as say
 __all__ = ["AmbiguousWrite", "GraphQLResult", "GraphQLTransport", "QueryCost"]
 
 _SYSTEM = "shopify"
+_SERVED_VERSION = re.compile(r"\d{4}-\d{2}|unstable")  # a header we show: only a version's shape is kept
 _MAX_THROTTLE_RETRIES = 8
 # Errors on these fields leave the rest of the order usable (protected customer data needs
 # extra approval; without it Shopify answers ACCESS_DENIED on just these fields).
@@ -66,6 +68,7 @@ class GraphQLResult(BaseModel):
     data: dict[str, Any]
     request_id: str | None = None
     cost: QueryCost | None = None
+    api_version: str | None = None  # the version that answered (Shopify's X-Shopify-API-Version), when it said
 
 
 class _ThrottleBudget:
@@ -188,7 +191,9 @@ class GraphQLTransport:
                 raise self._graphql_error(blocking, request_id)
         if not isinstance(data, dict):
             raise MalformedResponse(say.NO_DATA, system=_SYSTEM, status=status, request_id=request_id)
-        return GraphQLResult(data=data, request_id=request_id, cost=cost)
+        served = response.headers.get("X-Shopify-API-Version", "").strip()
+        return GraphQLResult(data=data, request_id=request_id, cost=cost,
+                             api_version=served if _SERVED_VERSION.fullmatch(served) else None)
 
     def _throttle_wait(self, payload: dict[str, Any] | None, response: httpx.Response) -> float:
         """Seconds until the bucket holds the requested cost again: (requested - available) / restore."""

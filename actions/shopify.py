@@ -140,13 +140,14 @@ class ConnectionReport(_Frozen):
 
     shop_name: str
     shop_domain: str
-    api_version: str
+    api_version: str  # the version that answered; Shopify serves a retired one as its oldest supported
     granted_scopes: tuple[str, ...]
     missing_scopes: tuple[str, ...]
+    requested_version: str | None = None  # the settings' version, when it is not the one that answered
 
     @property
     def ok(self) -> bool:
-        return not self.missing_scopes
+        return not self.missing_scopes and self.requested_version in (None, self.api_version)
 
 
 class ShopifyClient:
@@ -222,7 +223,8 @@ class ShopifyClient:
         return ConnectionReport(
             shop_name=name,
             shop_domain=domain,
-            api_version=self._settings.api_version,
+            api_version=result.api_version or self._settings.api_version,
+            requested_version=self._settings.api_version,
             granted_scopes=scopes,
             missing_scopes=missing_scopes(scopes),
         )

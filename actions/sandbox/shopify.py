@@ -63,6 +63,7 @@ SANDBOX_SHOP = "cancel-assist-demo.myshopify.com"
 SANDBOX_TOKEN = "shpat_sandbox_demo_token"
 SANDBOX_API_VERSION = "2026-04"
 _PATH = re.compile(r"^/admin/api/(?P<version>[^/]+)/graphql\.json$")
+_QUARTERLY = re.compile(r"\d{4}-(01|04|07|10)")
 _GID = re.compile(r"^gid://shopify/(?P<type>[A-Za-z]+)/(?P<id>\d{1,20})(?:\?.*)?$")
 _MAX_QUERY_COST = 1000
 _MUTATION_COST = 10
@@ -111,6 +112,12 @@ def validated(query: str) -> tuple[GraphQLSchema, tuple[GraphQLError, ...]]:
         return slim, ()
     full = shopify_schema()
     return full, tuple(validate(full, document))
+
+
+def _served(version: str) -> bool:
+    """Whether the sandbox answers for this API version: its own, and any older quarterly one, which falls
+    forward to it as Shopify's retired versions fall forward to the oldest it supports; newer ones are 404."""
+    return bool(_QUARTERLY.fullmatch(version)) and version <= SANDBOX_API_VERSION
 
 
 def _json(status: int, body: Any, request_id: str, headers: Mapping[str, str] | None = None) -> httpx.Response:
@@ -205,10 +212,16 @@ class ShopifySimulator:
     # --- the endpoint ---------------------------------------------------------------------------
 
     def handle(self, request: httpx.Request) -> httpx.Response:
-        request_id = _request_id()
         match = _PATH.match(request.url.path)
-        if not match or match["version"] != SANDBOX_API_VERSION:
-            return _json(404, {"errors": "Not Found"}, request_id)
+        if not match or not _served(match["version"]):
+            return _json(404, {"errors": "Not Found"}, _request_id())
+        response = self._answer(request)
+        # Shopify names the version that answered: an older one falls forward to its oldest supported version.
+        response.headers["X-Shopify-API-Version"] = SANDBOX_API_VERSION
+        return response
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        request_id = _request_id()
         if request.method != "POST":
             return _json(405, {"errors": "Method Not Allowed"}, request_id)
         if request.headers.get("X-Shopify-Access-Token") != self._token:

@@ -211,3 +211,18 @@ def test_a_token_without_a_required_scope_is_told_which_and_what_to_do(
     assert not info.ok and info.missing_scopes == ("write_orders",)
     assert "lacks the scopes: write_orders" in info.message
     assert "grant them to the app in the Shopify admin" in info.message and "Check again" in info.message
+
+
+def test_an_api_version_shopify_no_longer_serves_is_named_with_the_one_that_answered_and_the_fix(
+    merchant_env: dict[str, str], forwarder: Forwarder
+) -> None:
+    # Shopify answers a retired version with its oldest supported one, silently: the page said "API 2025-07"
+    # and "Connected", while every read ran on another version's schema.
+    live = build_assistant(load_settings({}, {**merchant_env, "SHOPIFY_API_VERSION": "2025-07"}))
+    info = live.connection()
+    assert not info.ok and info.api_version == "2026-04"
+    assert "no longer serves API version 2025-07: it answered with 2026-04" in info.message
+    assert "Set api_version to 2026-04" in info.message
+    assert live.look_up("#1001").state.shopify.name == "#1001"  # reads still work; the page says what to fix
+    assert build_assistant(load_settings({}, merchant_env)).connection().ok
+    assert forwarder.failures == []

@@ -137,8 +137,18 @@ def test_a_wrong_token_gets_401_with_shopifys_message(sandbox: Sandbox) -> None:
     assert response.json() == {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}
 
 
-def test_another_api_version_is_not_found(sandbox: Sandbox) -> None:
+def test_a_retired_api_version_falls_forward_and_says_which_version_answered(sandbox: Sandbox) -> None:
+    # Shopify serves a version it no longer supports as its oldest supported one (the sandbox's: 2026-04)
+    # and names it in X-Shopify-API-Version; it never answers 404 for it.
     response = post(sandbox, "{ shop { name } }", url=URL.replace("2026-04", "2025-01"))
+    assert response.status_code == 200 and response.json()["data"]["shop"]["name"]
+    assert response.headers["X-Shopify-API-Version"] == "2026-04"
+    assert post(sandbox, "{ shop { name } }").headers["X-Shopify-API-Version"] == "2026-04"
+
+
+@pytest.mark.parametrize("version", ["2027-01", "2026-05", "unstable", "latest"])
+def test_a_version_the_sandbox_does_not_serve_is_not_found(sandbox: Sandbox, version: str) -> None:
+    response = post(sandbox, "{ shop { name } }", url=URL.replace("2026-04", version))
     assert response.status_code == 404
 
 

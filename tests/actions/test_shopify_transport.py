@@ -224,3 +224,13 @@ def test_a_revoked_token_fails_the_connection_check_clearly() -> None:
     fake = FakeShopify(status(401, text='{"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"}'))
     with pytest.raises(AuthenticationError, match="wrong or was revoked"):
         make_client(fake).check_connection()
+
+
+@pytest.mark.parametrize(("header", "shown"), [("2026-07", "2026-07"), ("<b>2026-07</b>", "2026-04"),
+                                               ("2026-07 " + TOKEN, "2026-04")])
+def test_the_connection_check_reports_the_version_that_answered_and_only_a_version(header: str, shown: str) -> None:
+    answer = graphql(connection_data(CONNECTION_SCOPES))
+    answer.headers["X-Shopify-API-Version"] = header
+    report = make_client(FakeShopify(answer)).check_connection()
+    assert report.api_version == shown and report.requested_version == "2026-04"
+    assert report.ok is (shown == "2026-04")
