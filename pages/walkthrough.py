@@ -650,6 +650,8 @@ def _show() -> None:
         st.title(words.NO_ORDER_TITLE)
         _order_box(ctx)
         st.info(words.NO_ORDER_HINT)
+        if assistant.demo is not None:
+            st.caption(words.NO_ORDER_DEMO)
         _sandbox_panel(None, None)
         return
     order = ctx.order

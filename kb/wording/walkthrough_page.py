@@ -27,6 +27,7 @@ __all__ = [
     "LOOK_UP_ANOTHER",
     "MARKDOWN",
     "MARKDOWN_HELP",
+    "NO_ORDER_DEMO",
     "NO_ORDER_HINT",
     "NO_ORDER_TITLE",
     "OPEN_SUPPLIER_ORDER",
@@ -76,6 +77,13 @@ LOOK_UP = "Look up"
 LOOK_UP_ANOTHER = "Look up another order"
 NO_ORDER_TITLE = "Cancel an order"
 NO_ORDER_HINT = "Enter the order to cancel (from the ticket or the Shopify admin) to see what to do, step by step."
+# On the sandbox a new merchant has no ticket and no admin: demo orders to open, and where to learn without one.
+NO_ORDER_DEMO = (
+    "On the sandbox, open a demo order: [1001](?order=1001) (nothing shipped: cancel it cleanly), "
+    "[1003](?order=1003) (a fulfillment request to revert first), [1002](?order=1002) (the supplier shipped it), "
+    "[1011](?order=1011) (no supplier order known). The README lists all 36. To learn the steps without an order, "
+    "open the Guide page."
+)
 
 # The heading and the card's controls
 UNKNOWN = "unknown"  # a financial status Shopify did not give

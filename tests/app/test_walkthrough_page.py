@@ -649,3 +649,11 @@ def test_invalid_settings_are_shown_clearly_and_the_guide_still_opens(open_app) 
     assert not at.exception
     assert any("cannot start" in e.value and "shop" in e.value for e in at.error)
     assert "shpat_notarealtoken123" not in all_text(at)
+
+
+def test_the_sandbox_screen_without_an_order_offers_demo_orders_and_the_guide(open_app) -> None:
+    # A new merchant on the sandbox has no ticket and no admin to take an order number from.
+    demo = [c.value for c in open_app().caption if "?order=1001" in c.value]
+    assert demo and "[1001](?order=1001)" in demo[0] and "[1011](?order=1011)" in demo[0]
+    assert "Guide page" in demo[0]
+    assert not [c for c in open_app({"order": "1003"}).caption if "?order=1001" in c.value]
