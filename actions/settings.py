@@ -36,6 +36,9 @@ DEFAULT_API_VERSION = "2026-04"
 DEFAULT_NOTE_ATTRIBUTES = ("AliExpress Order", "aliexpress_order_id")
 _SHOP = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}\.myshopify\.com$")
 _LOOPBACK = ("localhost", "127.0.0.1", "::1")
+# admin.shopify.com/store/<name>/... or <name>.myshopify.com/admin/..., with or without https://
+_ADMIN_ADDRESS = re.compile(r"(?:https?://)?(?:admin\.shopify\.com/store/(?P<name>[a-z0-9][a-z0-9-]{0,59})"
+                            r"|(?P<host>[a-z0-9][a-z0-9-]{0,59})\.myshopify\.com/admin)(?:[/?#].*)?")
 _VERSION = re.compile(r"^(\d{4}-(01|04|07|10)|unstable)$")
 
 
@@ -46,6 +49,9 @@ class _Frozen(BaseModel):
 def normalize_shop_domain(value: str) -> str:
     """Return `<name>.myshopify.com` or raise ValueError: tokens go to Shopify's hosts only."""
     text = value.strip().lower()
+    admin = _ADMIN_ADDRESS.fullmatch(text)
+    if admin:  # the admin's address bar, pasted: name the domain it stands for rather than refuse it blankly
+        raise ValueError(say.shop_from_admin_address(f"{admin['name'] or admin['host']}.myshopify.com"))
     if text.startswith(("https://", "http://")):
         parts = urlsplit(text)
         # `port is not None`: ":0" is falsy but still a port; a fragment is refused like a query.

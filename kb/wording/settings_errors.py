@@ -34,6 +34,7 @@ __all__ = [
     "not_a_ticket",
     "not_an_address",
     "section_invalid",
+    "shop_from_admin_address",
     "shop_shape",
     "wrong_type",
 ]
@@ -93,6 +94,11 @@ def missing_setting(section: str, field: str, variable: str | None) -> str:
 
 def not_an_address(entry: str) -> str:
     return f"allowed_users entry {entry[:80]!r} is not an e-mail address or an @domain"
+
+
+def shop_from_admin_address(domain: str) -> str:
+    """A Shopify admin address typed as the shop: the domain it stands for."""
+    return f"that is an address in the Shopify admin; set the shop to its domain alone: {domain}"
 
 
 def shop_shape(value: str) -> str:

@@ -235,3 +235,15 @@ def test_a_shop_without_a_token_says_where_the_token_goes_and_how_to_stay_on_the
     message = str(caught.value)
     assert "Field required" not in message
     assert "access_token is missing" in message and "SHOPIFY_ACCESS_TOKEN" in message and "sandbox" in message
+
+
+@pytest.mark.parametrize("typed", [
+    "https://admin.shopify.com/store/cancel-assist-demo",
+    "admin.shopify.com/store/cancel-assist-demo/orders/5551001",
+    "https://cancel-assist-demo.myshopify.com/admin",
+    "https://Cancel-Assist-Demo.myshopify.com/admin/orders?status=open",
+])
+def test_a_shopify_admin_address_as_the_shop_names_the_domain_to_set(typed: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"shopify": {"shop": typed, "access_token": TOKEN}})
+    assert str(caught.value).endswith("set the shop to its domain alone: cancel-assist-demo.myshopify.com")
