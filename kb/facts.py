@@ -36,7 +36,7 @@ from kb.state import (
     SupplierStatus,
 )
 
-__all__ = ["Facts", "Odd", "Oddity", "SUPPLIER_GROUPS", "SupplierGroup", "facts", "group_of"]
+__all__ = ["Facts", "Odd", "Oddity", "SUPPLIER_GROUPS", "SupplierGroup", "facts", "group_of", "is_paid"]
 
 
 class SupplierGroup(StrEnum):
@@ -70,6 +70,12 @@ _GROUPS = tuple(SupplierGroup)
 def group_of(so: SupplierOrderState) -> SupplierGroup:
     """The group of a supplier order; one that could not be read is odd whatever its status."""
     return SupplierGroup.ODD if so.read_error is not None else SUPPLIER_GROUPS[so.status]
+
+
+def is_paid(so: SupplierOrderState) -> bool:
+    """An active supplier order the merchant has paid: until it is cancelled, the seller may ship it (placed
+    but unpaid costs nothing yet)."""
+    return so.status is _S.AWAITING_SHIPMENT
 
 
 class Odd(StrEnum):

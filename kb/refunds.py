@@ -29,6 +29,7 @@ __all__ = [
     "effective_options",
     "no_refund",
     "REFUND_OWING",
+    "REFUNDED",
     "open_chargebacks",
     "refund_owed",
     "refunds_into_a_dispute",
@@ -80,7 +81,8 @@ class NoRefund(StrEnum):
 
 _NOT_CAPTURED = frozenset({DisplayFinancialStatus.AUTHORIZED, DisplayFinancialStatus.PENDING,
                            DisplayFinancialStatus.EXPIRED, DisplayFinancialStatus.VOIDED})
-_REFUNDED = frozenset({DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED})
+# Financial statuses that show (some of) the payment refunded.
+REFUNDED = frozenset({DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED})
 
 
 def no_refund(shop: ShopifyOrderState) -> NoRefund | None:
@@ -91,7 +93,7 @@ def no_refund(shop: ShopifyOrderState) -> NoRefund | None:
         return NoRefund.UNPAID_MANUAL
     if shop.financial_status in _NOT_CAPTURED:
         return NoRefund.NOT_CAPTURED
-    if shop.financial_status in _REFUNDED:
+    if shop.financial_status in REFUNDED:
         return NoRefund.ALREADY_REFUNDED
     return NoRefund.NOTHING_LEFT
 

@@ -22,11 +22,10 @@ from kb import guards as g
 from kb.facts import Facts, SupplierGroup
 from kb.hand_check import SUPPLIER_RECHECK
 from kb.precedence import PathVerdict
-from kb.refunds import open_chargebacks, refund_owed
+from kb.refunds import REFUNDED, open_chargebacks, refund_owed
 from kb.revert import FULFILLED_DISPLAY
 from kb.state import (
     CancelChannel,
-    DisplayFinancialStatus,
     FulfillmentOrderAction,
     FulfillmentOrderState,
     RefundTiming,
@@ -309,7 +308,7 @@ def _refund_later(f: Facts) -> tuple[Todo, Reason]:
         return T.NOT_NEEDED, R.REFUND_CHARGEBACK
     if f.cancel_refund is RefundTiming.NOW:  # a refund later was never chosen: it is not "done"
         return T.NOT_NEEDED, R.REFUND_WITH_CANCEL
-    if f.shopify.financial_status in (DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED):
+    if f.shopify.financial_status in REFUNDED:
         return T.DONE, R.REFUND_DONE
     return T.NOT_NEEDED, R.REFUND_NOTHING_PAID
 

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from kb.state import CancelOptions, FollowUpStatus, FulfillmentOrderState, Money, SupplierOrderState, WaitingFor
 from kb.suppliers import SUPPLIER_TITLES
 from kb.walkthrough import PathId
+from kb.wording.common import capitalised
 from kb.wording.options import REFUND_WORDS, notify_words, restock_words
 
 __all__ = [
@@ -114,7 +115,7 @@ def silent_service_words(silent: Sequence[FulfillmentOrderState], next_title: st
     """Cancellation requests a fulfillment service has left unanswered for 48 hours: the merchant takes them back."""
     then = f" Next step: {next_title}." if next_title is not None else ""
     asked = service_words(silent)
-    return (f"{asked[:1].upper()}{asked[1:]} has had no answer for 48 hours: stop waiting and cancel the "
+    return (f"{capitalised(asked)} has had no answer for 48 hours: stop waiting and cancel the "
             f"fulfillment request yourself (then stop the order in the app too).{then}")
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-from kb.facts import Facts, SupplierGroup
+from kb.facts import Facts, SupplierGroup, is_paid
 from kb.guards import supplier_unknown
 from kb.precedence import PathVerdict
 from kb.refunds import no_refund, open_chargebacks, refund_owed
 from kb.steps import recheck
-from kb.state import SupplierOrderState, SupplierStatus
+from kb.state import SupplierOrderState
 from kb.suppliers import SUPPLIERS
 from kb.walkthrough import PathId
 from kb.wording.common import (
@@ -214,7 +214,7 @@ def _fulfilled(f: Facts, verdict: PathVerdict) -> str:
 
 
 def _supplier_still_active(f: Facts, verdict: PathVerdict) -> str:
-    if any(so.status is SupplierStatus.AWAITING_SHIPMENT for so in f.active):
+    if any(is_paid(so) for so in f.active):
         stake = ("Money is leaking: the supplier will ship, and charge you for, an order your customer no longer "
                  "pays for.")
     else:  # placed, not paid: nothing is lost until it is paid (an app or a bulk payment may pay it)

@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 
 from kb.facts import SUPPLIER_GROUPS, SupplierGroup
-from kb.refunds import NoRefund, no_refund, open_chargebacks, refundable, refundable_presentment, unpaid_manual_payment
+from kb.refunds import (
+    REFUND_OWING,
+    REFUNDED,
+    NoRefund,
+    no_refund,
+    open_chargebacks,
+    refundable,
+    refundable_presentment,
+    unpaid_manual_payment,
+)
 from kb.state import (
     DisplayFinancialStatus,
     DisplayFulfillmentStatus,
@@ -101,18 +110,16 @@ def _cancelled_reply(state: OrderState) -> list[str]:
                      "that dispute, so we are not sending a separate refund.")
     elif shop.manual_payment and status in (DisplayFinancialStatus.PENDING, DisplayFinancialStatus.VOIDED):
         lines.append("No payment was taken for this order, so there is nothing to refund.")
-    elif status in (DisplayFinancialStatus.PAID, DisplayFinancialStatus.PARTIALLY_PAID,
-                    DisplayFinancialStatus.PARTIALLY_REFUNDED) and refundable(shop).amount > 0:
+    elif status in REFUND_OWING and refundable(shop).amount > 0:
         lines.append(
             f"We will refund **{_md(_owed(state))}** to {_your_destination(state)} and let you "
             "know as soon as it is sent."
         )
         lines.append(_BANK_TIMING)
-    elif status in (DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED) and (
-            state.cancel_refund_to is RefundDestination.STORE_CREDIT):
+    elif status in REFUNDED and state.cancel_refund_to is RefundDestination.STORE_CREDIT:
         lines.append("Your refund has been issued as store credit in our shop: it does not expire, and you can use it "
                      "on your next order.")
-    elif status in (DisplayFinancialStatus.REFUNDED, DisplayFinancialStatus.PARTIALLY_REFUNDED):
+    elif status in REFUNDED:
         amount = "A refund" if status is DisplayFinancialStatus.PARTIALLY_REFUNDED else f"A refund of **{_md(paid)}**"
         lines.append(f"{amount} has been sent to {_your_destination(state)}.")
         lines.append(_BANK_TIMING)

@@ -6,10 +6,10 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from kb import guards as g
-from kb.facts import Facts, SupplierGroup
+from kb.facts import Facts, SupplierGroup, is_paid
 from kb.precedence import PathVerdict
 from kb.revert import SERVICE_SILENCE
-from kb.state import FulfillmentOrderRequestStatus, SupplierStatus
+from kb.state import FulfillmentOrderRequestStatus
 from kb.steps import Reason, StepRow
 from kb.suppliers import SUPPLIER_TITLES, SUPPLIERS
 from kb.walkthrough import ActionId, PathId
@@ -81,7 +81,7 @@ def _cancel_active(f: Facts, v: PathVerdict, row: StepRow) -> str:
     how = so.cancel_note or (
         "We can cancel it for you." if row.action is ActionId.CANCEL_SUPPLIER
         else "Cancel it on the supplier's site (Order details > Cancel order); we open the page for you.")
-    if so.status is SupplierStatus.AWAITING_SHIPMENT:
+    if is_paid(so):
         stake = "It is paid, so until it is cancelled the seller may ship it and you pay for goods nobody wants."
     else:
         stake = "It is not paid yet, so cancelling it now is immediate and costs nothing."

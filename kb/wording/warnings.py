@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from kb import guards as g
-from kb.facts import Facts
-from kb.refunds import no_refund, open_chargebacks
+from kb.facts import Facts, is_paid
+from kb.refunds import REFUNDED, no_refund, open_chargebacks
 from kb.revert import FULFILLED_DISPLAY, is_fraud_hold
-from kb.state import DisplayFinancialStatus, DisplayFulfillmentStatus, SupplierStatus
+from kb.state import DisplayFinancialStatus, DisplayFulfillmentStatus
 from kb.walkthrough import PathId
 from kb.wording.common import (
     DISPLAY_WORDS,
@@ -38,19 +38,19 @@ def warnings(f: Facts, path: PathId) -> tuple[str, ...]:
     shopify = f.shopify
     out: list[str] = []
     if path is PathId.SUPPLIER_STILL_ACTIVE:
-        refunded = " (and refunded)" if shopify.financial_status in (_F.REFUNDED, _F.PARTIALLY_REFUNDED) else ""
-        paid = any(so.status is SupplierStatus.AWAITING_SHIPMENT for so in f.active)
+        refunded = " (and refunded)" if shopify.financial_status in REFUNDED else ""
+        paid = any(is_paid(so) for so in f.active)
         opening = "Money is leaking" if paid else "Money at risk once it is paid"
         out.append(f"{opening}: {listing(describe(so) for so in f.active)} is still active although the order "
                    f"is cancelled{refunded} on Shopify. Cancel it at the supplier now.")
     for so in f.active:
-        if so.status is SupplierStatus.AWAITING_SHIPMENT and path is not PathId.SUPPLIER_STILL_ACTIVE:
+        if is_paid(so) and path is not PathId.SUPPLIER_STILL_ACTIVE:
             cost = f" ({so.amount})" if so.amount else ""
             out.append(f"Money at risk: {order_words(so)} is paid{cost} and not cancelled yet; until it is, the "
                        "seller may ship it and you pay for it.")
     if f.cancelled and f.shipped:
         shipped = listing(describe(so) for so in f.shipped)
-        if shopify.financial_status in (_F.REFUNDED, _F.PARTIALLY_REFUNDED):
+        if shopify.financial_status in REFUNDED:
             out.append(f"Goods are on their way to a customer who was refunded: {shipped}.")
         else:  # nothing paid (a refused cash-on-delivery parcel), or refund later not made yet
             out.append(f"The supplier shipped goods for an order cancelled on Shopify: {shipped}.")
